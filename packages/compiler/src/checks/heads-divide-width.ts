@@ -1,0 +1,21 @@
+// Without an explicit head_dim, the query width splits evenly into the heads.
+import { diagnostic } from '@tdl/dsl';
+import { dimValue } from '../ir/dim.js';
+import type { CheckRule } from './rule.js';
+
+export const headsDivideWidth: CheckRule = {
+  name: 'heads-divide-width',
+  run(ctx) {
+    return ctx.sites.flatMap(({ node }) => {
+      if (node.op !== 'attention' || node.headDimGiven) return [];
+      const q = ctx.types.get(node.q)!.shape;
+      const width = dimValue(q[q.length - 1]!) ?? 0;
+      if (width % node.heads === 0) return [];
+      return [
+        diagnostic('E0303', node.argSpans['heads'] ?? node.span, `${node.heads} heads do not divide the width ${width}`, {
+          label: `${width} / ${node.heads} is not a whole number; pick a divisor or give head_dim`,
+        }),
+      ];
+    });
+  },
+};

@@ -1,0 +1,73 @@
+// The front half of the compiler as a flat list of named passes: parse → lower → verify → check.
+import {
+  diagnostic,
+  hasErrors,
+  parse,
+  sortDiagnostics,
+  type CheckpointDecl,
+  type Diagnostic,
+  type FileNode,
+  type SourceFile,
+} from '@tdl/dsl';
+import { runChecks } from './checks/index.js';
+import type { Graph } from './ir/nodes.js';
+import { verifyGraph } from './ir/verify.js';
+import { lowerModel, type LowerOptions } from './lower/model.js';
+
+export interface CheckOptions extends LowerOptions {}
+
+export interface CheckResult {
+  readonly source: SourceFile;
+  readonly ast?: FileNode;
+  /** Present when the file parsed and lowered; it may still carry check errors (see `ok`). */
+  readonly graph?: Graph;
+  readonly checkpoints: readonly CheckpointDecl[];
+  readonly diagnostics: readonly Diagnostic[];
+  /** No errors: the graph is well-formed and can be compiled to a backend. */
+  readonly ok: boolean;
+}
+
+/** The named passes, in order, for tools that want to show or time them. */
+export const PASSES = ['parse', 'lower', 'verify', 'check'] as const;
+
+/** Parses, lowers and checks one model file. Never throws on user input. */
+export function checkSource(source: SourceFile, options: CheckOptions = {}): CheckResult {
+  const parsed = parse(source);
+  if (hasErrors(parsed.diagnostics)) return done(source, parsed.ast, undefined, [], parsed.diagnostics);
+  const models = parsed.ast.items.filter((i) => i.kind === 'Model');
+  if (models.length === 0) {
+    return done(source, parsed.ast, undefined, [], [
+      diagnostic('E0108', parsed.ast.span, 'this file declares no model', { label: 'add `model name { … }`' }),
+    ]);
+  }
+  if (models.length > 1) {
+    return done(source, parsed.ast, undefined, [], [
+      diagnostic('E0109', models[1]!.name.span, 'a file declares one model', { notes: [{ message: 'the first is here', span: models[0]!.name.span }] }),
+    ]);
+  }
+  const lowered = lowerModel(parsed.ast, models[0]!, options);
+  const diagnostics = [...parsed.diagnostics, ...lowered.diagnostics];
+  if (!lowered.graph) return done(source, parsed.ast, undefined, lowered.checkpoints, diagnostics);
+  verifyGraph(lowered.graph);
+  // Checks assume a complete graph: after lowering errors they would mostly repeat them.
+  if (!hasErrors(diagnostics)) diagnostics.push(...runChecks(lowered.graph));
+  return done(source, parsed.ast, lowered.graph, lowered.checkpoints, diagnostics);
+}
+
+function done(
+  source: SourceFile,
+  ast: FileNode | undefined,
+  graph: Graph | undefined,
+  checkpoints: readonly CheckpointDecl[],
+  diagnostics: readonly Diagnostic[],
+): CheckResult {
+  const sorted = sortDiagnostics(diagnostics);
+  return {
+    source,
+    ...(ast ? { ast } : {}),
+    ...(graph ? { graph } : {}),
+    checkpoints,
+    diagnostics: sorted,
+    ok: graph !== undefined && !hasErrors(sorted),
+  };
+}

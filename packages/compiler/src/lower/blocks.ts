@@ -1,0 +1,44 @@
+// Expands a call to a sub-block: binds its parameters in a fresh scope and lowers its body under the call's label.
+import type { BlockDecl, Call } from '@tdl/dsl';
+import { bindArgs } from './bind.js';
+import { lowerExpr } from './expressions.js';
+import type { Lowerer } from './lowerer.js';
+import { Scope } from './scope.js';
+import { lowerStatements } from './statements.js';
+import { ERROR, type Located, type Value } from './values.js';
+
+/** A block with the scope its body sees (the model's constants for blocks declared in a model). */
+export interface BlockEntry {
+  readonly decl: BlockDecl;
+  readonly scope: Scope;
+}
+
+export function lowerBlockCall(lw: Lowerer, entry: BlockEntry, call: Call, values: Located[]): Value {
+  const { decl } = entry;
+  const name = decl.name.name;
+  if (lw.blockStack.includes(name)) {
+    return lw.error('E0211', call.callee.span, `block '${name}' calls itself`, `through ${[...lw.blockStack, name].join(' -> ')}`);
+  }
+  const specs = decl.params.map((p) => ({ name: p.name.name, kind: 'tensor' as const, ...(p.default ? { default: 'given' } : {}) }));
+  const bound = bindArgs(call, `block '${name}'`, specs, values, false);
+  lw.diagnostics.push(...bound.diagnostics);
+  if (bound.diagnostics.length) return ERROR;
+
+  const scope = new Scope(entry.scope);
+  for (const p of decl.params) {
+    const arg = bound.args.get(p.name.name);
+    const value = arg ? arg.value : lowerExpr(lw, p.default!, scope);
+    scope.define(p.name.name, value, p.name.span, true).used = true;
+  }
+  const label = lw.claimLabel(call.label ? { name: call.label.name, span: call.label.span } : undefined, name);
+  const savedPrefix = lw.prefix;
+  lw.prefix = [...savedPrefix, label.split('.').pop()!];
+  lw.blockStack.push(name);
+  try {
+    lowerStatements(lw, decl.body, scope);
+    return lowerExpr(lw, decl.result, scope);
+  } finally {
+    lw.blockStack.pop();
+    lw.prefix = savedPrefix;
+  }
+}

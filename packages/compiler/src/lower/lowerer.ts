@@ -1,0 +1,88 @@
+// The lowering state shared by expressions and statements: diagnostics, emission lists, labels, types.
+import { diagnostic, type Diagnostic, type DiagnosticCode, type DiagnosticNote, type Span } from '@tdl/dsl';
+import { IdSource, NodeList } from '../ir/builder.js';
+import type { RepeatRegion, SymbolDecl, TensorType, ValueId } from '../ir/nodes.js';
+import type { UntypedNode } from '../ir/shapes.js';
+import type { BlockEntry } from './blocks.js';
+import { ERROR, type Value } from './values.js';
+
+/** Stands for the layer index in parameter names inside a repeat body: `layers.{i}.attn.q.weight`. */
+export const LAYER_INDEX = '{i}';
+
+export class Lowerer {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly ids = new IdSource();
+  readonly top = new NodeList(this.ids);
+  /** Where nodes go now: the top level, or the layer being lowered. */
+  list: NodeList = this.top;
+  /** Label path of the current block call, relative to `list` (`ffn` inside `ffn: mlp(…)`). */
+  prefix: string[] = [];
+  /** Inside a repeat body: its parameter prefix (`layers.{i}`) and layer index. */
+  layer?: { readonly prefix: string; readonly index: number };
+  readonly blocks = new Map<string, BlockEntry>();
+  readonly blockStack: string[] = [];
+  readonly symbols: SymbolDecl[] = [];
+  /** How many top-level parameters existed when each region was added, to list parameters in order. */
+  readonly paramsBeforeRegion = new Map<RepeatRegion, number>();
+  private readonly types = new Map<ValueId, TensorType>();
+  private readonly labelsUsed = new WeakMap<NodeList, Set<string>>();
+
+  error(code: DiagnosticCode, span: Span, message: string, label?: string, notes?: DiagnosticNote[]): Value {
+    this.diagnostics.push(diagnostic(code, span, message, { ...(label ? { label } : {}), ...(notes ? { notes } : {}) }));
+    return ERROR;
+  }
+
+  typeOf = (id: ValueId): TensorType => {
+    const t = this.types.get(id);
+    if (!t) throw new Error(`internal compiler error: value %${id} has no type`);
+    return t;
+  };
+
+  setType(id: ValueId, type: TensorType) {
+    this.types.set(id, type);
+  }
+
+  /** Shape of a parameter by the name nodes use (a template inside a layer body). */
+  paramShape = (name: string): readonly number[] => {
+    const p = this.list.param(name) ?? this.top.param(name);
+    return p ? p.shape : [];
+  };
+
+  emit(node: UntypedNode, declared?: TensorType): Value {
+    const full = this.list.add(node, { typeOf: this.typeOf, paramShape: this.paramShape }, declared);
+    this.types.set(full.id, full.type);
+    return { kind: 'tensor', id: full.id, type: full.type };
+  }
+
+  /** The full parameter path for `name` under `label` in the current list. */
+  paramPath(label: string, name: string): string {
+    return `${label}.${name}`;
+  }
+
+  /** Claims a label path for a call's parameters; a duplicate explicit label is an error. */
+  claimLabel(explicit: { name: string; span: Span } | undefined, fallback: string): string {
+    let used = this.labelsUsed.get(this.list);
+    if (!used) this.labelsUsed.set(this.list, (used = new Set()));
+    const base = [...(this.layer ? [this.layer.prefix] : []), ...this.prefix];
+    if (explicit) {
+      const path = [...base, explicit.name].join('.');
+      if (used.has(path)) {
+        this.error('E0208', explicit.span, `the label '${explicit.name}' is used twice here`, 'labels name parameters, so each must be unique in its block');
+      }
+      used.add(path);
+      return path;
+    }
+    for (let n = 1; ; n++) {
+      const path = [...base, n === 1 ? fallback : `${fallback}_${n}`].join('.');
+      if (!used.has(path)) {
+        used.add(path);
+        return path;
+      }
+    }
+  }
+
+  /** The path of a label as written in the file, resolved against the current prefix. */
+  labelPath(name: string): string {
+    return [...(this.layer ? [this.layer.prefix] : []), ...this.prefix, name].join('.');
+  }
+}

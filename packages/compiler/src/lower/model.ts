@@ -1,0 +1,186 @@
+// Lowers one model declaration to an IR graph: constants (with --set overrides), inputs, statements,
+// outputs, and the full list of parameters.
+import { diagnostic, type CheckpointDecl, type Diagnostic, type FileNode, type InputDecl, type ModelDecl } from '@tdl/dsl';
+import { constDim, type Dim } from '../ir/dim.js';
+import type { Graph, GraphOutput, ParamInfo, TensorType } from '../ir/nodes.js';
+import { lowerExpr } from './expressions.js';
+import { LAYER_INDEX, Lowerer } from './lowerer.js';
+import { preludeBlocks } from './prelude.js';
+import { Scope } from './scope.js';
+import { lowerStatements } from './statements.js';
+import { describeKind } from './values.js';
+
+export interface LowerOptions {
+  /** Constant overrides (`--set d=1024`), applied where the model defines the constant. */
+  readonly overrides?: Readonly<Record<string, number>>;
+}
+
+export interface LowerResult {
+  readonly graph?: Graph;
+  readonly checkpoints: readonly CheckpointDecl[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export function lowerModel(file: FileNode, model: ModelDecl, options: LowerOptions = {}): LowerResult {
+  const lw = new Lowerer();
+  const root = new Scope();
+  const modelScope = new Scope(root);
+  for (const b of preludeBlocks()) lw.blocks.set(b.name.name, { decl: b, scope: root });
+  for (const item of file.items) if (item.kind === 'Block') lw.blocks.set(item.name.name, { decl: item, scope: root });
+  for (const item of model.items) if (item.kind === 'Block') lw.blocks.set(item.name.name, { decl: item, scope: modelScope });
+
+  const overrides = new Map(Object.entries(options.overrides ?? {}));
+  const consts: Record<string, number> = {};
+  const outputs: GraphOutput[] = [];
+  const checkpoints: CheckpointDecl[] = [];
+
+  for (const item of model.items) {
+    switch (item.kind) {
+      case 'Block':
+        break;
+      case 'Checkpoint':
+        checkpoints.push(item);
+        break;
+      case 'Input':
+        lowerInput(lw, item, modelScope);
+        break;
+      case 'Output': {
+        const v = lowerExpr(lw, item.value, modelScope);
+        if (v.kind === 'tensor') outputs.push({ name: item.name.name, value: v.id, span: item.span });
+        else if (v.kind !== 'error') lw.error('E0206', item.value.span, 'an output must be a tensor', `this is ${describeKind(v)}`);
+        break;
+      }
+      case 'Const':
+        for (const b of item.bindings) {
+          const name = b.name.name;
+          if (modelScope.own(name)) {
+            lw.error('E0207', b.name.span, `'${name}' is already defined`, undefined, [{ message: 'first defined here', span: modelScope.own(name)!.span }]);
+            continue;
+          }
+          const override = overrides.get(name);
+          overrides.delete(name);
+          const value =
+            override !== undefined ? { kind: 'number' as const, value: override, isInteger: Number.isInteger(override) } : lowerExpr(lw, b.value, modelScope);
+          modelScope.define(name, value, b.name.span, false);
+          if (value.kind === 'number') consts[name] = value.value;
+        }
+        break;
+      default:
+        lowerStatements(lw, [item], modelScope);
+    }
+  }
+
+  for (const name of overrides.keys()) {
+    lw.diagnostics.push(
+      diagnostic('E0213', model.name.span, `--set ${name}: model '${model.name.name}' has no constant '${name}'`, {
+        notes: [{ message: `its constants are ${Object.keys(consts).join(', ') || 'none'}` }],
+      }),
+    );
+  }
+  for (const [name, b] of modelScope.ownBindings()) {
+    if (!b.used && !b.mutable && !name.startsWith('_')) {
+      lw.diagnostics.push(diagnostic('W0403', b.span, `constant '${name}' is never used`, { label: 'prefix it with _ to silence this' }));
+    }
+  }
+  if (!model.items.some((i) => i.kind === 'Input' && i.dtype.name === 'i32')) {
+    lw.error('E0204', model.name.span, `model '${model.name.name}' has no token input`, 'declare one: `input tokens: i32[T <= context]`');
+  }
+
+  const graph: Graph = {
+    name: model.name.name,
+    ...(model.doc !== undefined ? { doc: model.doc } : {}),
+    file: model.span.file,
+    consts,
+    symbols: lw.symbols,
+    items: lw.top.items,
+    outputs,
+    params: expandParams(lw),
+  };
+  return { graph, checkpoints, diagnostics: dedupe(lw.diagnostics) };
+}
+
+function lowerInput(lw: Lowerer, input: InputDecl, scope: Scope) {
+  const dtype = input.dtype.name;
+  if (dtype !== 'i32' && dtype !== 'f32') {
+    lw.error('E0206', input.dtype.span, `inputs are i32 (token ids) or f32 (a memory), not '${dtype}'`);
+    return;
+  }
+  const role = dtype === 'i32' ? 'tokens' : 'memory';
+  const wantRank = role === 'tokens' ? 1 : 2;
+  if (input.dims.length !== wantRank) {
+    lw.error('E0215', input.span, role === 'tokens' ? 'token ids are a vector: `i32[T <= context]`' : 'a memory is a matrix: `f32[S, width]`');
+    return;
+  }
+  if (role === 'tokens' && lw.top.items.some((n) => n.op === 'input' && n.role === 'tokens')) {
+    lw.error('E0215', input.span, 'a model has one token input');
+    return;
+  }
+  const shape: Dim[] = [];
+  input.dims.forEach((d, axis) => {
+    const symbolic = axis === 0;
+    const size = d.size;
+    if (size.kind === 'Name' && symbolic && !scope.lookup(size.name)) {
+      const name = size.name;
+      let bound: number | undefined;
+      if (d.bound) {
+        const b = lowerExpr(lw, d.bound, scope);
+        if (b.kind === 'number' && Number.isInteger(b.value) && b.value > 0) bound = b.value;
+        else if (b.kind !== 'error') lw.error('E0209', d.bound.span, 'a length bound must be a positive integer', `this is ${describeKind(b)}`);
+      } else if (role === 'tokens') {
+        lw.error('E0204', d.span, 'the token length needs a context bound', `write \`${name} <= context\``);
+      }
+      const existing = lw.symbols.find((s) => s.name === name);
+      if (!existing) lw.symbols.push({ name, ...(bound !== undefined ? { bound } : {}), span: d.span });
+      shape.push(new Map([[name, 1]]));
+      return;
+    }
+    const v = lowerExpr(lw, d.size, scope);
+    if (v.kind === 'number' && Number.isInteger(v.value) && v.value > 0) shape.push(constDim(v.value));
+    else if (v.kind !== 'error') lw.error('E0209', d.size.span, symbolic ? 'expected a length symbol such as T or S' : 'a width must be a positive integer', `this is ${describeKind(v)}`);
+  });
+  if (shape.length !== input.dims.length) return;
+  const type: TensorType = { dtype, shape };
+  const v = lw.emit({ op: 'input', name: input.name.name, role, span: input.span, argSpans: {} }, type);
+  scope.define(input.name.name, v, input.name.span, true);
+}
+
+/** Every parameter with its full path, in creation order; a region's layers where the region sits. */
+function expandParams(lw: Lowerer): ParamInfo[] {
+  const out: ParamInfo[] = [];
+  let next = 0;
+  const topLevel = (upTo: number) => {
+    for (; next < upTo; next++) {
+      const p = lw.top.params[next]!;
+      out.push({ ...p, component: p.name.split('.')[0]! });
+    }
+  };
+  for (const item of lw.top.items) {
+    if (item.op !== 'repeat') continue;
+    topLevel(lw.paramsBeforeRegion.get(item) ?? next);
+    out.push(...regionParams(item));
+  }
+  topLevel(lw.top.params.length);
+  return out;
+}
+
+function regionParams(r: Extract<Graph['items'][number], { op: 'repeat' }>): ParamInfo[] {
+  const out: ParamInfo[] = [];
+  for (let i = 0; i < r.count; i++) {
+    const body = r.bodies[r.bodyOfLayer[i]!]!;
+    for (const p of body.params) {
+      const relative = p.name.slice(r.label.length + LAYER_INDEX.length + 2);
+      out.push({ ...p, name: p.name.replace(LAYER_INDEX, String(i)), component: `${r.label}.*.${relative.split('.')[0]}` });
+    }
+  }
+  return out;
+}
+
+function dedupe(ds: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const key = `${d.code}:${d.span.file}:${d.span.offset}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

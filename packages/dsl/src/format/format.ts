@@ -1,0 +1,193 @@
+// The formatter: one canonical layout for a .tdl file, keeping comments and single blank lines.
+import type * as A from '../ast/nodes.js';
+import type { Span } from '../span.js';
+import { flat, layout, LINE_WIDTH, quote } from './expr.js';
+
+const INDENT = '  ';
+/** Mapping rules align their `<-` up to this column. */
+const MAX_ALIGN = 56;
+
+/**
+ * Formats a parsed file. `text` is the source the AST came from; with it, comments and blank
+ * lines between declarations are kept (without it, only the AST is printed).
+ */
+export function format(file: A.FileNode, text?: string): string {
+  const printer = new Printer(file.comments, text);
+  printer.items(file.items, '', (item) => printer.topLevel(item));
+  printer.flushComments(Infinity, '');
+  return printer.result();
+}
+
+class Printer {
+  private readonly out: string[] = [];
+  private next = 0;
+  private lastEnd = -1;
+
+  constructor(
+    private readonly comments: readonly A.CommentToken[],
+    private readonly text: string | undefined,
+  ) {}
+
+  result(): string {
+    return this.out.join('\n').replace(/\n{3,}/g, '\n\n').trim() + '\n';
+  }
+
+  private line(s: string) {
+    this.out.push(s);
+  }
+
+  /** Prints comments that start before `offset`; one on the line where the last item ended trails it. */
+  flushComments(offset: number, indent: string) {
+    while (this.next < this.comments.length && this.comments[this.next]!.span.offset < offset) {
+      const c = this.comments[this.next++]!;
+      if (this.text && this.lastEnd >= 0 && this.out.length > 0 && !this.text.slice(this.lastEnd, c.span.offset).includes('\n')) {
+        this.out[this.out.length - 1] += '  ' + c.text.trimEnd();
+      } else {
+        if (this.blankBefore(c.span.offset)) this.line('');
+        this.line(indent + c.text.trimEnd());
+      }
+      this.lastEnd = c.span.offset + c.span.length;
+    }
+  }
+
+  /** Whether the source had a blank line just before `offset` (after the previous item or comment). */
+  private blankBefore(offset: number): boolean {
+    if (!this.text || this.lastEnd < 0) return false;
+    const gap = this.text.slice(this.lastEnd, offset);
+    return /\n[ \t\r]*\n/.test(gap) && this.out.length > 0 && !this.out[this.out.length - 1]!.endsWith('{');
+  }
+
+  /** Prints a list of items, each preceded by its comments and (if the source had one) a blank line. */
+  items<T extends { span: Span; doc?: string }>(list: readonly T[], indent: string, print: (item: T, indent: string) => void) {
+    for (const item of list) {
+      this.flushComments(item.span.offset, indent);
+      if (this.blankBefore(item.span.offset)) this.line('');
+      if (item.doc !== undefined) for (const d of item.doc.split('\n')) this.line(indent + ('## ' + d).trimEnd());
+      print(item, indent);
+      this.lastEnd = item.span.offset + item.span.length;
+    }
+  }
+
+  /** Closes a `{ … }` whose source span is `span`: comments inside it come before the brace. */
+  private close(span: Span, indent: string) {
+    this.flushComments(span.offset + span.length - 1, indent + INDENT);
+    this.line(indent + '}');
+  }
+
+  topLevel(item: A.ModelDecl | A.BlockDecl) {
+    if (item.kind === 'Model') this.model(item);
+    else this.block(item, '');
+  }
+
+  private model(m: A.ModelDecl) {
+    this.line(`model ${m.name.name} {`);
+    this.items(m.items, INDENT, (item, indent) => this.modelItem(item, indent));
+    this.close(m.span, '');
+  }
+
+  private modelItem(item: A.ModelItem, indent: string) {
+    switch (item.kind) {
+      case 'Input':
+        return this.line(`${indent}input ${item.name.name}: ${item.dtype.name}[${item.dims.map(dim).join(', ')}]`);
+      case 'Output': {
+        const head = `${indent}output ${item.name.name} = `;
+        return this.line(head + layout(item.value, head.length, indent));
+      }
+      case 'Block':
+        return this.block(item, indent);
+      case 'Checkpoint':
+        return this.checkpoint(item, indent);
+      default:
+        return this.statement(item, indent);
+    }
+  }
+
+  private block(b: A.BlockDecl, indent: string) {
+    const params = b.params.map((p) => (p.default ? `${p.name.name} = ${flat(p.default)}` : p.name.name));
+    this.line(`${indent}block ${b.name.name}(${params.join(', ')}) {`);
+    const inner = indent + INDENT;
+    this.items(b.body, inner, (s, i) => this.statement(s, i));
+    this.flushComments(b.result.span.offset, inner);
+    const head = `${inner}return `;
+    this.line(head + layout(b.result, head.length, inner));
+    this.lastEnd = b.result.span.offset + b.result.span.length;
+    this.close(b.span, indent);
+  }
+
+  statement(s: A.Statement, indent: string): void {
+    switch (s.kind) {
+      case 'Const':
+        return this.constDecl(s, indent);
+      case 'Assign': {
+        const head = `${indent}${s.target.name} = `;
+        return this.line(head + layout(s.value, head.length, indent));
+      }
+      case 'Repeat': {
+        const label = s.label ? `${s.label.name}: ` : '';
+        this.line(`${indent}${label}repeat ${flat(s.count)} as ${s.index.name} {`);
+        this.items(s.body, indent + INDENT, (st, i) => this.statement(st, i));
+        return this.close(s.span, indent);
+      }
+      case 'If':
+        return this.ifStmt(s, indent, `${indent}if`);
+    }
+  }
+
+  private ifStmt(s: A.IfStmt, indent: string, head: string): void {
+    this.line(`${head} ${flat(s.cond)} {`);
+    this.items(s.then, indent + INDENT, (st, i) => this.statement(st, i));
+    const elseBranch = s.else;
+    if (!elseBranch) return this.close(s.span, indent);
+    const firstElse = elseBranch[0];
+    this.flushComments(firstElse ? firstElse.span.offset : s.span.offset + s.span.length - 1, indent + INDENT);
+    if (elseBranch.length === 1 && firstElse!.kind === 'If' && firstElse!.doc === undefined) {
+      return this.ifStmt(firstElse as A.IfStmt, indent, `${indent}} else if`);
+    }
+    this.line(`${indent}} else {`);
+    this.items(elseBranch, indent + INDENT, (st, i) => this.statement(st, i));
+    this.close(s.span, indent);
+  }
+
+  private constDecl(c: A.ConstDecl, indent: string) {
+    const bindings = c.bindings.map((b) => `${b.name.name} = ${flat(b.value)}`);
+    const one = `${indent}const ${bindings.join(', ')}`;
+    if (one.length <= LINE_WIDTH) return this.line(one);
+    const cont = indent + ' '.repeat('const '.length);
+    this.line(`${indent}const ` + bindings.map((b, i) => (i === 0 ? b : cont + b)).join(',\n'));
+  }
+
+  private checkpoint(c: A.CheckpointDecl, indent: string) {
+    this.line(`${indent}checkpoint ${c.name.name} {`);
+    const inner = indent + INDENT;
+    const targets = c.rules.map((r) => pattern(r.target));
+    const width = Math.min(MAX_ALIGN, Math.max(0, ...targets.map((t) => t.length)));
+    this.items(c.rules, inner, (r) => {
+      const target = pattern(r.target);
+      const source = r.source.kind === 'String' ? quote(r.source.value) : flat(r.source);
+      const transforms = r.transforms.map((tr) => ` | ${tr.name.name}` + (tr.args.length ? `(${tr.args.map((a) => (a.name ? `${a.name.name} = ` : '') + flat(a.value)).join(', ')})` : ''));
+      this.line(`${inner}${target.padEnd(width)} <- ${source}${transforms.join('')}`);
+    });
+    this.close(c.span, indent);
+  }
+}
+
+function dim(d: A.DimDecl): string {
+  return flat(d.size) + (d.bound ? ` <= ${flat(d.bound)}` : '');
+}
+
+function pattern(p: A.ParamPattern): string {
+  return p.segments
+    .map((s) => {
+      switch (s.kind) {
+        case 'Name':
+          return s.name;
+        case 'Index':
+          return String(s.value);
+        case 'Bind':
+          return `{${s.name}}`;
+        case 'Alt':
+          return `(${s.names.map((n) => n.name).join(', ')})`;
+      }
+    })
+    .join('.');
+}

@@ -1,0 +1,359 @@
+// The grammar of tdl as a chevrotain CstParser: pure syntax, no semantic actions; one instance, reused.
+import { CstParser, type CstNode, type IToken } from 'chevrotain';
+import * as t from './tokens.js';
+import { tdlErrorMessages } from './messages.js';
+
+export class TdlParser extends CstParser {
+  constructor() {
+    super(t.ALL_TOKENS, {
+      recoveryEnabled: true,
+      maxLookahead: 3,
+      nodeLocationTracking: 'full',
+      errorMessageProvider: tdlErrorMessages,
+    });
+    this.performSelfAnalysis();
+  }
+
+  public file = this.RULE('file', () => {
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.CONSUME(t.Newline) },
+        { ALT: () => this.SUBRULE(this.modelDecl) },
+        { ALT: () => this.SUBRULE(this.blockDecl) },
+        { ALT: () => this.SUBRULE(this.junk), IGNORE_AMBIGUITIES: true },
+      ]),
+    );
+  });
+
+  /**
+   * The error production: a line that is no declaration or statement, skipped up to its end (with
+   * any braces it opens). The AST builder reports it; grammar alternatives before it win ties.
+   */
+  private junk = this.RULE('junk', () => {
+    this.AT_LEAST_ONE(() =>
+      this.OR([
+        { ALT: () => this.CONSUME(t.AnyToken) },
+        {
+          ALT: () => {
+            this.CONSUME(t.LCurly);
+            this.MANY(() => this.OR2([{ ALT: () => this.CONSUME(t.Newline) }, { ALT: () => this.SUBRULE(this.junk) }]));
+            this.CONSUME(t.RCurly);
+          },
+        },
+      ]),
+    );
+  });
+
+  /** A misspelt `model` keyword still opens a model, so the errors inside it are found too. */
+  private modelDecl = this.RULE('modelDecl', () => {
+    this.OR([{ ALT: () => this.CONSUME(t.Model) }, { ALT: () => this.CONSUME(t.Identifier) }]);
+    this.CONSUME2(t.Identifier);
+    this.CONSUME(t.LCurly);
+    this.MANY(() => this.OR2([{ ALT: () => this.CONSUME(t.Newline) }, { ALT: () => this.SUBRULE(this.modelItem) }, { ALT: () => this.SUBRULE(this.junk), IGNORE_AMBIGUITIES: true }]));
+    this.CONSUME(t.RCurly);
+  });
+
+  private modelItem = this.RULE('modelItem', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.inputDecl) },
+      { ALT: () => this.SUBRULE(this.outputDecl) },
+      { ALT: () => this.SUBRULE(this.blockDecl) },
+      { ALT: () => this.SUBRULE(this.checkpointDecl) },
+      { ALT: () => this.SUBRULE(this.statement) },
+    ]);
+  });
+
+  private constDecl = this.RULE('constDecl', () => {
+    this.CONSUME(t.Const);
+    this.AT_LEAST_ONE_SEP({ SEP: t.Comma, DEF: () => this.SUBRULE(this.constBinding) });
+  });
+
+  private constBinding = this.RULE('constBinding', () => {
+    this.CONSUME(t.Identifier);
+    this.CONSUME(t.Equals);
+    this.SUBRULE(this.expression);
+  });
+
+  private inputDecl = this.RULE('inputDecl', () => {
+    this.CONSUME(t.Input);
+    this.CONSUME(t.Identifier);
+    this.CONSUME(t.Colon);
+    this.CONSUME2(t.Identifier);
+    this.CONSUME(t.LBracket);
+    this.AT_LEAST_ONE_SEP({ SEP: t.Comma, DEF: () => this.SUBRULE(this.dimDecl) });
+    this.CONSUME(t.RBracket);
+  });
+
+  private dimDecl = this.RULE('dimDecl', () => {
+    this.SUBRULE(this.additive);
+    this.OPTION(() => {
+      this.CONSUME(t.LessEq);
+      this.SUBRULE2(this.additive);
+    });
+  });
+
+  private outputDecl = this.RULE('outputDecl', () => {
+    this.CONSUME(t.Output);
+    this.CONSUME(t.Identifier);
+    this.CONSUME(t.Equals);
+    this.SUBRULE(this.expression);
+  });
+
+  private blockDecl = this.RULE('blockDecl', () => {
+    this.CONSUME(t.Block);
+    this.CONSUME(t.Identifier);
+    this.CONSUME(t.LParen);
+    this.MANY_SEP({ SEP: t.Comma, DEF: () => this.SUBRULE(this.param) });
+    this.CONSUME(t.RParen);
+    this.CONSUME(t.LCurly);
+    this.MANY({
+      GATE: () => this.LA(1).tokenType !== t.Return,
+      DEF: () =>
+        this.OR([
+          { ALT: () => this.CONSUME(t.Newline) },
+          { ALT: () => this.SUBRULE(this.statement) },
+          { ALT: () => this.SUBRULE(this.junk), IGNORE_AMBIGUITIES: true },
+        ]),
+    });
+    this.CONSUME(t.Return);
+    this.SUBRULE(this.expression);
+    this.OPTION(() => this.CONSUME2(t.Newline));
+    this.CONSUME(t.RCurly);
+  });
+
+  private param = this.RULE('param', () => {
+    this.CONSUME(t.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(t.Equals);
+      this.SUBRULE(this.expression);
+    });
+  });
+
+  private statement = this.RULE('statement', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.constDecl) },
+      { ALT: () => this.SUBRULE(this.repeatStmt) },
+      { ALT: () => this.SUBRULE(this.ifStmt) },
+      { ALT: () => this.SUBRULE(this.assignment) },
+    ]);
+  });
+
+  private repeatStmt = this.RULE('repeatStmt', () => {
+    this.OPTION(() => {
+      this.CONSUME(t.Identifier);
+      this.CONSUME(t.Colon);
+    });
+    this.CONSUME(t.Repeat);
+    this.SUBRULE(this.expression);
+    this.CONSUME(t.As);
+    this.CONSUME2(t.Identifier);
+    this.SUBRULE(this.statementBlock);
+  });
+
+  private ifStmt = this.RULE('ifStmt', () => {
+    this.CONSUME(t.If);
+    this.SUBRULE(this.expression);
+    this.SUBRULE(this.statementBlock);
+    this.OPTION(() => {
+      this.CONSUME(t.Else);
+      this.OR([{ ALT: () => this.SUBRULE(this.ifStmt) }, { ALT: () => this.SUBRULE2(this.statementBlock) }]);
+    });
+  });
+
+  private statementBlock = this.RULE('statementBlock', () => {
+    this.CONSUME(t.LCurly);
+    this.MANY(() => this.OR([{ ALT: () => this.CONSUME(t.Newline) }, { ALT: () => this.SUBRULE(this.statement) }, { ALT: () => this.SUBRULE(this.junk), IGNORE_AMBIGUITIES: true }]));
+    this.CONSUME(t.RCurly);
+  });
+
+  private assignment = this.RULE('assignment', () => {
+    this.CONSUME(t.Identifier);
+    this.CONSUME(t.Equals);
+    this.SUBRULE(this.expression);
+  });
+
+  // ----- checkpoint naming sections -----
+
+  private checkpointDecl = this.RULE('checkpointDecl', () => {
+    this.CONSUME(t.Checkpoint);
+    this.CONSUME(t.Identifier);
+    this.CONSUME(t.LCurly);
+    this.MANY(() => this.OR([{ ALT: () => this.CONSUME(t.Newline) }, { ALT: () => this.SUBRULE(this.mappingRule) }, { ALT: () => this.SUBRULE(this.junk), IGNORE_AMBIGUITIES: true }]));
+    this.CONSUME(t.RCurly);
+  });
+
+  private mappingRule = this.RULE('mappingRule', () => {
+    this.SUBRULE(this.paramPattern);
+    this.CONSUME(t.Arrow);
+    this.OR([{ ALT: () => this.CONSUME(t.StringLiteral) }, { ALT: () => this.SUBRULE(this.call) }]);
+    this.MANY(() => {
+      this.CONSUME(t.Pipe);
+      this.SUBRULE(this.transform);
+    });
+  });
+
+  private paramPattern = this.RULE('paramPattern', () => {
+    this.AT_LEAST_ONE_SEP({ SEP: t.Dot, DEF: () => this.SUBRULE(this.patternSegment) });
+  });
+
+  private patternSegment = this.RULE('patternSegment', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(t.Identifier) },
+      { ALT: () => this.CONSUME(t.IntegerLiteral) },
+      {
+        ALT: () => {
+          this.CONSUME(t.LCurly);
+          this.CONSUME2(t.Identifier);
+          this.CONSUME(t.RCurly);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(t.LParen);
+          this.AT_LEAST_ONE_SEP({ SEP: t.Comma, DEF: () => this.CONSUME3(t.Identifier) });
+          this.CONSUME(t.RParen);
+        },
+      },
+    ]);
+  });
+
+  private transform = this.RULE('transform', () => {
+    this.CONSUME(t.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(t.LParen);
+      this.OPTION2(() => this.SUBRULE(this.args));
+      this.CONSUME(t.RParen);
+    });
+  });
+
+  // ----- expressions, loosest binding first -----
+
+  private expression = this.RULE('expression', () => {
+    this.OR([{ ALT: () => this.SUBRULE(this.ifExpression) }, { ALT: () => this.SUBRULE(this.orExpression) }]);
+  });
+
+  private ifExpression = this.RULE('ifExpression', () => {
+    this.CONSUME(t.If);
+    this.SUBRULE(this.expression);
+    this.CONSUME(t.Then);
+    this.SUBRULE2(this.expression);
+    this.CONSUME(t.Else);
+    this.SUBRULE3(this.expression);
+  });
+
+  private orExpression = this.RULE('orExpression', () => {
+    this.SUBRULE(this.andExpression);
+    this.MANY(() => {
+      this.CONSUME(t.OrOr);
+      this.SUBRULE2(this.andExpression);
+    });
+  });
+
+  private andExpression = this.RULE('andExpression', () => {
+    this.SUBRULE(this.comparison);
+    this.MANY(() => {
+      this.CONSUME(t.AndAnd);
+      this.SUBRULE2(this.comparison);
+    });
+  });
+
+  private comparison = this.RULE('comparison', () => {
+    this.SUBRULE(this.additive);
+    this.OPTION(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(t.EqEq) },
+        { ALT: () => this.CONSUME(t.NotEq) },
+        { ALT: () => this.CONSUME(t.LessEq) },
+        { ALT: () => this.CONSUME(t.GreaterEq) },
+        { ALT: () => this.CONSUME(t.Less) },
+        { ALT: () => this.CONSUME(t.Greater) },
+      ]);
+      this.SUBRULE2(this.additive);
+    });
+  });
+
+  private additive = this.RULE('additive', () => {
+    this.SUBRULE(this.multiplicative);
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(t.Plus) }, { ALT: () => this.CONSUME(t.Minus) }]);
+      this.SUBRULE2(this.multiplicative);
+    });
+  });
+
+  private multiplicative = this.RULE('multiplicative', () => {
+    this.SUBRULE(this.unary);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(t.Star) },
+        { ALT: () => this.CONSUME(t.Slash) },
+        { ALT: () => this.CONSUME(t.Percent) },
+      ]);
+      this.SUBRULE2(this.unary);
+    });
+  });
+
+  private unary = this.RULE('unary', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.OR2([{ ALT: () => this.CONSUME(t.Minus) }, { ALT: () => this.CONSUME(t.Bang) }]);
+          this.SUBRULE(this.unary);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.primary) },
+    ]);
+  });
+
+  private primary = this.RULE('primary', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(t.FloatLiteral) },
+      { ALT: () => this.CONSUME(t.IntegerLiteral) },
+      { ALT: () => this.CONSUME(t.StringLiteral) },
+      { ALT: () => this.SUBRULE(this.listLiteral) },
+      { ALT: () => this.SUBRULE(this.parenExpression) },
+      { ALT: () => this.SUBRULE(this.call) },
+      { ALT: () => this.CONSUME(t.Identifier) },
+    ]);
+  });
+
+  private listLiteral = this.RULE('listLiteral', () => {
+    this.CONSUME(t.LBracket);
+    this.MANY_SEP({ SEP: t.Comma, DEF: () => this.SUBRULE(this.expression) });
+    this.CONSUME(t.RBracket);
+  });
+
+  private parenExpression = this.RULE('parenExpression', () => {
+    this.CONSUME(t.LParen);
+    this.SUBRULE(this.expression);
+    this.CONSUME(t.RParen);
+  });
+
+  /** `op(args)` or `label: op(args)`. */
+  private call = this.RULE('call', () => {
+    this.OPTION(() => {
+      this.CONSUME(t.Identifier);
+      this.CONSUME(t.Colon);
+    });
+    this.CONSUME2(t.Identifier);
+    this.CONSUME(t.LParen);
+    this.OPTION2(() => this.SUBRULE(this.args));
+    this.CONSUME(t.RParen);
+  });
+
+  private args = this.RULE('args', () => {
+    this.AT_LEAST_ONE_SEP({ SEP: t.Comma, DEF: () => this.SUBRULE(this.arg) });
+  });
+
+  private arg = this.RULE('arg', () => {
+    this.OPTION(() => {
+      this.CONSUME(t.Identifier);
+      this.CONSUME(t.Equals);
+    });
+    this.SUBRULE(this.expression);
+  });
+}
+
+/** The single parser instance; `input` is reset for each parse. */
+export const tdlParser = new TdlParser();
+
+export type { CstNode, IToken };
