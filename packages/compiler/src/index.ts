@@ -11,3 +11,4 @@ export { analyze, modelContext, modelVocab, countParams, numel, type ModelInfo }
 export { OPS, type OpDef, type ArgSpec } from './ops/index.js';
 export { PRELUDE_SOURCE } from './lower/prelude.js';
 export { LAYER_INDEX } from './lower/lowerer.js';
+export { generateCpuModule, transpileCpuModule, type CpuModule } from './codegen/cpu/index.js';

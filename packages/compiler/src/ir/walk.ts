@@ -52,8 +52,11 @@ export function nodeById(graph: Graph): Map<ValueId, Node> {
 export function valueOrigins(graph: Graph): Map<ValueId, ReadonlySet<string>> {
   const origins = new Map<ValueId, Set<string>>();
   const of = (id: ValueId) => origins.get(id) ?? new Set<string>();
+  const tokenInput = graph.items.find((i) => i.op === 'input' && i.role === 'tokens');
   const visit = (node: Node, carriedOrigins: Set<string>[] = []) => {
     if (node.op === 'input') origins.set(node.id, new Set([node.name]));
+    // Positions count the tokens, so they belong to the token stream.
+    else if (node.op === 'positions') origins.set(node.id, new Set(tokenInput?.op === 'input' ? [tokenInput.name] : []));
     else if (node.op === 'carried') origins.set(node.id, new Set(carriedOrigins[node.index] ?? []));
     else origins.set(node.id, new Set(operands(node).flatMap((id) => [...of(id)])));
   };

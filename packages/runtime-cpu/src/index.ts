@@ -1,0 +1,11 @@
+// @tdl/runtime-cpu: the kernels generated CPU modules call, their loader, and the CPU Executor.
+export * from './kernels/linear.js';
+export * from './kernels/elementwise.js';
+export * from './kernels/norms.js';
+export * from './kernels/embedding.js';
+export * from './kernels/rope.js';
+export * from './kernels/attention.js';
+export * from './cache.js';
+export type * from './module.js';
+export { loadGeneratedModule } from './loader.js';
+export { CpuExecutor, validateMemory } from './executor.js';

@@ -1,0 +1,32 @@
+// The contract between a generated CPU module and the runtime: what it exports and what it gets.
+import type { ParamSpec } from '@tdl/runtime';
+
+/** Static facts about the model, written into the generated module. */
+export interface ModelManifest {
+  readonly name: string;
+  readonly vocab: number;
+  readonly context: number;
+  readonly memory: { readonly name: string; readonly width: number; readonly maxLength?: number } | null;
+  readonly params: readonly ParamSpec[];
+}
+
+/** Looks up a weight by parameter name; the loader checked names and shapes before. */
+export interface Weights {
+  get(name: string): Float32Array;
+}
+
+/** One model instance: its weights, KV caches and workspace. */
+export interface ModelInstance {
+  /**
+   * Runs `tokens` at positions past … past + T - 1 (the cache holds `past` tokens), appending
+   * their keys and values. Returns logits [T, vocab], or [1, vocab] for the last row when `lastOnly`.
+   */
+  forward(tokens: Int32Array, past: number, lastOnly: boolean): Float32Array;
+  /** Computes cross-attention keys and values for a memory [length, width]. */
+  setMemory(memory: Float32Array, length: number): void;
+}
+
+export interface GeneratedModule {
+  readonly MODEL: ModelManifest;
+  createModel(weights: Weights): ModelInstance;
+}

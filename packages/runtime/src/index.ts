@@ -1,0 +1,10 @@
+// @tdl/runtime: the generation runtime both backends share.
+export * from './executor.js';
+export * from './generate.js';
+export * from './sampling/rng.js';
+export * from './sampling/sampler.js';
+export * from './tokenizers/tokenizer.js';
+export * from './safetensors/dtypes.js';
+export * from './safetensors/read.js';
+export * from './safetensors/write.js';
+export * from './weights.js';
