@@ -12,3 +12,4 @@ export { OPS, type OpDef, type ArgSpec } from './ops/index.js';
 export { PRELUDE_SOURCE } from './lower/prelude.js';
 export { LAYER_INDEX } from './lower/lowerer.js';
 export { generateCpuModule, transpileCpuModule, type CpuModule } from './codegen/cpu/index.js';
+export { exportGraph, type GraphFormat } from './graph/export.js';

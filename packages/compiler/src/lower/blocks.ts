@@ -1,10 +1,8 @@
 // Expands a call to a sub-block: binds its parameters in a fresh scope and lowers its body under the call's label.
 import type { BlockDecl, Call } from '@tdl/dsl';
 import { bindArgs } from './bind.js';
-import { lowerExpr } from './expressions.js';
 import type { Lowerer } from './lowerer.js';
 import { Scope } from './scope.js';
-import { lowerStatements } from './statements.js';
 import { ERROR, type Located, type Value } from './values.js';
 
 /** A block with the scope its body sees (the model's constants for blocks declared in a model). */
@@ -27,7 +25,7 @@ export function lowerBlockCall(lw: Lowerer, entry: BlockEntry, call: Call, value
   const scope = new Scope(entry.scope);
   for (const p of decl.params) {
     const arg = bound.args.get(p.name.name);
-    const value = arg ? arg.value : lowerExpr(lw, p.default!, scope);
+    const value = arg ? arg.value : lw.hooks.lowerExpr(lw, p.default!, scope);
     scope.define(p.name.name, value, p.name.span, true).used = true;
   }
   const label = lw.claimLabel(call.label ? { name: call.label.name, span: call.label.span } : undefined, name);
@@ -35,8 +33,8 @@ export function lowerBlockCall(lw: Lowerer, entry: BlockEntry, call: Call, value
   lw.prefix = [...savedPrefix, label.split('.').pop()!];
   lw.blockStack.push(name);
   try {
-    lowerStatements(lw, decl.body, scope);
-    return lowerExpr(lw, decl.result, scope);
+    lw.hooks.lowerStatements(lw, decl.body, scope);
+    return lw.hooks.lowerExpr(lw, decl.result, scope);
   } finally {
     lw.blockStack.pop();
     lw.prefix = savedPrefix;

@@ -5,7 +5,6 @@ import { dimEquals, dimValue } from '../ir/dim.js';
 import { OPS } from '../ops/index.js';
 import type { OpContext } from '../ops/op.js';
 import { bindArgs } from './bind.js';
-import { lowerBlockCall } from './blocks.js';
 import type { Lowerer } from './lowerer.js';
 import type { Scope } from './scope.js';
 import { ERROR, WORDS, describeKind, type Located, type Value } from './values.js';
@@ -143,7 +142,7 @@ function lowerCall(lw: Lowerer, call: Call, scope: Scope): Value {
     return op.lower(opContext(lw, call, name, bound.args), bound.args);
   }
   const block = lw.blocks.get(name);
-  if (block) return lowerBlockCall(lw, block, call, values);
+  if (block) return lw.hooks.lowerBlockCall(lw, block, call, values);
   const guess = closestMatch(name, [...OPS.keys(), ...lw.blocks.keys(), ...BUILTIN_FUNCTIONS]);
   return lw.error('E0202', call.callee.span, `unknown operator '${name}'`, guess ? `did you mean '${guess}'?` : undefined);
 }

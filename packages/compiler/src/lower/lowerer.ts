@@ -3,13 +3,27 @@ import { diagnostic, type Diagnostic, type DiagnosticCode, type DiagnosticNote, 
 import { IdSource, NodeList } from '../ir/builder.js';
 import type { RepeatRegion, SymbolDecl, TensorType, ValueId } from '../ir/nodes.js';
 import type { UntypedNode } from '../ir/shapes.js';
+import type { Call, Expr, Statement } from '@tdl/dsl';
 import type { BlockEntry } from './blocks.js';
-import { ERROR, type Value } from './values.js';
+import type { Scope } from './scope.js';
+import { ERROR, type Located, type Value } from './values.js';
+
+/**
+ * Expressions, statements and block calls lower each other recursively; they reach one another
+ * through these hooks (installed by model.ts) so their modules do not import each other in a cycle.
+ */
+export interface LowerHooks {
+  lowerExpr(lw: Lowerer, e: Expr, scope: Scope): Value;
+  lowerStatements(lw: Lowerer, statements: readonly Statement[], scope: Scope): void;
+  lowerBlockCall(lw: Lowerer, entry: BlockEntry, call: Call, values: Located[]): Value;
+}
 
 /** Stands for the layer index in parameter names inside a repeat body: `layers.{i}.attn.q.weight`. */
 export const LAYER_INDEX = '{i}';
 
 export class Lowerer {
+  constructor(readonly hooks: LowerHooks) {}
+
   readonly diagnostics: Diagnostic[] = [];
   readonly ids = new IdSource();
   readonly top = new NodeList(this.ids);

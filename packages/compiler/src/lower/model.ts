@@ -3,6 +3,7 @@
 import { diagnostic, type CheckpointDecl, type Diagnostic, type FileNode, type InputDecl, type ModelDecl } from '@tdl/dsl';
 import { constDim, type Dim } from '../ir/dim.js';
 import type { Graph, GraphOutput, ParamInfo, TensorType } from '../ir/nodes.js';
+import { lowerBlockCall } from './blocks.js';
 import { lowerExpr } from './expressions.js';
 import { LAYER_INDEX, Lowerer } from './lowerer.js';
 import { preludeBlocks } from './prelude.js';
@@ -22,7 +23,7 @@ export interface LowerResult {
 }
 
 export function lowerModel(file: FileNode, model: ModelDecl, options: LowerOptions = {}): LowerResult {
-  const lw = new Lowerer();
+  const lw = new Lowerer({ lowerExpr, lowerStatements, lowerBlockCall });
   const root = new Scope();
   const modelScope = new Scope(root);
   for (const b of preludeBlocks()) lw.blocks.set(b.name.name, { decl: b, scope: root });

@@ -1,0 +1,77 @@
+// tdl run: generates text from a model, streaming tokens as they come.
+import { ByteTokenizer, generate, UsageError, type GenerateEvent } from '@tdl/runtime';
+import { SET_FLAG, boolFlag, numberFlag, overrides, parseIds, stringFlag, type CommandSpec, type ParsedArgs } from '../flags.js';
+import type { CliIO } from '../io.js';
+import { loadGraph, requireFile } from '../model.js';
+import { openSession, WEIGHT_FLAGS } from '../session.js';
+
+export const runSpec: CommandSpec = {
+  name: 'run',
+  args: 'FILE [--prompt TEXT | --ids 1,2,3]',
+  summary: 'Generate tokens from a model, streaming them as they come; ends with prefill and decode speeds.',
+  flags: [
+    { name: 'prompt', type: 'string', value: 'TEXT', default: '"Hello"', doc: 'prompt text (byte-level tokens)' },
+    { name: 'ids', type: 'string', value: '1,2,3', doc: 'prompt as token ids instead of text' },
+    ...WEIGHT_FLAGS,
+    { name: 'max-tokens', type: 'string', value: 'N', default: '64', doc: 'most tokens to generate' },
+    { name: 'temperature', type: 'string', value: 'T', default: '0 (greedy)', doc: 'sampling temperature' },
+    { name: 'top-k', type: 'string', value: 'K', default: '0 (off)', doc: 'sample among the K most likely tokens' },
+    { name: 'top-p', type: 'string', value: 'P', default: '1 (off)', doc: 'sample from the smallest set with probability P' },
+    { name: 'min-p', type: 'string', value: 'P', default: '0 (off)', doc: 'drop tokens below P times the most likely' },
+    { name: 'repetition-penalty', type: 'string', value: 'R', default: '1 (off)', doc: 'penalise tokens already seen' },
+    { name: 'stop', type: 'string', value: '1,2', default: 'none', doc: 'token ids that end generation' },
+    { name: 'seed', type: 'string', value: 'N', default: '0', doc: 'sampling seed' },
+    { name: 'json', type: 'boolean', doc: 'print one JSON object (ids, text, timings) instead of streaming' },
+    SET_FLAG,
+  ],
+};
+
+export async function runRun(args: ParsedArgs, io: CliIO): Promise<number> {
+  const file = requireFile(args.positionals, 'run');
+  const promptText = stringFlag(args, 'prompt');
+  const idsText = stringFlag(args, 'ids');
+  if (promptText !== undefined && idsText !== undefined) throw new UsageError('give --prompt or --ids, not both');
+  const graph = loadGraph(io, file, overrides(args));
+  const tokenizer = new ByteTokenizer();
+  const prompt = idsText !== undefined ? parseIds(idsText) : tokenizer.encode(promptText ?? 'Hello');
+  const options = {
+    maxTokens: numberFlag(args, 'max-tokens', 64, { integer: true, min: 0 }),
+    temperature: numberFlag(args, 'temperature', 0, { min: 0 }),
+    topK: numberFlag(args, 'top-k', 0, { integer: true, min: 0 }),
+    topP: numberFlag(args, 'top-p', 1),
+    minP: numberFlag(args, 'min-p', 0),
+    repetitionPenalty: numberFlag(args, 'repetition-penalty', 1),
+    seed: numberFlag(args, 'seed', 0, { integer: true, min: 0 }),
+    stopTokens: stringFlag(args, 'stop') !== undefined ? parseIds(stringFlag(args, 'stop')!) : [],
+  };
+  const json = boolFlag(args, 'json');
+  const session = await openSession(graph, args, io);
+  const decoder = tokenizer.streamDecoder();
+  let done: Extract<GenerateEvent, { kind: 'done' }> | undefined;
+  if (!json && promptText !== undefined) io.stdout.write(promptText);
+  for await (const event of generate(session.executor, prompt, { ...options, ...(session.memory ? { memory: session.memory } : {}) })) {
+    if (event.kind === 'token') {
+      if (!json) io.stdout.write(decoder.push(event.id));
+    } else done = event;
+  }
+  const t = done!.timings;
+  if (json) {
+    io.stdout.write(
+      JSON.stringify({
+        model: graph.name,
+        promptIds: prompt,
+        generatedIds: done!.tokens,
+        text: tokenizer.decode([...done!.tokens]),
+        finishReason: done!.reason,
+        timings: t,
+      }) + '\n',
+    );
+  } else {
+    io.stdout.write(decoder.flush() + '\n');
+    io.stderr.write(
+      `prefill: ${t.promptTokens} tokens at ${t.prefillTokensPerSecond.toFixed(1)} tokens/s; ` +
+        `decode: ${t.generatedTokens} tokens at ${t.decodeTokensPerSecond.toFixed(1)} tokens/s (${done!.reason})\n`,
+    );
+  }
+  return 0;
+}

@@ -1,0 +1,3 @@
+// @tdl/cli: the tdl command as a library, for tests and embedding.
+export { main, mainUsage, COMMANDS, VERSION } from './cli.js';
+export type { CliIO } from './io.js';

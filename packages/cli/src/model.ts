@@ -1,0 +1,49 @@
+// Loads a model file for the commands: reads it, checks it, renders diagnostics, compiles it for the CPU.
+import { renderDiagnostics } from '@tdl/dsl';
+import { checkSource, generateCpuModule, transpileCpuModule, type CheckResult, type Graph } from '@tdl/compiler';
+import { UsageError } from '@tdl/runtime';
+import * as cpu from '@tdl/runtime-cpu';
+import type { CliIO } from './io.js';
+import { readText } from './io.js';
+
+/** A model that failed to check; its diagnostics were printed already. */
+export class ModelError extends Error {
+  constructor(readonly file: string) {
+    super(`${file} has errors`);
+    this.name = 'ModelError';
+  }
+}
+
+export function printDiagnostics(io: CliIO, result: CheckResult): void {
+  if (!result.diagnostics.length) return;
+  const text = renderDiagnostics(result.diagnostics, (name) => (name === result.source.name ? result.source.text : undefined), {
+    color: io.stderr.isTTY ?? false,
+  });
+  io.stderr.write(text + '\n');
+}
+
+export function checkFile(io: CliIO, file: string, overrides: Record<string, number>, printWarnings = true): CheckResult {
+  const result = checkSource({ name: file, text: readText(file) }, { overrides });
+  if (!result.ok || printWarnings) printDiagnostics(io, result);
+  return result;
+}
+
+/** Checks a model and refuses to go on if it has errors. */
+export function loadGraph(io: CliIO, file: string, overrides: Record<string, number>): Graph {
+  const result = checkFile(io, file, overrides, false);
+  if (!result.ok || !result.graph) throw new ModelError(file);
+  return result.graph;
+}
+
+/** Compiles a model for the CPU and loads the generated module in this process. */
+export function loadCpuModule(graph: Graph): cpu.GeneratedModule {
+  const { typescript } = generateCpuModule(graph);
+  return cpu.loadGeneratedModule(transpileCpuModule(typescript), cpu as unknown as Record<string, unknown>);
+}
+
+export function requireFile(positionals: readonly string[], command: string): string {
+  const [file, ...rest] = positionals;
+  if (!file) throw new UsageError(`tdl ${command} needs a model file\nrun 'tdl ${command} --help' for usage`);
+  if (rest.length) throw new UsageError(`tdl ${command} takes one model file, got ${positionals.length}: ${positionals.join(' ')}`);
+  return file;
+}

@@ -1,0 +1,39 @@
+// Sets up a model to run: compiled for a backend, with weights (a file or seeded random) and a memory.
+import type { Graph } from '@tdl/compiler';
+import { initWeights, UsageError, type Executor } from '@tdl/runtime';
+import { CpuExecutor } from '@tdl/runtime-cpu';
+import { numberFlag, stringFlag, type FlagSpec, type ParsedArgs } from './flags.js';
+import type { CliIO } from './io.js';
+import { loadCpuModule } from './model.js';
+import { loadMemory, loadWeights } from './weights.js';
+
+export const WEIGHT_FLAGS: readonly FlagSpec[] = [
+  { name: 'weights', type: 'string', value: 'FILE', default: 'seeded random weights', doc: 'safetensors checkpoint' },
+  { name: 'init-seed', type: 'string', value: 'N', default: '0', doc: 'seed of the random weights when no --weights' },
+  { name: 'memory', type: 'string', value: 'FILE', doc: "safetensors file with one [S, width] tensor 'memory', for models with cross-attention" },
+  { name: 'backend', type: 'string', value: 'cpu', default: 'cpu', doc: 'where to run' },
+];
+
+export interface Session {
+  readonly executor: Executor;
+  readonly memory?: { data: Float32Array; length: number };
+}
+
+export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO): Promise<Session> {
+  const backend = stringFlag(args, 'backend') ?? 'cpu';
+  if (backend !== 'cpu') throw new UsageError(`unknown --backend '${backend}': use cpu`);
+  const module = loadCpuModule(graph);
+  const weightsPath = stringFlag(args, 'weights');
+  const params = module.MODEL.params;
+  if (!weightsPath && io.stderr.isTTY && params.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0) > 50_000_000) {
+    io.stderr.write('tdl: making seeded random weights (no --weights given)…\n');
+  }
+  const weights = weightsPath ? await loadWeights(weightsPath, params) : initWeights(params, numberFlag(args, 'init-seed', 0, { integer: true, min: 0 }));
+  const executor = new CpuExecutor(module, weights);
+  const memoryPath = stringFlag(args, 'memory');
+  const memorySpec = module.MODEL.memory;
+  if (memoryPath && !memorySpec) throw new UsageError(`model '${graph.name}' has no memory input; drop --memory`);
+  if (!memorySpec) return { executor };
+  if (!memoryPath) throw new UsageError(`model '${graph.name}' attends to a memory '${memorySpec.name}' [S, ${memorySpec.width}]: give it with --memory FILE`);
+  return { executor, memory: await loadMemory(memoryPath, memorySpec.width) };
+}

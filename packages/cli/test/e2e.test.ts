@@ -1,0 +1,114 @@
+// End to end through the CLI's own entry point: a small model file to streamed tokens and back.
+import { mkdtempSync, readFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bufferSource, readHeader, readTensorF32 } from '@tdl/runtime';
+import { main, type CliIO } from '../src/index.js';
+
+const TINY = new URL('./fixtures/tiny.tdl', import.meta.url).pathname;
+const temp = mkdtempSync(join(tmpdir(), 'tdl-e2e-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+async function tdl(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIO = { stdout: { write: (s) => void (stdout += s) }, stderr: { write: (s) => void (stderr += s) } };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}
+
+describe('tdl end to end', () => {
+  it('runs a model file to generated tokens, repeatably', async () => {
+    const a = await tdl('run', TINY, '--ids', '1,2,3', '--max-tokens', '6', '--json');
+    expect(a.code).toBe(0);
+    const out = JSON.parse(a.stdout);
+    expect(out.promptIds).toEqual([1, 2, 3]);
+    expect(out.generatedIds).toHaveLength(6);
+    expect(out.generatedIds.every((id: number) => Number.isInteger(id) && id >= 0 && id < 256)).toBe(true);
+    expect(out.timings.prefillTokensPerSecond).toBeGreaterThan(0);
+    const b = await tdl('run', TINY, '--ids', '1,2,3', '--max-tokens', '6', '--json');
+    expect(JSON.parse(b.stdout).generatedIds).toEqual(out.generatedIds);
+    const c = await tdl('run', TINY, '--ids', '1,2,3', '--max-tokens', '6', '--json', '--init-seed', '7');
+    expect(JSON.parse(c.stdout).generatedIds).not.toEqual(out.generatedIds);
+  });
+
+  it('streams text and reports speeds on stderr', async () => {
+    const r = await tdl('run', TINY, '--prompt', 'hi', '--max-tokens', '4', '--temperature', '0.8', '--seed', '3');
+    expect(r.code).toBe(0);
+    expect(r.stdout.startsWith('hi')).toBe(true);
+    expect(r.stderr).toMatch(/prefill: 2 tokens at [\d.]+ tokens\/s; decode: 4 tokens at [\d.]+ tokens\/s \(length\)/);
+  });
+
+  it('writes weights with init and reads them back in run and logits', async () => {
+    const weights = join(temp, 'tiny.safetensors');
+    expect((await tdl('init', TINY, '--seed', '5', '--out', weights)).code).toBe(0);
+    const fromFile = JSON.parse((await tdl('run', TINY, '--weights', weights, '--ids', '4,5', '--max-tokens', '5', '--json')).stdout);
+    const fromSeed = JSON.parse((await tdl('run', TINY, '--init-seed', '5', '--ids', '4,5', '--max-tokens', '5', '--json')).stdout);
+    expect(fromFile.generatedIds).toEqual(fromSeed.generatedIds);
+
+    const logitsPath = join(temp, 'logits.safetensors');
+    expect((await tdl('logits', TINY, '--weights', weights, '--ids', '4,5,6', '--out', logitsPath)).code).toBe(0);
+    const bytes = readFileSync(logitsPath);
+    const src = bufferSource(new Uint8Array(bytes));
+    const header = await readHeader(src);
+    const entry = header.tensors.get('logits')!;
+    expect(entry.shape).toEqual([3, 256]);
+    const logits = await readTensorF32(src, entry);
+    // The greedy first token after "4,5" is the argmax of the second row.
+    const row = Array.from(logits.subarray(256, 512));
+    expect(row.indexOf(Math.max(...row))).toBe(fromFile.generatedIds[0]);
+  });
+
+  it('refuses bad input with one clear line and no partial output', async () => {
+    const out = join(temp, 'never.safetensors');
+    const r1 = await tdl('logits', TINY, '--ids', '1,300', '--out', out);
+    expect(r1.code).toBe(1);
+    expect(r1.stderr).toBe("tdl: error: token id 300 at position 1 is out of range for model 'tiny' (vocabulary 256: ids 0 to 255)\n");
+    const long = Array.from({ length: 40 }, () => '1').join(',');
+    const r2 = await tdl('logits', TINY, '--ids', long, '--out', out);
+    expect(r2.stderr).toBe("tdl: error: 40 tokens do not fit the context of model 'tiny' (32 tokens)\n");
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(temp).filter((f) => f.startsWith('.'))).toEqual([]);
+    const r3 = await tdl('run', TINY, '--max-tokens', 'many');
+    expect(r3.stderr).toBe("tdl: error: --max-tokens must be a whole number of at least 0, got 'many'\n");
+    const r4 = await tdl('run', join(temp, 'missing.tdl'));
+    expect(r4.stderr).toMatch(/^tdl: error: cannot read .*missing\.tdl: no such file or folder\n$/);
+  });
+
+  it('names missing, unexpected and mis-shaped tensors of a checkpoint for another model', async () => {
+    const weights = join(temp, 'small.safetensors');
+    await tdl('init', TINY, '--set', 'd=8', '--out', weights);
+    const r = await tdl('run', TINY, '--weights', weights, '--ids', '1');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('does not fit this model');
+    expect(r.stderr).toContain('wrong shape for');
+    expect(r.stderr).toContain('embed.weight: expected [256, 16], found [256, 8]');
+    expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('prints every command and flag with its default in --help', async () => {
+    const r = await tdl('--help');
+    for (const c of ['check', 'info', 'fmt', 'graph', 'compile', 'init', 'run', 'logits']) expect(r.stdout).toContain(`tdl ${c} `);
+    expect(r.stdout).toContain('--max-tokens N');
+    expect(r.stdout).toContain('(default: 64)');
+    expect(r.stdout).toContain('--set NAME=VALUE');
+  });
+
+  it('checks files and points at errors with exit code 1', async () => {
+    const ok = await tdl('check', TINY);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/tiny\.tdl: ok, model tiny, [\d,]+ parameters/);
+    const bad = await tdl('check', TINY, '--set', 'heads=3');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('error[E0303]: 3 heads do not divide the width 16');
+  });
+
+  it('compiles a model to a TypeScript module', async () => {
+    const r = await tdl('compile', TINY, '--out', join(temp, 'gen'));
+    expect(r.code).toBe(0);
+    const text = readFileSync(join(temp, 'gen', 'tiny.ts'), 'utf8');
+    expect(text).toContain('// Generated by tdl from');
+    expect(text).toContain("import * as k from '@tdl/runtime-cpu';");
+  });
+});
