@@ -13,6 +13,7 @@ export interface NamingFit {
   readonly missing: readonly string[];
   readonly unexpected: readonly string[];
   readonly misshaped: readonly string[];
+  readonly mistyped: readonly string[];
   /** How many of the plan's stored tensors the checkpoint has (to rank namings). */
   readonly found: number;
   readonly ok: boolean;
@@ -31,6 +32,7 @@ export function fitNaming(plan: CheckpointPlan, store: TensorStore): NamingFit {
   const used = new Set<string>();
   const missing = new Map<string, string>();
   const misshaped = new Map<string, string>();
+  const mistyped = new Map<string, string>();
   let found = 0;
   for (const entry of plan.entries) {
     const tensors = entry.source.kind === 'tensor' ? [entry.source.tensor] : entry.source.parts;
@@ -45,7 +47,7 @@ export function fitNaming(plan: CheckpointPlan, store: TensorStore): NamingFit {
       resolved.set(t, name);
       used.add(name);
       const stored = store.tensors.get(name)!.entry;
-      if (!FLOAT_TYPES.has(stored.dtype)) misshaped.set(name, `${name}: expected floats, found ${stored.dtype}`);
+      if (!FLOAT_TYPES.has(stored.dtype)) mistyped.set(name, `${name} is ${stored.dtype}`);
       else if (fmt(stored.shape) !== fmt(t.shape)) misshaped.set(name, `${name}: expected ${fmt(t.shape)}, found ${fmt(stored.shape)}`);
     }
   }
@@ -57,8 +59,9 @@ export function fitNaming(plan: CheckpointPlan, store: TensorStore): NamingFit {
     missing: [...missing.values()],
     unexpected: unexpected.map((n) => `${n} ${fmt(store.tensors.get(n)!.entry.shape)}`),
     misshaped: [...misshaped.values()],
+    mistyped: [...mistyped.values()],
     found,
-    ok: missing.size === 0 && unexpected.length === 0 && misshaped.size === 0,
+    ok: missing.size === 0 && unexpected.length === 0 && misshaped.size === 0 && mistyped.size === 0,
   };
 }
 
@@ -76,15 +79,15 @@ export function chooseNaming(plans: readonly CheckpointPlan[], store: TensorStor
     const plan = plans.find((p) => p.naming === options.naming);
     if (!plan) throw new UsageError(`model '${options.model}' has no checkpoint naming '${options.naming}' (its namings: ${names})`);
     const fit = fitNaming(plan, store);
-    if (!fit.ok) throw new UsageError(describeMisfit(fit, store, options.model, `naming '${plan.naming}'`));
+    if (!fit.ok) throw new UsageError(describeMisfit(fit, store, options.model, plan.naming));
     return fit;
   }
   const fits = plans.map((p) => fitNaming(p, store));
   const good = fits.find((f) => f.ok);
   if (good) return good;
   const best = fits.reduce((a, b) => (b.found > a.found ? b : a));
-  const hint = `\n(no naming of model '${options.model}' fits; the closest is '${best.plan.naming}'. Its namings: ${names}; choose one with --naming)`;
-  throw new UsageError(describeMisfit(best, store, options.model, `naming '${best.plan.naming}'`) + hint);
+  const hint = plans.length > 1 ? `\n(no naming of the model fits the file; the closest is '${best.plan.naming}'. Its namings: ${names}; choose one with --naming)` : '';
+  throw new UsageError(describeMisfit(best, store, options.model, best.plan.naming) + hint);
 }
 
 /** One message listing every missing, unexpected and mis-shaped tensor, by stored name. */
@@ -95,8 +98,9 @@ export function describeMisfit(fit: NamingFit, store: TensorStore, model: string
   };
   list('missing', fit.missing);
   list('unexpected', fit.unexpected);
-  list('wrong shape or type for', fit.misshaped);
-  return `${store.label} does not fit model '${model}' in ${naming}:\n  ${lines.join('\n  ')}`;
+  list('wrong shape for', fit.misshaped);
+  list('wrong type (weights are F32, F16, BF16 or F64) for', fit.mistyped);
+  return `${store.label} does not fit this model ('${model}', naming '${naming}'):\n  ${lines.join('\n  ')}`;
 }
 
 function listSome(items: readonly string[], max = 12): string {
