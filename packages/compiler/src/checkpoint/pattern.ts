@@ -13,6 +13,8 @@ export interface TargetMatch {
   readonly instances: readonly TargetInstance[];
   /** Bindings for which some names of the `( … )` list have no parameter: those missing paths. */
   readonly incomplete: readonly string[];
+  /** The parameters those incomplete bindings do name. */
+  readonly partial: readonly string[];
 }
 
 /** The pattern written back as text. */
@@ -48,12 +50,15 @@ export function matchTargets(pattern: ParamPattern, params: readonly string[]): 
   }
   const instances: TargetInstance[] = [];
   const incomplete: string[] = [];
+  const partial: string[] = [];
   for (const g of groups.values()) {
     const missing = g.targets.flatMap((t, j) => (t === undefined ? [pathOf(pattern, g.bindings, j)] : []));
-    if (missing.length) incomplete.push(...missing);
-    else instances.push({ bindings: g.bindings, targets: g.targets as string[] });
+    if (missing.length) {
+      incomplete.push(...missing);
+      partial.push(...g.targets.filter((t): t is string => t !== undefined));
+    } else instances.push({ bindings: g.bindings, targets: g.targets as string[] });
   }
-  return { instances, incomplete };
+  return { instances, incomplete, partial };
 }
 
 function matchOne(segments: readonly PatternSegment[], parts: readonly string[]): { bindings: Map<string, string>; alt: number } | undefined {

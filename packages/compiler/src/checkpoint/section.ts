@@ -85,7 +85,7 @@ function compileRule(rule: MappingRule, state: SectionState): PlanEntry[] {
   });
   const source = resolveSource(rule.source, state.graph.consts, out);
   if (source) checkPlaceholders(rule, source, out);
-  if (out.length > errors || !source || transforms.some((t) => !t)) return [];
+  if (alts.length > 1) return [];
 
   const match = matchTargets(rule.target, state.names);
   if (match.incomplete.length) {
@@ -95,16 +95,16 @@ function compileRule(rule: MappingRule, state: SectionState): PlanEntry[] {
         label: 'every name of the ( … ) list needs a parameter',
       }),
     );
-    return [];
-  }
-  if (!match.instances.length) {
+  } else if (!match.instances.length) {
     out.push(
       diagnostic('E0501', rule.target.span, `'${patternText(rule.target)}' matches no parameter of model '${state.graph.name}'`, {
         label: explainNoMatch(rule.target, state.names),
       }),
     );
-    return [];
   }
+  // The parameters count as mapped even when the rest of the rule has errors: no second error for them.
+  recordTargets(rule, [...match.instances.flatMap((inst) => inst.targets), ...match.partial], state);
+  if (out.length > errors || !source || transforms.some((t) => !t)) return [];
 
   const entries: PlanEntry[] = [];
   for (const inst of match.instances) {
@@ -112,7 +112,6 @@ function compileRule(rule: MappingRule, state: SectionState): PlanEntry[] {
     if (!entry) return [];
     entries.push(entry);
   }
-  recordTargets(rule, entries, state);
   recordStored(rule, entries, state);
   return entries;
 }
@@ -185,10 +184,10 @@ function checkPlaceholders(rule: MappingRule, source: SourceForm, out: Diagnosti
   }
 }
 
-function recordTargets(rule: MappingRule, entries: readonly PlanEntry[], state: SectionState): void {
+function recordTargets(rule: MappingRule, targets: readonly string[], state: SectionState): void {
   const twice: string[] = [];
   let first: MappingRule | undefined;
-  for (const t of entries.flatMap((e) => e.targets)) {
+  for (const t of targets) {
     const prev = state.mappedBy.get(t);
     if (prev) {
       twice.push(t);
@@ -237,7 +236,7 @@ function reportUnmapped(decl: CheckpointDecl, state: SectionState): void {
   const listed = [...groups].map(([k, count]) => (count > 1 ? `${k} (${count} layers)` : k));
   state.out.push(
     diagnostic('E0503', decl.name.span, `checkpoint '${decl.name.name}' maps nothing to ${unmapped.length} parameter${unmapped.length > 1 ? 's' : ''}`, {
-      label: `unmapped: ${listed.slice(0, 3).join(', ')}${listed.length > 3 ? ` … (${listed.length - 3} more patterns)` : ''}`,
+      label: `unmapped: ${listed.slice(0, 3).join(', ')}${listed.length > 3 ? ` … (${listed.length - 3} more pattern${listed.length > 4 ? 's' : ''})` : ''}`,
       notes: [{ message: 'every parameter needs a mapping; add a line such as `' + (groups.keys().next().value as string) + ' <- "stored.name"`' }],
     }),
   );

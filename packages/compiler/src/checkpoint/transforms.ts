@@ -48,6 +48,7 @@ const transpose: TransformDef = {
     const before: Shape[] = [];
     let axes: [number, number] = [0, 1];
     for (const s of after) {
+      if (s.length < 2) return { problem: `transpose swaps two axes, but this tensor is ${fmt(s)}`, hint: 'a vector has one axis: map it on a line of its own, without `transpose`' };
       if (!given && s.length !== 2) return { problem: `transpose without axes swaps the two axes of a matrix, but this tensor is ${fmt(s)}`, hint: 'name the axes: transpose(0, 1)' };
       const a = axisOf(intArg(args, 'dim0') ?? 0, s.length);
       const b = axisOf(intArg(args, 'dim1') ?? 1, s.length);
