@@ -120,13 +120,13 @@ describe('checkpoints through the tdl command', () => {
         '  missing 1 tensor: transformer.h.1.ln_2.bias [16]\n' +
         '  unexpected 1 tensor: transformer.h.0.extra [3]\n' +
         '  wrong shape for 1 tensor: transformer.h.0.attn.c_attn.weight: expected [16, 48], found [48, 16]\n' +
-        "(no naming of the model fits the file; the closest is 'hf'. Its namings: internal, hf; choose one with --naming)\n",
+        "(no naming of the model fits the file; the closest is 'hf'. Its namings: internal, hf, hf_model; choose one with --naming)\n",
     );
     const named = await tdl('run', model, ...set, '--weights', good, '--naming', 'internal', '--ids', '1');
     expect(named.code).toBe(1);
     expect(named.stderr).toMatch(/does not fit this model \('gpt2', naming 'internal'\):\n {2}missing 36 tensors: wte.weight \[64, 16\], wpe.weight/);
     const unknown = await tdl('run', model, ...set, '--weights', good, '--naming', 'meta', '--ids', '1');
-    expect(unknown.stderr).toBe("tdl: error: model 'gpt2' has no checkpoint naming 'meta' (its namings: internal, hf)\n");
+    expect(unknown.stderr).toBe("tdl: error: model 'gpt2' has no checkpoint naming 'meta' (its namings: internal, hf, hf_model)\n");
     expect((await tdl('run', model, ...set, '--naming', 'hf', '--ids', '1')).stderr).toBe('tdl: error: --naming says how a --weights file names its tensors: give --weights too\n');
   });
 

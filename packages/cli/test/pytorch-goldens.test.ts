@@ -71,7 +71,7 @@ const rows = manifest.cases.flatMap((c) => (Object.keys(c.checkpoints) as DType[
 describe('PyTorch goldens', () => {
   it('covers the three families, both norm placements and every storage type', () => {
     const names = manifest.cases.map((c) => c.name);
-    for (const n of ['gpt2', 'llama', 'llama-meta', 'llama-sharded', 'llama-tied', 'transformer', 'transformer-prenorm']) expect(names).toContain(n);
+    for (const n of ['gpt2', 'gpt2-hub', 'llama', 'llama-meta', 'llama-sharded', 'llama-tied', 'transformer', 'transformer-prenorm']) expect(names).toContain(n);
     for (const n of ['gpt2', 'llama', 'transformer', 'transformer-prenorm']) expect(Object.keys(manifest.cases.find((c) => c.name === n)!.checkpoints).sort()).toEqual(['bf16', 'f16', 'f32']);
   });
 
