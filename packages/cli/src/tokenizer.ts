@@ -18,7 +18,8 @@ export function resolveTokenizer(option: string | undefined, vocab: number, weig
   if (option === 'bytes') return new ByteTokenizer();
   if (option === 'gpt2') return gpt2Tokenizer();
   if (option !== undefined) return fromFile(option);
-  const beside = weightsPath ? join(dirname(weightsPath), 'tokenizer.json') : undefined;
+  const folder = weightsPath ? (existsSync(weightsPath) && statSync(weightsPath).isDirectory() ? weightsPath : dirname(weightsPath)) : undefined;
+  const beside = folder ? join(folder, 'tokenizer.json') : undefined;
   if (beside && existsSync(beside)) return fromFile(beside);
   if (vocab === 50257) return gpt2Tokenizer();
   return new ByteTokenizer();

@@ -9,6 +9,7 @@ import {
   type FileNode,
   type SourceFile,
 } from '@tdl/dsl';
+import { compileCheckpoints, type CheckpointPlan } from './checkpoint/index.js';
 import { runChecks } from './checks/index.js';
 import type { Graph } from './ir/nodes.js';
 import { verifyGraph } from './ir/verify.js';
@@ -22,13 +23,15 @@ export interface CheckResult {
   /** Present when the file parsed and lowered; it may still carry check errors (see `ok`). */
   readonly graph?: Graph;
   readonly checkpoints: readonly CheckpointDecl[];
+  /** The checkpoint sections compiled to plans for the runtime (those without errors). */
+  readonly checkpointPlans: readonly CheckpointPlan[];
   readonly diagnostics: readonly Diagnostic[];
   /** No errors: the graph is well-formed and can be compiled to a backend. */
   readonly ok: boolean;
 }
 
 /** The named passes, in order, for tools that want to show or time them. */
-export const PASSES = ['parse', 'lower', 'verify', 'check'] as const;
+export const PASSES = ['parse', 'lower', 'verify', 'check', 'checkpoints'] as const;
 
 /** Parses, lowers and checks one model file. Never throws on user input. */
 export function checkSource(source: SourceFile, options: CheckOptions = {}): CheckResult {
@@ -51,7 +54,9 @@ export function checkSource(source: SourceFile, options: CheckOptions = {}): Che
   verifyGraph(lowered.graph);
   // Checks assume a complete graph: after lowering errors they would mostly repeat them.
   if (!hasErrors(diagnostics)) diagnostics.push(...runChecks(lowered.graph));
-  return done(source, parsed.ast, lowered.graph, lowered.checkpoints, diagnostics);
+  const checkpoints = hasErrors(diagnostics) ? undefined : compileCheckpoints(lowered.graph, lowered.checkpoints);
+  if (checkpoints) diagnostics.push(...checkpoints.diagnostics);
+  return done(source, parsed.ast, lowered.graph, lowered.checkpoints, diagnostics, checkpoints?.plans ?? []);
 }
 
 function done(
@@ -60,6 +65,7 @@ function done(
   graph: Graph | undefined,
   checkpoints: readonly CheckpointDecl[],
   diagnostics: readonly Diagnostic[],
+  checkpointPlans: readonly CheckpointPlan[] = [],
 ): CheckResult {
   const sorted = sortDiagnostics(diagnostics);
   return {
@@ -67,6 +73,7 @@ function done(
     ...(ast ? { ast } : {}),
     ...(graph ? { graph } : {}),
     checkpoints,
+    checkpointPlans,
     diagnostics: sorted,
     ok: graph !== undefined && !hasErrors(sorted),
   };

@@ -13,3 +13,5 @@ export { PRELUDE_SOURCE } from './lower/prelude.js';
 export { LAYER_INDEX } from './lower/lowerer.js';
 export { generateCpuModule, transpileCpuModule, type CpuModule } from './codegen/cpu/index.js';
 export { exportGraph, type GraphFormat } from './graph/export.js';
+export { compileCheckpoints, INTERNAL_NAMING, TRANSFORMS, type CheckpointResult, type TransformDef } from './checkpoint/index.js';
+export type { CheckpointPlan, PlanEntry, PlanSource, PlanStep, PlanOp, PlanTensor } from './checkpoint/plan.js';

@@ -9,3 +9,4 @@ export * from './safetensors/read.js';
 export * from './safetensors/write.js';
 export * from './weights.js';
 export * from './tokenizers/hf.js';
+export * from './checkpoint/index.js';

@@ -3,7 +3,7 @@ import { modelVocab } from '@tdl/compiler';
 import { generate, UsageError, type GenerateEvent } from '@tdl/runtime';
 import { SET_FLAG, boolFlag, numberFlag, overrides, parseIds, stringFlag, type CommandSpec, type ParsedArgs } from '../flags.js';
 import type { CliIO } from '../io.js';
-import { loadGraph, requireFile } from '../model.js';
+import { loadModel, requireFile } from '../model.js';
 import { openSession, WEIGHT_FLAGS } from '../session.js';
 import { resolveTokenizer, TOKENIZER_FLAG } from '../tokenizer.js';
 
@@ -34,7 +34,7 @@ export async function runRun(args: ParsedArgs, io: CliIO): Promise<number> {
   const promptText = stringFlag(args, 'prompt');
   const idsText = stringFlag(args, 'ids');
   if (promptText !== undefined && idsText !== undefined) throw new UsageError('give --prompt or --ids, not both');
-  const graph = loadGraph(io, file, overrides(args));
+  const { graph, namings } = loadModel(io, file, overrides(args));
   const tokenizer = resolveTokenizer(stringFlag(args, 'tokenizer'), modelVocab(graph), stringFlag(args, 'weights'));
   const prompt = idsText !== undefined ? parseIds(idsText) : tokenizer.encode(promptText ?? 'Hello');
   const options = {
@@ -48,7 +48,7 @@ export async function runRun(args: ParsedArgs, io: CliIO): Promise<number> {
     stopTokens: stringFlag(args, 'stop') !== undefined ? parseIds(stringFlag(args, 'stop')!) : tokenizer.stopTokens,
   };
   const json = boolFlag(args, 'json');
-  const session = await openSession(graph, args, io);
+  const session = await openSession(graph, args, io, namings);
   const decoder = tokenizer.streamDecoder();
   let done: Extract<GenerateEvent, { kind: 'done' }> | undefined;
   if (!json && promptText !== undefined) io.stdout.write(promptText);

@@ -75,6 +75,9 @@ const checkpoints = {
   E0503: { severity: 'error', title: 'parameter not mapped' },
   E0504: { severity: 'error', title: 'mapping shapes disagree' },
   E0505: { severity: 'error', title: 'unknown layout transform' },
+  E0506: { severity: 'error', title: 'placeholder not bound by the target' },
+  E0507: { severity: 'error', title: 'invalid mapping argument' },
+  E0508: { severity: 'error', title: 'checkpoint section name taken' },
 } as const;
 
 export const DIAGNOSTICS = { ...syntax, ...names, ...shapes, ...warnings, ...checkpoints } as const satisfies Record<
