@@ -45,7 +45,7 @@ export function checkSource(source: SourceFile, options: CheckOptions = {}): Che
       diagnostic('E0109', models[1]!.name.span, 'a file declares one model', { notes: [{ message: 'the first is here', span: models[0]!.name.span }] }),
     ]);
   }
-  const lowered = lowerModel(parsed.ast, models[0]!, options);
+  const lowered = lowerModel(parsed.ast, models[0]!, { ...options, sourceText: source.text });
   const diagnostics = [...parsed.diagnostics, ...lowered.diagnostics];
   if (!lowered.graph) return done(source, parsed.ast, undefined, lowered.checkpoints, diagnostics);
   verifyGraph(lowered.graph);

@@ -38,6 +38,8 @@ export class Lowerer {
   readonly symbols: SymbolDecl[] = [];
   /** How many top-level parameters existed when each region was added, to list parameters in order. */
   readonly paramsBeforeRegion = new Map<RepeatRegion, number>();
+  /** Source texts by file name, so nodes can record their arguments as written. */
+  readonly sources = new Map<string, string>();
   private readonly types = new Map<ValueId, TensorType>();
   private readonly labelsUsed = new WeakMap<NodeList, Set<string>>();
 
@@ -63,9 +65,27 @@ export class Lowerer {
   };
 
   emit(node: UntypedNode, declared?: TensorType): Value {
-    const full = this.list.add(node, { typeOf: this.typeOf, paramShape: this.paramShape }, declared);
+    const argText = this.argTexts(node.argSpans);
+    const withText = argText ? { ...node, argText } : node;
+    const full = this.list.add(withText, { typeOf: this.typeOf, paramShape: this.paramShape }, declared);
     this.types.set(full.id, full.type);
     return { kind: 'tensor', id: full.id, type: full.type };
+  }
+
+  /** The text at a span, whitespace runs collapsed to one space; undefined when its file is unknown. */
+  textAt(span: Span): string | undefined {
+    const text = this.sources.get(span.file);
+    if (text === undefined || span.length === 0) return undefined;
+    return text.slice(span.offset, span.offset + span.length).replace(/\s+/g, ' ').trim();
+  }
+
+  private argTexts(spans: Readonly<Record<string, Span>>): Record<string, string> | undefined {
+    let out: Record<string, string> | undefined;
+    for (const [name, span] of Object.entries(spans)) {
+      const text = this.textAt(span);
+      if (text !== undefined) (out ??= {})[name] = text;
+    }
+    return out;
   }
 
   /** The full parameter path for `name` under `label` in the current list. */
