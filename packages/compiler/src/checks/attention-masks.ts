@@ -11,8 +11,8 @@ export const attentionMasks: CheckRule = {
     const self = ctx.fromTokens(node.k) && ctx.fromTokens(node.v);
     const span = node.argSpans['mask'] ?? node.span;
     if (!self && node.mask.kind !== 'none') {
-      return diagnostic('E0313', span, `a ${node.mask.kind} mask across the memory ${ctx.describeArg(node, 'k', node.k)}`, {
-        label: 'memory positions have no order relative to the tokens; use `mask = none`',
+      return diagnostic('E0313', span, `a ${node.mask.kind} mask across a memory`, {
+        label: `keys come from ${ctx.describeArg(node, 'k', node.k)}, whose positions have no order relative to the tokens; use \`mask = none\``,
       });
     }
     if (self && node.mask.kind === 'none') {

@@ -10,8 +10,8 @@ export const attentionPositions: CheckRule = {
     if (node.op !== 'attention' || !ctx.tokens || !(node.rope || node.alibi)) return undefined;
     if (ctx.fromTokens(node.k) && ctx.fromTokens(node.v)) return undefined;
     const what = node.rope ? 'rotary positions' : 'ALiBi biases';
-    return diagnostic('E0319', node.argSpans['pos'] ?? node.span, `${what} across the memory ${ctx.describeArg(node, 'k', node.k)}`, {
-      label: 'memory rows have no position relative to the tokens; drop `pos` from cross-attention',
+    return diagnostic('E0319', node.argSpans['pos'] ?? node.span, `${what} across a memory`, {
+      label: `keys come from ${ctx.describeArg(node, 'k', node.k)}, whose rows have no position in the token stream; drop \`pos\` here`,
     });
   },
 };

@@ -10,8 +10,9 @@ export const attentionSources: CheckRule = {
     if (node.op !== 'attention' || !ctx.tokens) return undefined;
     if (!ctx.fromTokens(node.q)) {
       const q = ctx.describeArg(node, 'q', node.q);
+      const origin = ctx.describeOrigin(node.q);
       return diagnostic('E0316', node.argSpans['q'] ?? node.span, 'attention queries come from a memory, not the decoder', {
-        label: `queries from ${q} (computed from ${ctx.describeOrigin(node.q)} alone) give one row per memory position, not one per token`,
+        label: `queries from ${q}${q === origin ? '' : ` (computed from ${origin} alone)`} give one row per memory position, not one per token`,
       });
     }
     const kTok = ctx.fromTokens(node.k);

@@ -12,7 +12,7 @@ export const headsDivideWidth: CheckRule = {
     const width = dimValue(q[q.length - 1]!) ?? 0;
     if (width % node.heads === 0) return undefined;
     return diagnostic('E0303', node.argSpans['heads'] ?? node.span, `${node.heads} heads do not divide the width ${width}`, {
-      label: `the queries (from ${ctx.describeArg(node, 'q', node.q)}) have width ${width}, which does not split into ${node.heads} equal heads; pick a divisor or give head_dim`,
+      label: `the queries have width ${width} (from ${ctx.describeArg(node, 'q', node.q)}); use a divisor of ${width}, or give head_dim`,
     });
   },
 };

@@ -1,5 +1,5 @@
 // Every check, run in one pass over a lowered graph: node rules in dataflow order, then graph rules.
-import { sortDiagnostics, type Diagnostic } from '@tdl/dsl';
+import { hasErrors, sortDiagnostics, type Diagnostic } from '@tdl/dsl';
 import type { Graph, ValueId } from '../ir/nodes.js';
 import { operands, type NodeSite } from '../ir/walk.js';
 import { attentionLengths } from './attention-lengths.js';
@@ -93,7 +93,10 @@ export function runChecks(graph: Graph, rules: readonly CheckRule[] = CHECKS): D
       if (carriedTainted[i]) tainted.add(id);
     });
   }
-  for (const rule of rules) if (rule.graph) out.push(...rule.graph(ctx));
+  for (const rule of rules) {
+    if (!rule.graph || (rule.quietAfterErrors && hasErrors(out))) continue;
+    out.push(...rule.graph(ctx));
+  }
   return sortDiagnostics(dedupe(out));
 }
 

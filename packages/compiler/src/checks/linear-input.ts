@@ -14,10 +14,10 @@ export const linearInput: CheckRule = {
     const x = ctx.types.get(node.x)!.shape;
     const width = x[x.length - 1]!;
     if (!shape || shape.length !== 2 || dimValue(width) === shape[1]) return undefined;
-    const name = node.label ? `'${userLabel(node.label)}'` : 'this linear layer';
-    const tied = node.tiedOut !== undefined ? `; its weight is ${node.weight} [${shape.join(', ')}]` : '';
-    return diagnostic('E0302', node.argSpans['x'] ?? node.span, `${name} takes inputs of width ${shape[1]}, but this has width ${dimToString(width)}`, {
-      label: `from ${ctx.describeArg(node, 'x', node.x)}${tied}`,
+    const name = node.label ? `'${userLabel(node.label)}'` : 'the linear layer';
+    const tied = node.tiedOut !== undefined ? `; its weight is tied to ${node.weight} [${shape.join(', ')}]` : '';
+    return diagnostic('E0302', node.argSpans['x'] ?? node.span, `input width ${dimToString(width)} does not match ${name}, which takes width ${shape[1]}`, {
+      label: `${ctx.describeArg(node, 'x', node.x)} has width ${dimToString(width)}${tied}`,
     });
   },
 };

@@ -38,6 +38,8 @@ export interface CheckRule {
    * the blamed node carry shapes that only follow from the mistake, so such rules skip them.
    */
   readonly readsShapes: boolean;
+  /** A warning rule whose findings are mostly consequences of an error: it runs only on files without errors. */
+  readonly quietAfterErrors?: boolean;
   node?(site: NodeSite, ctx: CheckContext): Diagnostic | undefined;
   graph?(ctx: CheckContext): Diagnostic[];
 }

@@ -8,6 +8,7 @@ import type { CheckContext, CheckRule } from './rule.js';
 export const unused: CheckRule = {
   name: 'unused',
   readsShapes: false,
+  quietAfterErrors: true,
   graph(ctx) {
     const uses = useCounts(ctx.graph);
     const live = liveValues(ctx.graph);

@@ -20,7 +20,7 @@ export function lowerBlockCall(lw: Lowerer, entry: BlockEntry, call: Call, value
   }
   const specs = decl.params.map((p) => ({ name: p.name.name, kind: 'tensor' as const, ...(p.default ? { default: 'given' } : {}) }));
   const bound = bindArgs(call, `block '${name}'`, specs, values, false);
-  lw.diagnostics.push(...bound.diagnostics);
+  lw.report(bound.diagnostics);
   if (bound.diagnostics.length) return ERROR;
 
   const scope = new Scope(entry.scope);
@@ -31,6 +31,8 @@ export function lowerBlockCall(lw: Lowerer, entry: BlockEntry, call: Call, value
   });
   const label = lw.claimLabel(call.label ? { name: call.label.name, span: call.label.span } : undefined, name);
   const savedPrefix = lw.prefix;
+  const savedPreludeCall = lw.preludeCall;
+  if (decl.span.file === PRELUDE_FILE) lw.preludeCall ??= { span: call.span, block: name };
   lw.prefix = [...savedPrefix, label.split('.').pop()!];
   lw.blockStack.push(name);
   try {
@@ -41,6 +43,7 @@ export function lowerBlockCall(lw: Lowerer, entry: BlockEntry, call: Call, value
   } finally {
     lw.blockStack.pop();
     lw.prefix = savedPrefix;
+    lw.preludeCall = savedPreludeCall;
   }
 }
 

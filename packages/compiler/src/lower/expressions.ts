@@ -137,7 +137,7 @@ function lowerCall(lw: Lowerer, call: Call, scope: Scope): Value {
   const op = OPS.get(name);
   if (op) {
     const bound = bindArgs(call, `'${name}'`, op.args, values, true);
-    lw.diagnostics.push(...bound.diagnostics);
+    lw.report(bound.diagnostics);
     if (bound.diagnostics.length) return ERROR;
     return op.lower(opContext(lw, call, name, bound.args), bound.args);
   }
@@ -187,7 +187,7 @@ function opContext(lw: Lowerer, call: Call, opName: string, bound: ReadonlyMap<s
     emit: (node) => lw.emit({ ...node, argSpans: { ...boundSpans(bound), ...node.argSpans } }),
     param(name, shape, init) {
       const full = `${claim()}.${name}`;
-      lw.list.addParam({ name: full, shape, init, span: call.label?.span ?? call.callee.span });
+      lw.list.addParam({ name: full, shape, init, span: lw.userSpan(call.label?.span ?? call.callee.span) });
       return full;
     },
     tiedWeight(labelArg, paramName) {

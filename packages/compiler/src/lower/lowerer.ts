@@ -5,6 +5,7 @@ import type { RepeatRegion, SymbolDecl, TensorType, ValueId } from '../ir/nodes.
 import type { UntypedNode } from '../ir/shapes.js';
 import type { Call, Expr, Statement } from '@tdl/dsl';
 import type { BlockEntry } from './blocks.js';
+import { PRELUDE_FILE } from './prelude.js';
 import type { Scope } from './scope.js';
 import { ERROR, type Located, type Value } from './values.js';
 
@@ -43,9 +44,29 @@ export class Lowerer {
   private readonly types = new Map<ValueId, TensorType>();
   private readonly labelsUsed = new WeakMap<NodeList, Set<string>>();
 
+  /**
+   * While a prelude block (`mlp`, `gated_mlp`) is expanded: the call in the user's file, so what the
+   * block creates and reports points there rather than into the prelude's text, which no user sees.
+   */
+  preludeCall?: { readonly span: Span; readonly block: string };
+
   error(code: DiagnosticCode, span: Span, message: string, label?: string, notes?: DiagnosticNote[]): Value {
-    this.diagnostics.push(diagnostic(code, span, message, { ...(label ? { label } : {}), ...(notes ? { notes } : {}) }));
+    this.report([diagnostic(code, span, message, { ...(label ? { label } : {}), ...(notes ? { notes } : {}) })]);
     return ERROR;
+  }
+
+  /** Adds diagnostics, moved out of the prelude to the call that expanded it. */
+  report(ds: readonly Diagnostic[]) {
+    for (const d of ds) {
+      const call = this.preludeCall;
+      if (d.span.file !== PRELUDE_FILE || !call) this.diagnostics.push(d);
+      else this.diagnostics.push({ ...d, span: call.span, notes: [...d.notes, { message: `inside the prelude block '${call.block}' that this call expands` }] });
+    }
+  }
+
+  /** A span in the user's file for something a prelude block made; other spans unchanged. */
+  userSpan(span: Span): Span {
+    return span.file === PRELUDE_FILE && this.preludeCall ? this.preludeCall.span : span;
   }
 
   typeOf = (id: ValueId): TensorType => {
@@ -65,8 +86,9 @@ export class Lowerer {
   };
 
   emit(node: UntypedNode, declared?: TensorType): Value {
-    const argText = this.argTexts(node.argSpans);
-    const withText = argText ? { ...node, argText } : node;
+    const placed = this.preludeCall ? this.placeInUserFile(node) : node;
+    const argText = this.argTexts(placed.argSpans);
+    const withText = argText ? { ...placed, argText } : placed;
     const full = this.list.add(withText, { typeOf: this.typeOf, paramShape: this.paramShape }, declared);
     this.types.set(full.id, full.type);
     return { kind: 'tensor', id: full.id, type: full.type };
@@ -77,6 +99,11 @@ export class Lowerer {
     const text = this.sources.get(span.file);
     if (text === undefined || span.length === 0) return undefined;
     return text.slice(span.offset, span.offset + span.length).replace(/\s+/g, ' ').trim();
+  }
+
+  private placeInUserFile(node: UntypedNode): UntypedNode {
+    const argSpans = Object.fromEntries(Object.entries(node.argSpans).map(([name, span]) => [name, this.userSpan(span)]));
+    return { ...node, span: this.userSpan(node.span), argSpans };
   }
 
   private argTexts(spans: Readonly<Record<string, Span>>): Record<string, string> | undefined {

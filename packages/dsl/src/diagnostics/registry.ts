@@ -62,7 +62,7 @@ const shapes = {
   E0319: { severity: 'error', title: 'position encoding across a memory' },
   E0320: { severity: 'error', title: 'head tied to something other than an embedding' },
   E0321: { severity: 'error', title: 'keys and values from different streams' },
-  E0322: { severity: 'error', title: 'logits wider than the token embedding' },
+  E0322: { severity: 'error', title: 'logits width differs from the token embedding' },
 } as const;
 
 /** W04xx: warnings: unused things, settings that have no effect. */
