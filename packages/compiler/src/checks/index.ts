@@ -56,8 +56,16 @@ export function runChecks(graph: Graph, rules: readonly CheckRule[] = CHECKS): D
   const nodeRules = rules.filter((r) => r.node);
   const out: Diagnostic[] = [];
 
+  /** Calls already blamed: a call that several layer bodies share gets one report, the first. */
+  const blamedCalls = new Set<string>();
+  const callKey = (site: NodeSite) => `${site.node.span.file}:${site.node.span.offset}:${site.node.span.length}:${site.node.op}`;
+
   const visit = (site: NodeSite) => {
     const { node } = site;
+    if (blamedCalls.has(callKey(site))) {
+      tainted.add(node.id);
+      return;
+    }
     const upstream = operands(node).some((id) => tainted.has(id));
     if (upstream) tainted.add(node.id);
     for (const rule of nodeRules) {
@@ -67,6 +75,7 @@ export function runChecks(graph: Graph, rules: readonly CheckRule[] = CHECKS): D
       out.push(found);
       if (found.severity === 'error') {
         tainted.add(node.id);
+        blamedCalls.add(callKey(site));
         return;
       }
     }
