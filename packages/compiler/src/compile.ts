@@ -10,6 +10,7 @@ import {
   type SourceFile,
 } from '@tdl/dsl';
 import { runChecks } from './checks/index.js';
+import { holdBackWarnings } from './checks/quiet.js';
 import type { Graph } from './ir/nodes.js';
 import { verifyGraph } from './ir/verify.js';
 import { lowerModel, type LowerOptions } from './lower/model.js';
@@ -51,7 +52,7 @@ export function checkSource(source: SourceFile, options: CheckOptions = {}): Che
   verifyGraph(lowered.graph);
   // Checks assume a complete graph: after lowering errors they would mostly repeat them.
   if (!hasErrors(diagnostics)) diagnostics.push(...runChecks(lowered.graph));
-  return done(source, parsed.ast, lowered.graph, lowered.checkpoints, diagnostics);
+  return done(source, parsed.ast, lowered.graph, lowered.checkpoints, holdBackWarnings(diagnostics));
 }
 
 function done(

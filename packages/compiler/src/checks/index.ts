@@ -103,7 +103,7 @@ export function runChecks(graph: Graph, rules: readonly CheckRule[] = CHECKS): D
     });
   }
   for (const rule of rules) {
-    if (!rule.graph || (rule.quietAfterErrors && hasErrors(out))) continue;
+    if (!rule.graph || (rule.quietAfterErrors && hasErrors(out))) continue; // see quiet.ts
     out.push(...rule.graph(ctx));
   }
   return sortDiagnostics(dedupe(out));

@@ -1,6 +1,7 @@
 // Lowers one model declaration to an IR graph: constants (with --set overrides), inputs, statements,
 // outputs, and the full list of parameters.
-import { diagnostic, hasErrors, type CheckpointDecl, type Diagnostic, type FileNode, type InputDecl, type ModelDecl } from '@tdl/dsl';
+import { diagnostic, type CheckpointDecl, type Diagnostic, type FileNode, type InputDecl, type ModelDecl } from '@tdl/dsl';
+import { holdBackWarnings } from '../checks/quiet.js';
 import { constDim, type Dim } from '../ir/dim.js';
 import type { Graph, GraphOutput, ParamInfo, TensorType } from '../ir/nodes.js';
 import { lowerBlockCall } from './blocks.js';
@@ -101,7 +102,7 @@ export function lowerModel(file: FileNode, model: ModelDecl, options: LowerOptio
     outputs,
     params: expandParams(lw),
   };
-  return { graph, checkpoints, diagnostics: quietAfterErrors(dedupe(lw.diagnostics)) };
+  return { graph, checkpoints, diagnostics: holdBackWarnings(dedupe(lw.diagnostics)) };
 }
 
 function lowerInput(lw: Lowerer, input: InputDecl, scope: Scope) {
@@ -178,12 +179,6 @@ function regionParams(r: Extract<Graph['items'][number], { op: 'repeat' }>): Par
     }
   }
   return out;
-}
-
-/** Unused-name warnings next to errors are mostly their consequences (a name misspelt where it is used). */
-function quietAfterErrors(ds: Diagnostic[]): Diagnostic[] {
-  if (!hasErrors(ds)) return ds;
-  return ds.filter((d) => d.code !== 'W0403' && d.code !== 'W0404');
 }
 
 function dedupe(ds: readonly Diagnostic[]): Diagnostic[] {
