@@ -1,4 +1,4 @@
-// Element-wise arithmetic (residual adds, gates) combines float tensors of exactly one shape.
+// Element-wise arithmetic (residual adds, gates) combines tensors of exactly one shape.
 import { diagnostic } from '@tdl/dsl';
 import { dimEquals, dimToString } from '../ir/dim.js';
 import type { CheckRule } from './rule.js';
@@ -13,12 +13,6 @@ export const elementwiseShapes: CheckRule = {
     const sign = node.op === 'add' ? '+' : node.op === 'sub' ? '-' : '*';
     const left = ctx.describeArg(node, 'a', node.a);
     const right = ctx.describeArg(node, 'b', node.b);
-    const ids = a.dtype === 'i32' ? 'a' : b.dtype === 'i32' ? 'b' : undefined;
-    if (ids) {
-      return diagnostic('E0310', node.argSpans[ids] ?? node.span, `'${sign}' takes float tensors, but ${ids === 'a' ? left : right} holds token ids`, {
-        label: 'embed the ids first',
-      });
-    }
     if (a.shape.length !== b.shape.length) {
       return diagnostic('E0301', node.span, `'${sign}' combines tensors of rank ${a.shape.length} and ${b.shape.length}`);
     }

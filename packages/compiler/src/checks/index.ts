@@ -7,6 +7,7 @@ import { attentionMasks } from './attention-masks.js';
 import { attentionPositions } from './attention-positions.js';
 import { attentionSources } from './attention-sources.js';
 import { elementwiseShapes } from './elementwise-shapes.js';
+import { floatOperands } from './float-operands.js';
 import { headsDivideWidth } from './heads-divide-width.js';
 import { kvHeadsDivideHeads } from './kv-heads-divide-heads.js';
 import { linearInput } from './linear-input.js';
@@ -27,6 +28,7 @@ import { vocabSize } from './vocab-size.js';
  */
 export const CHECKS: readonly CheckRule[] = [
   valueRanges,
+  floatOperands,
   elementwiseShapes,
   tiedEmbedding,
   tiedHead,
