@@ -1,5 +1,6 @@
 // Times `tdl check` on every model file in models/ (errors/ included): parse, lower, verify and check,
 // in this process, from the built packages. Run `pnpm build` first, then `node bench/check.mjs [RUNS]`.
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -57,3 +58,15 @@ files.forEach((f, i) => {
 console.log(`\ncold first pass, all files: ${fmt(first.reduce((n, f) => n + f.ms, 0))} ms`);
 console.log(`median total, all files:    ${fmt(median(totals))} ms`);
 console.log(`fastest / slowest total:    ${fmt(Math.min(...totals))} / ${Math.max(...totals).toFixed(2)} ms`);
+
+// What a `tdl check` process pays before checking anything: loading the packages in a fresh node.
+const load = (what, path) => {
+  const start = performance.now();
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(path)})`], { stdio: 'inherit' });
+  const ms = performance.now() - start;
+  console.log(`${what.padEnd(27)} ${fmt(ms)} ms${child.status ? ' (failed)' : ''}`);
+};
+console.log('');
+load('node alone:', 'node:path');
+load('loading @tdl/dsl:', join(root, 'packages/dsl/dist/index.js'));
+load('loading @tdl/compiler:', join(root, 'packages/compiler/dist/index.js'));

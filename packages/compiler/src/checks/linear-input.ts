@@ -1,7 +1,7 @@
 // A linear layer's input width equals its weight's input width (which a tied weight fixes in advance).
 import { diagnostic } from '@tdl/dsl';
 import { dimToString, dimValue } from '../ir/dim.js';
-import { userLabel } from './names.js';
+import { labelInLayer } from '../lower/lowerer.js';
 import type { CheckRule } from './rule.js';
 
 export const linearInput: CheckRule = {
@@ -14,7 +14,7 @@ export const linearInput: CheckRule = {
     const x = ctx.types.get(node.x)!.shape;
     const width = x[x.length - 1]!;
     if (!shape || shape.length !== 2 || dimValue(width) === shape[1]) return undefined;
-    const name = node.label ? `'${userLabel(node.label)}'` : 'the linear layer';
+    const name = node.label ? `'${labelInLayer(node.label)}'` : 'the linear layer';
     const tied = node.tiedOut !== undefined ? `; its weight is tied to ${node.weight} [${shape.join(', ')}]` : '';
     return diagnostic('E0302', node.argSpans['x'] ?? node.span, `input width ${dimToString(width)} does not match ${name}, which takes width ${shape[1]}`, {
       label: `${ctx.describeArg(node, 'x', node.x)} has width ${dimToString(width)}${tied}`,

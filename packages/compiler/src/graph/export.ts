@@ -3,7 +3,7 @@
 import { shapeToString } from '../ir/dim.js';
 import type { Graph, Node, RepeatRegion, ValueId } from '../ir/nodes.js';
 import { operands } from '../ir/walk.js';
-import { LAYER_INDEX } from '../lower/lowerer.js';
+import { labelInLayer } from '../lower/lowerer.js';
 
 export type GraphFormat = 'mermaid' | 'dot';
 
@@ -14,12 +14,6 @@ interface Box {
 
 /** A top-level box, or a cluster holding one layer body's boxes. */
 type Part = { readonly box: Box } | { readonly cluster: string; readonly title: string; readonly boxes: readonly Box[] };
-
-/** `h.{i}.mlp.up` → `mlp.up`: the label as written inside its layer. */
-function shortLabel(label: string): string {
-  const at = label.indexOf(`${LAYER_INDEX}.`);
-  return at < 0 ? label : label.slice(at + LAYER_INDEX.length + 1);
-}
 
 function detail(node: Node): string {
   switch (node.op) {
@@ -46,7 +40,7 @@ function detail(node: Node): string {
 
 function describe(node: Node): string {
   // Labels the compiler made up (`rms_norm`, `rms_norm_2`) say nothing the op name does not.
-  const label = node.label ? shortLabel(node.label) : undefined;
+  const label = node.label ? labelInLayer(node.label) : undefined;
   const made = label === undefined || new RegExp(`^${node.op}(_\\d+)?$`).test(label.split('.').pop()!);
   const name = made && !label?.includes('.') ? node.op : `${label}: ${node.op}`;
   return `${name}${detail(node)} ${node.type.dtype}${shapeToString(node.type.shape)}`;

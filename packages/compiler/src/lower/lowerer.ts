@@ -22,6 +22,13 @@ export interface LowerHooks {
 /** Stands for the layer index in parameter names inside a repeat body: `layers.{i}.attn.q.weight`. */
 export const LAYER_INDEX = '{i}';
 
+/** `h.{i}.mlp.up` → `mlp.up`: a parameter label as written inside its repeat body. */
+export function labelInLayer(label: string): string {
+  const marker = `${LAYER_INDEX}.`;
+  const at = label.indexOf(marker);
+  return at < 0 ? label : label.slice(at + marker.length);
+}
+
 export class Lowerer {
   constructor(readonly hooks: LowerHooks) {}
 
