@@ -15,7 +15,7 @@ import type { Graph } from './ir/nodes.js';
 import { verifyGraph } from './ir/verify.js';
 import { lowerModel, type LowerOptions } from './lower/model.js';
 
-export interface CheckOptions extends LowerOptions {}
+export interface CheckOptions extends Omit<LowerOptions, 'sourceText'> {}
 
 export interface CheckResult {
   readonly source: SourceFile;

@@ -1,7 +1,6 @@
 // Lowers one model declaration to an IR graph: constants (with --set overrides), inputs, statements,
 // outputs, and the full list of parameters.
 import { diagnostic, type CheckpointDecl, type Diagnostic, type FileNode, type InputDecl, type ModelDecl } from '@tdl/dsl';
-import { holdBackWarnings } from '../checks/quiet.js';
 import { constDim, type Dim } from '../ir/dim.js';
 import type { Graph, GraphOutput, ParamInfo, TensorType } from '../ir/nodes.js';
 import { lowerBlockCall } from './blocks.js';
@@ -102,7 +101,7 @@ export function lowerModel(file: FileNode, model: ModelDecl, options: LowerOptio
     outputs,
     params: expandParams(lw),
   };
-  return { graph, checkpoints, diagnostics: holdBackWarnings(dedupe(lw.diagnostics)) };
+  return { graph, checkpoints, diagnostics: dedupe(lw.diagnostics) };
 }
 
 function lowerInput(lw: Lowerer, input: InputDecl, scope: Scope) {
