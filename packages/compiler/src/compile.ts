@@ -11,11 +11,12 @@ import {
 } from '@tdl/dsl';
 import { compileCheckpoints, type CheckpointPlan } from './checkpoint/index.js';
 import { runChecks } from './checks/index.js';
+import { holdBackWarnings } from './checks/quiet.js';
 import type { Graph } from './ir/nodes.js';
 import { verifyGraph } from './ir/verify.js';
 import { lowerModel, type LowerOptions } from './lower/model.js';
 
-export interface CheckOptions extends LowerOptions {}
+export interface CheckOptions extends Omit<LowerOptions, 'sourceText'> {}
 
 export interface CheckResult {
   readonly source: SourceFile;
@@ -48,7 +49,7 @@ export function checkSource(source: SourceFile, options: CheckOptions = {}): Che
       diagnostic('E0109', models[1]!.name.span, 'a file declares one model', { notes: [{ message: 'the first is here', span: models[0]!.name.span }] }),
     ]);
   }
-  const lowered = lowerModel(parsed.ast, models[0]!, options);
+  const lowered = lowerModel(parsed.ast, models[0]!, { ...options, sourceText: source.text });
   const diagnostics = [...parsed.diagnostics, ...lowered.diagnostics];
   if (!lowered.graph) return done(source, parsed.ast, undefined, lowered.checkpoints, diagnostics);
   verifyGraph(lowered.graph);
@@ -56,7 +57,7 @@ export function checkSource(source: SourceFile, options: CheckOptions = {}): Che
   if (!hasErrors(diagnostics)) diagnostics.push(...runChecks(lowered.graph));
   const checkpoints = hasErrors(diagnostics) ? undefined : compileCheckpoints(lowered.graph, lowered.checkpoints);
   if (checkpoints) diagnostics.push(...checkpoints.diagnostics);
-  return done(source, parsed.ast, lowered.graph, lowered.checkpoints, diagnostics, checkpoints?.plans ?? []);
+  return done(source, parsed.ast, lowered.graph, lowered.checkpoints, holdBackWarnings(diagnostics), checkpoints?.plans ?? []);
 }
 
 function done(
