@@ -5,28 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze, countParams, evalDim, valueTypes } from '@tdl/compiler';
 import { generate } from '@tdl/runtime';
 import * as cpu from '@tdl/runtime-cpu';
-import { checkModelFile, compileModelFile, liveWeights, modelFiles } from './support/model-files.js';
-
-/** Each model file's constants, shrunk so it runs in milliseconds: every file of models/ has a row. */
-const SHRUNK: Record<string, Record<string, number>> = {
-  'bloom.tdl': { vocab: 64, context: 16, d: 18, layers: 2, heads: 3 },
-  'deepnorm.tdl': { vocab: 64, context: 16, d: 16, layers: 3, heads: 2, d_ff: 32 },
-  'falcon.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 4 },
-  'flamingo.tdl': { vocab: 64, context: 16, d: 16, layers: 4, heads: 2, d_visual: 6, xattn_heads: 2, xattn_head_dim: 4 },
-  'gemma.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 4, kv_heads: 1, head_dim: 8, d_ff: 32 },
-  'gemma2.tdl': { vocab: 64, context: 16, d: 16, layers: 3, heads: 4, kv_heads: 2, head_dim: 8, d_ff: 32, window: 3, query_pre_attn_scalar: 8, attn_softcap: 5, final_softcap: 10 },
-  'gpt2.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 2 },
-  'llama.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 4, kv_heads: 2, d_ff: 32 },
-  'mistral.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 4, kv_heads: 2, d_ff: 32, window: 3 },
-  'opt.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 2, d_ff: 32 },
-  'phi2.tdl': { vocab: 64, context: 16, d: 20, layers: 2, heads: 2, d_ff: 32 },
-  'pythia.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 2, d_ff: 32 },
-  'qwen2.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 4, kv_heads: 2, d_ff: 32 },
-  'sandwich.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 2 },
-  'transformer-prenorm.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 2, d_ff: 32 },
-  'transformer.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 2, d_ff: 32 },
-  'whisper-decoder.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 2, d_ff: 32, audio_frames: 5 },
-};
+import { SHRUNK, checkModelFile, compileModelFile, liveWeights, modelFiles } from './support/model-files.js';
 
 /** Published totals (model cards, papers, the checkpoints' own counts), each from a model file and `--set`. */
 const PUBLISHED: readonly { name: string; file: string; set?: Record<string, number>; total: number }[] = [

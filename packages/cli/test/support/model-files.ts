@@ -7,6 +7,27 @@ import * as cpu from '@tdl/runtime-cpu';
 
 export const ROOT = new URL('../../../..', import.meta.url).pathname;
 
+/** Each model file's constants, shrunk so it runs in milliseconds: every file of models/ has a row. */
+export const SHRUNK: Record<string, Record<string, number>> = {
+  'bloom.tdl': { vocab: 64, context: 16, d: 18, layers: 2, heads: 3 },
+  'deepnorm.tdl': { vocab: 64, context: 16, d: 16, layers: 3, heads: 2, d_ff: 32 },
+  'falcon.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 4 },
+  'flamingo.tdl': { vocab: 64, context: 16, d: 16, layers: 4, heads: 2, d_visual: 6, xattn_heads: 2, xattn_head_dim: 4 },
+  'gemma.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 4, kv_heads: 1, head_dim: 8, d_ff: 32 },
+  'gemma2.tdl': { vocab: 64, context: 16, d: 16, layers: 3, heads: 4, kv_heads: 2, head_dim: 8, d_ff: 32, window: 3, query_pre_attn_scalar: 8, attn_softcap: 5, final_softcap: 10 },
+  'gpt2.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 2 },
+  'llama.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 4, kv_heads: 2, d_ff: 32 },
+  'mistral.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 4, kv_heads: 2, d_ff: 32, window: 3 },
+  'opt.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 2, d_ff: 32 },
+  'phi2.tdl': { vocab: 64, context: 16, d: 20, layers: 2, heads: 2, d_ff: 32 },
+  'pythia.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 2, d_ff: 32 },
+  'qwen2.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 4, kv_heads: 2, d_ff: 32 },
+  'sandwich.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 2 },
+  'transformer-prenorm.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 2, d_ff: 32 },
+  'transformer.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 2, d_ff: 32 },
+  'whisper-decoder.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 2, d_ff: 32, audio_frames: 5 },
+};
+
 /** Every `models/*.tdl`, by file name, sorted. */
 export function modelFiles(): string[] {
   return readdirSync(join(ROOT, 'models'))
