@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 export const BEGIN = '<!-- BEGIN GENERATED models table: node scripts/models-table.mjs -->';
 export const END = '<!-- END GENERATED models table -->';
 
-const COLUMNS = ['model', 'input and positions', 'attention', 'cross-attention', 'norms and layout', 'feed-forward', 'output head', 'linear biases', 'parameters', 'KV cache / token (f32, f16)', 'checkpoint namings'];
+const COLUMNS = ['model', 'family', 'input and positions', 'attention', 'cross-attention', 'norms and layout', 'feed-forward', 'output head', 'linear biases', 'parameters', 'KV cache / token (f32, f16)', 'checkpoint namings'];
 
 /** 75497472 → "72.00 MiB", as `tdl info` prints bytes. */
 function bytes(x) {
@@ -190,6 +190,13 @@ function layoutOf(compiler, site, byId, consumers) {
   return `parallel attention and feed-forward (${norms === 1 ? 'one norm' : `${norms} norms`})`;
 }
 
+/** The family a model's doc comment names first: its text up to the first '(', ',' or ':'. */
+function family(doc) {
+  const text = (doc ?? '').replace(/\s+/g, ' ').trim();
+  const cut = text.search(/ \(|,|:/);
+  return (cut < 0 ? text : text.slice(0, cut)) || '—';
+}
+
 /** The markdown table for model files given as `{ name: 'models/x.tdl', text }`. */
 export function modelsTable(compiler, sources) {
   const rows = sources.map(({ name, text }) => {
@@ -197,7 +204,7 @@ export function modelsTable(compiler, sources) {
     if (!result.ok || !result.graph) throw new Error(`${name} does not check: ${result.diagnostics.map((d) => d.message).join('; ')}`);
     const d = describe(compiler, result.graph, result.checkpointPlans);
     const file = name.replace(/^models\//, '');
-    return [`[${file}](${file}) \`${result.graph.name}\``, d.input, d.attention, d.cross, d.norms, d.ffn, d.head, d.biases, d.params, d.kv, d.namings];
+    return [`[${file}](${file}) \`${result.graph.name}\``, family(result.graph.doc), d.input, d.attention, d.cross, d.norms, d.ffn, d.head, d.biases, d.params, d.kv, d.namings];
   });
   const line = (cells) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
   return [line(COLUMNS), line(COLUMNS.map(() => '---')), ...rows.map(line)].join('\n') + '\n';
