@@ -1,15 +1,26 @@
 // Dense layers: out[r, o] = x[r, :] · w[o, :] + b[o], with w stored [out, in] as PyTorch does.
+import { PackedMatrix } from '../arena.js';
 
-/** out [rows, outDim] = x [rows, inDim] · wᵀ + b. */
+/** A weight matrix as a kernel takes it: PyTorch's row-major floats, or packed in an arena. */
+export type Matrix = Float32Array | PackedMatrix;
+
+/**
+ * out [rows, outDim] = x [rows, inDim] · wᵀ + b. A packed w runs the WebAssembly kernel of its arena
+ * (SIMD, over its threads); a plain one runs here, summing in double precision.
+ */
 export function linear(
   out: Float32Array,
   x: Float32Array,
   rows: number,
   inDim: number,
   outDim: number,
-  w: Float32Array,
+  w: Matrix,
   b?: Float32Array,
 ): void {
+  if (w instanceof PackedMatrix) {
+    w.arena.linear(out, x, rows, inDim, outDim, w, b);
+    return;
+  }
   for (let r = 0; r < rows; r++) {
     const xo = r * inDim;
     const oo = r * outDim;

@@ -59,7 +59,7 @@ export interface CpuView {
   readonly context: number;
   readonly configs: readonly { readonly name: string; readonly value: string; readonly comment: string }[];
   readonly states: readonly StateView[];
-  readonly topWeights: readonly { readonly field: string; readonly name: string; readonly comment: string }[];
+  readonly topWeights: readonly { readonly field: string; readonly expr: string; readonly comment: string }[];
   readonly regions: readonly RegionView[];
   readonly memoryStatements: readonly Stmt[];
   readonly forwardStatements: readonly Stmt[];
@@ -98,6 +98,8 @@ class ViewBuilder {
   private readonly moduleNames = new NameTable();
   private readonly topWeightFields = new Map<string, string>();
   private readonly states: StateView[] = [];
+  /** Parameters a linear kernel multiplies by: the workspace packs them for it. */
+  private readonly matrices: Set<string>;
 
   constructor(
     private readonly graph: Graph,
@@ -106,6 +108,14 @@ class ViewBuilder {
     this.types = valueTypes(graph);
     this.phases = valuePhases(graph);
     this.info = analyze(graph);
+    this.matrices = matrixParams(graph);
+  }
+
+  /** How a weight is loaded: packed for the linear kernel, or copied as it is. */
+  private load(param: { readonly name: string; readonly shape: readonly number[] }, get: string): string {
+    return this.matrices.has(param.name) && param.shape.length === 2
+      ? `ws.matrix(${get}, ${param.shape[0]}, ${param.shape[1]})`
+      : `ws.tensor(${get})`;
   }
 
   build(): CpuView {
@@ -117,7 +127,7 @@ class ViewBuilder {
       .map((p) => {
         const field = topTable.take(p.name);
         this.topWeightFields.set(p.name, field);
-        return { field, name: p.name, comment: `[${p.shape.join(', ')}]` };
+        return { field, expr: this.load(p, `weights.get('${p.name}')`), comment: `[${p.shape.join(', ')}]` };
       });
     const forward = this.scope(topTable, (p) => this.topWeightFields.get(p)!, () => 'unused', 'R');
     const memory = this.scope(topTable, (p) => this.topWeightFields.get(p)!, () => 'unused', 'S');
@@ -253,8 +263,9 @@ class ViewBuilder {
     for (const p of body.params) {
       const field = fieldTable.take(p.name.slice(layerPrefix.length));
       weightFields.set(p.name, field);
-      fields.push({ field, type: 'Float32Array', comment: `[${p.shape.join(', ')}]` });
-      inits.push({ field, expr: `weights.get(\`${p.name.replace(LAYER_INDEX, '${i}')}\`)` });
+      const matrix = this.matrices.has(p.name) && p.shape.length === 2;
+      fields.push({ field, type: matrix ? 'k.Matrix' : 'Float32Array', comment: `[${p.shape.join(', ')}]` });
+      inits.push({ field, expr: this.load(p, `weights.get(\`${p.name.replace(LAYER_INDEX, '${i}')}\`)`) });
     }
     const caches = new Map<string, string>();
     for (const node of body.nodes) {
@@ -264,7 +275,7 @@ class ViewBuilder {
       caches.set(`${node.id}:${kind}`, field);
       fields.push({ field, type: 'k.KVCache', comment: kind === 'self' ? '[context, kv width] keys and values' : 'keys and values of the memory' });
       const capacity = kind === 'self' ? 'CONTEXT' : '0';
-      inits.push({ field, expr: `new k.KVCache(${capacity}, ${node.kvHeads * node.headDim})` });
+      inits.push({ field, expr: `ws.kvCache(${capacity}, ${node.kvHeads * node.headDim})` });
     }
     this.states.push({ name: stateName, fields });
 
@@ -500,6 +511,20 @@ class ViewBuilder {
     const input = this.graph.items.find((i) => i.op === 'input' && i.id === id);
     return input && input.op === 'input' && input.role === 'memory' ? 'memory' : 'tokens';
   }
+}
+
+/** Names of the parameters used as the weight of a linear map (the projections of attention included). */
+function matrixParams(graph: Graph): Set<string> {
+  const names = new Set<string>();
+  const visit = (node: Node) => {
+    if (node.op === 'linear') names.add(node.weight);
+    if (node.op === 'attention') for (const p of [node.params.q, node.params.k, node.params.v, node.params.o]) names.add(p);
+  };
+  for (const item of graph.items) {
+    if (item.op === 'repeat') for (const body of item.bodies) body.nodes.forEach(visit);
+    else visit(item);
+  }
+  return names;
 }
 
 /** Index of the last top-level item that mixes positions (a region or an attention), or -1. */

@@ -317,36 +317,37 @@ const LAYERS_SELF_ATTN_CONFIG: k.AttentionConfig = { heads: 32, kvHeads: 32, hea
 /** The weights and caches of one layer. */
 interface LayersLayer0 {
   readonly input_layernorm_weight: Float32Array; // [4096]
-  readonly self_attn_q_weight: Float32Array; // [4096, 4096]
-  readonly self_attn_k_weight: Float32Array; // [4096, 4096]
-  readonly self_attn_v_weight: Float32Array; // [4096, 4096]
-  readonly self_attn_o_weight: Float32Array; // [4096, 4096]
+  readonly self_attn_q_weight: k.Matrix; // [4096, 4096]
+  readonly self_attn_k_weight: k.Matrix; // [4096, 4096]
+  readonly self_attn_v_weight: k.Matrix; // [4096, 4096]
+  readonly self_attn_o_weight: k.Matrix; // [4096, 4096]
   readonly post_attention_layernorm_weight: Float32Array; // [4096]
-  readonly mlp_gate_weight: Float32Array; // [11008, 4096]
-  readonly mlp_up_weight: Float32Array; // [11008, 4096]
-  readonly mlp_down_weight: Float32Array; // [4096, 11008]
+  readonly mlp_gate_weight: k.Matrix; // [11008, 4096]
+  readonly mlp_up_weight: k.Matrix; // [11008, 4096]
+  readonly mlp_down_weight: k.Matrix; // [4096, 11008]
   readonly self_attn_cache: k.KVCache; // [context, kv width] keys and values
 }
 
-export function createModel(weights: k.Weights): k.ModelInstance {
-  const ws = new k.Workspace();
+/** A model instance: its weights, caches and workspace in options.arena (WebAssembly kernels) if given. */
+export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
+  const ws = new k.Workspace(options);
   let memoryLength = 0;
-  const embed_tokens_weight = weights.get('embed_tokens.weight'); // [32000, 4096]
-  const norm_weight = weights.get('norm.weight'); // [4096]
-  const lm_head_weight = weights.get('lm_head.weight'); // [32000, 4096]
+  const embed_tokens_weight = ws.tensor(weights.get('embed_tokens.weight')); // [32000, 4096]
+  const norm_weight = ws.tensor(weights.get('norm.weight')); // [4096]
+  const lm_head_weight = ws.matrix(weights.get('lm_head.weight'), 32000, 4096); // [32000, 4096]
   const layers0: LayersLayer0[] = [];
   for (let i = 0; i < 32; i++) {
     layers0[i] = {
-      input_layernorm_weight: weights.get(`layers.${i}.input_layernorm.weight`),
-      self_attn_q_weight: weights.get(`layers.${i}.self_attn.q.weight`),
-      self_attn_k_weight: weights.get(`layers.${i}.self_attn.k.weight`),
-      self_attn_v_weight: weights.get(`layers.${i}.self_attn.v.weight`),
-      self_attn_o_weight: weights.get(`layers.${i}.self_attn.o.weight`),
-      post_attention_layernorm_weight: weights.get(`layers.${i}.post_attention_layernorm.weight`),
-      mlp_gate_weight: weights.get(`layers.${i}.mlp.gate.weight`),
-      mlp_up_weight: weights.get(`layers.${i}.mlp.up.weight`),
-      mlp_down_weight: weights.get(`layers.${i}.mlp.down.weight`),
-      self_attn_cache: new k.KVCache(CONTEXT, 4096),
+      input_layernorm_weight: ws.tensor(weights.get(`layers.${i}.input_layernorm.weight`)),
+      self_attn_q_weight: ws.matrix(weights.get(`layers.${i}.self_attn.q.weight`), 4096, 4096),
+      self_attn_k_weight: ws.matrix(weights.get(`layers.${i}.self_attn.k.weight`), 4096, 4096),
+      self_attn_v_weight: ws.matrix(weights.get(`layers.${i}.self_attn.v.weight`), 4096, 4096),
+      self_attn_o_weight: ws.matrix(weights.get(`layers.${i}.self_attn.o.weight`), 4096, 4096),
+      post_attention_layernorm_weight: ws.tensor(weights.get(`layers.${i}.post_attention_layernorm.weight`)),
+      mlp_gate_weight: ws.matrix(weights.get(`layers.${i}.mlp.gate.weight`), 11008, 4096),
+      mlp_up_weight: ws.matrix(weights.get(`layers.${i}.mlp.up.weight`), 11008, 4096),
+      mlp_down_weight: ws.matrix(weights.get(`layers.${i}.mlp.down.weight`), 4096, 11008),
+      self_attn_cache: ws.kvCache(CONTEXT, 4096),
     };
   }
 
