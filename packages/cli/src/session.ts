@@ -5,6 +5,7 @@ import { CpuExecutor } from '@tdl/runtime-cpu';
 import { numberFlag, stringFlag, type FlagSpec, type ParsedArgs } from './flags.js';
 import type { CliIO } from './io.js';
 import { loadCpuModule } from './model.js';
+import { CORES, nodeThreads } from './threads.js';
 import { loadMemory, loadWeights } from './weights.js';
 
 export const WEIGHT_FLAGS: readonly FlagSpec[] = [
@@ -12,6 +13,8 @@ export const WEIGHT_FLAGS: readonly FlagSpec[] = [
   { name: 'init-seed', type: 'string', value: 'N', default: '0', doc: 'seed of the random weights when no --weights' },
   { name: 'memory', type: 'string', value: 'FILE', doc: "safetensors file with one [S, width] tensor 'memory', for models with cross-attention" },
   { name: 'backend', type: 'string', value: 'cpu', default: 'cpu', doc: 'where to run' },
+  { name: 'kernels', type: 'string', value: 'wasm|js', default: 'wasm (js for weights over 3 GiB)', doc: 'CPU kernels: WebAssembly SIMD, or plain JavaScript' },
+  { name: 'threads', type: 'string', value: 'N', default: 'every core', doc: 'CPU threads for the WebAssembly kernels' },
 ];
 
 export interface Session {
@@ -29,11 +32,19 @@ export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO): Pr
     io.stderr.write('tdl: making seeded random weights (no --weights given)…\n');
   }
   const weights = weightsPath ? await loadWeights(weightsPath, params) : initWeights(params, numberFlag(args, 'init-seed', 0, { integer: true, min: 0 }));
-  const executor = new CpuExecutor(module, weights);
-  const memoryPath = stringFlag(args, 'memory');
-  const memorySpec = module.MODEL.memory;
-  if (memoryPath && !memorySpec) throw new UsageError(`model '${graph.name}' has no memory input; drop --memory`);
-  if (!memorySpec) return { executor };
-  if (!memoryPath) throw new UsageError(`model '${graph.name}' attends to a memory '${memorySpec.name}' [S, ${memorySpec.width}]: give it with --memory FILE`);
-  return { executor, memory: await loadMemory(memoryPath, memorySpec.width) };
+  const kernels = stringFlag(args, 'kernels');
+  if (kernels !== undefined && kernels !== 'wasm' && kernels !== 'js') throw new UsageError(`unknown --kernels '${kernels}': use wasm or js`);
+  const threads = numberFlag(args, 'threads', CORES, { integer: true, min: 1 });
+  const executor = new CpuExecutor(module, weights, { ...(kernels ? { wasm: kernels === 'wasm' } : {}), threads: nodeThreads(threads) });
+  try {
+    const memoryPath = stringFlag(args, 'memory');
+    const memorySpec = module.MODEL.memory;
+    if (memoryPath && !memorySpec) throw new UsageError(`model '${graph.name}' has no memory input; drop --memory`);
+    if (!memorySpec) return { executor };
+    if (!memoryPath) throw new UsageError(`model '${graph.name}' attends to a memory '${memorySpec.name}' [S, ${memorySpec.width}]: give it with --memory FILE`);
+    return { executor, memory: await loadMemory(memoryPath, memorySpec.width) };
+  } catch (e) {
+    executor.dispose();
+    throw e;
+  }
 }
