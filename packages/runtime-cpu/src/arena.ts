@@ -74,6 +74,9 @@ export class Arena {
   private readonly heap: Heap;
   private readonly team: ThreadTeam;
   private readonly scratch = new Map<string, { ptr: number; bytes: number }>();
+  /** The table of a linear task's maps (wasm/linear.wat.ts), and which outputs are copied out after. */
+  private readonly table: Int32Array;
+  private readonly copyBack = [false, false, false];
 
   /** Whether this engine runs the WebAssembly kernels (SIMD, threads, SharedArrayBuffer). */
   static get supported(): boolean {
@@ -92,6 +95,7 @@ export class Arena {
     const kernels = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as Kernels;
     this.heap = new Heap(this.memory, 64);
     const control = this.heap.alloc(CONTROL.bytes);
+    this.table = new Int32Array(this.memory.buffer, this.heap.alloc(64), 16);
     this.team = new ThreadTeam(module, this.memory, control, kernels, options.threads ?? { threads: 1, spawn: () => unreachable() });
   }
 
@@ -153,17 +157,31 @@ export class Arena {
     return new PackedMatrix(this, rows, cols, data);
   }
 
-  /** out [rows, m] = x [rows, n] · Wᵀ + b, over the threads. */
-  linear(out: Float32Array, x: Float32Array, rows: number, n: number, m: number, w: PackedMatrix, b?: Float32Array): void {
+  /**
+   * out_j [rows, m_j] = x [rows, n] · W_jᵀ + b_j for one, two or three maps of the same input, over the
+   * threads as one task (fused projections: queries, keys and values; a gate and its up projection).
+   */
+  linear(
+    x: Float32Array,
+    rows: number,
+    n: number,
+    maps: number,
+    out0: Float32Array, m0: number, w0: PackedMatrix, b0: Float32Array | undefined, // prettier-ignore
+    out1?: Float32Array, m1 = 0, w1?: PackedMatrix, b1?: Float32Array, // prettier-ignore
+    out2?: Float32Array, m2 = 0, w2?: PackedMatrix, b2?: Float32Array, // prettier-ignore
+  ): void {
     const xp = this.input(x, rows * n, 'x');
-    const direct = arenaOf(out) === this;
-    const op = direct ? out.byteOffset : this.scratchPtr('out', rows * m * 4);
-    const bp = b ? this.input(b, m, 'bias') : 0;
-    const panels = Math.ceil(m / 4);
+    const p0 = this.entry(0, out0, rows, m0, w0, b0);
+    const p1 = maps > 1 ? this.entry(1, out1!, rows, m1, w1!, b1) : 0;
+    const p2 = maps > 2 ? this.entry(2, out2!, rows, m2, w2!, b2) : 0;
+    const panels = Math.ceil(m0 / 4) + (maps > 1 ? Math.ceil(m1 / 4) : 0) + (maps > 2 ? Math.ceil(m2 / 4) : 0);
     // About 64 KiB of weights, or of multiply-adds per row, per unit taken from the counter.
     const chunk = Math.max(1, Math.floor(16384 / (4 * n * Math.max(1, rows >> 3))));
-    this.team.run('linear', op, xp, rows, n, m, w.data.byteOffset, bp, this.team.counter, panels, Math.min(chunk, Math.ceil(panels / this.team.size)));
-    if (!direct) out.set(this.view(op, rows * m));
+    this.team.run('linear', xp, rows, n, this.table.byteOffset, maps, this.team.counter, Math.min(chunk, Math.ceil(panels / this.team.size)), 0, 0, 0);
+    const back = this.copyBack;
+    if (back[0]) out0.set(this.view(p0, rows * m0));
+    if (maps > 1 && back[1]) out1!.set(this.view(p1, rows * m1));
+    if (maps > 2 && back[2]) out2!.set(this.view(p2, rows * m2));
   }
 
   /**
@@ -197,6 +215,19 @@ export class Arena {
     const scores = this.scratchPtr('scores', this.team.size * keyCount * 4);
     this.team.run('attention', op, qp, rows, start, kp, vp, keyCount, heads, kvHeads, headDim, mask, window, scale, sp, scores, this.team.counter);
     if (!direct) out.set(this.view(op, rows * width));
+  }
+
+  /** Writes map j of a linear task into the table; returns where its output goes (scratch if out is elsewhere). */
+  private entry(j: number, out: Float32Array, rows: number, m: number, w: PackedMatrix, b: Float32Array | undefined): number {
+    const direct = arenaOf(out) === this;
+    const op = direct ? out.byteOffset : this.scratchPtr(`out${j}`, rows * m * 4);
+    const t = this.table;
+    t[j * 4] = op;
+    t[j * 4 + 1] = w.data.byteOffset;
+    t[j * 4 + 2] = b ? this.input(b, m, `bias${j}`) : 0;
+    t[j * 4 + 3] = m;
+    this.copyBack[j] = !direct;
+    return op;
   }
 
   /** Stops the worker threads; the arena must not run kernels afterwards. */

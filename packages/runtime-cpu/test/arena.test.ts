@@ -2,7 +2,7 @@
 // property decoding relies on: a row's result does not depend on the rows computed with it.
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { alibiSlopes, Arena, arenaOf, attend, embedding, linear, Workspace, type AttentionConfig } from '../src/index.js';
+import { alibiSlopes, Arena, arenaOf, attend, embedding, linear, linear2, linear3, Workspace, type AttentionConfig } from '../src/index.js';
 
 const rand = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 12.9898 + i * 78.233) * 0.9);
 
@@ -65,6 +65,28 @@ describe('the linear kernel', () => {
           linear(one, x.subarray(r * n, (r + 1) * n), 1, n, m, packed, b);
           expect(Array.from(one)).toEqual(Array.from(all.subarray(r * m, (r + 1) * m)));
         }
+      }),
+    );
+  });
+
+  it('fuses two or three maps of one input into one pass with the bits of separate passes', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 30 }), fc.array(fc.integer({ min: 1, max: 11 }), { minLength: 3, maxLength: 3 }), fc.boolean(), (rows, n, ms, bias) => {
+        const x = inArena(rand(rows * n, 8));
+        const ws = ms.map((m, j) => arena.pack(rand(m * n, 9 + j), m, n));
+        const bs = ms.map((m, j) => (bias && j !== 1 ? inArena(rand(m, 12 + j)) : undefined));
+        const separate = ms.map((m, j) => {
+          const out = arena.allocF32(rows * m);
+          linear(out, x, rows, n, m, ws[j]!, bs[j]);
+          return Array.from(out);
+        });
+        const [a, b, c] = ms.map((m) => arena.allocF32(rows * m)) as [Float32Array, Float32Array, Float32Array];
+        linear3(a, b, c, x, rows, n, ms[0]!, ms[1]!, ms[2]!, ws[0]!, ws[1]!, ws[2]!, bs[0], bs[1], bs[2]);
+        expect([Array.from(a), Array.from(b), Array.from(c)]).toEqual(separate);
+        // Outputs outside the arena are computed in scratch and copied out.
+        const [d, e] = [new Float32Array(rows * ms[0]!), new Float32Array(rows * ms[1]!)];
+        linear2(d, e, x, rows, n, ms[0]!, ms[1]!, ws[0]!, ws[1]!, bs[0], bs[1]);
+        expect([Array.from(d), Array.from(e)]).toEqual(separate.slice(0, 2));
       }),
     );
   });

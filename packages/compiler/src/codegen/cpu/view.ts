@@ -7,6 +7,7 @@ import { LAYER_INDEX } from '../../lower/lowerer.js';
 import { analyze } from '../../analysis/index.js';
 import { identifier, NameTable } from '../names.js';
 import { valuePhases, type Phase } from '../phases.js';
+import { fuseLinears } from './fuse.js';
 
 /** One statement of generated code: `partial` names the template that renders it. */
 export interface Stmt {
@@ -194,7 +195,7 @@ class ViewBuilder {
       topWeights,
       regions,
       memoryStatements,
-      forwardStatements,
+      forwardStatements: fuseLinears(forwardStatements),
       result: forward.names.get(out.value) ?? 'undefined',
     };
   }
@@ -327,6 +328,7 @@ class ViewBuilder {
       width: dimValue(region.carried[i]!.type.shape[region.carried[i]!.type.shape.length - 1]!) ?? 1,
     }));
     statements.push({ partial: 'layer-return', results, single: results.length === 1 });
+    const fusedStatements = fuseLinears(statements);
     const memoryFn = memoryStatements.length ? `${fn}_memory` : undefined;
     return {
       index,
@@ -342,7 +344,7 @@ class ViewBuilder {
       call: (carried: readonly string[]) => `${fn}(${['i', 'R', 'past', ...carried, ...streamArgs.map((a) => a.arg)].join(', ')})`,
       memoryParams: ['i: number', 'S: number', ...memoryArgs.map((a) => a.param)].join(', '),
       memoryCall: memoryFn ? `${memoryFn}(${['i', 'S', ...memoryArgs.map((a) => a.arg)].join(', ')})` : '',
-      statements,
+      statements: fusedStatements,
       memoryStatements,
     };
   }
@@ -467,6 +469,9 @@ class ViewBuilder {
         wo: scope.weight(p.o),
         bo: p.oBias ? scope.weight(p.oBias) : '',
         cache,
+        // Self-attention projecting one input three times: one pass (k.linear3), the compiler's pick.
+        fused: !cross && node.q === node.k && node.q === node.v,
+        qkvBiases: p.qBias || p.kBias || p.vBias ? `, ${[p.qBias, p.kBias, p.vBias].map((b) => (b ? scope.weight(b) : 'undefined')).join(', ')}` : '',
         heads: node.heads,
         kvHeads: node.kvHeads,
         headDim: node.headDim,

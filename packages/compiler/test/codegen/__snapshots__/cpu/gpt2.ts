@@ -276,9 +276,8 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.layerNorm(ln_1, x, R, 768, W.ln_1_weight, W.ln_1_bias, 0.00001);
     // attn: self-attention, [R, 768] -> [R, 768]
     const attn_q = ws.f32(1000032, R * 768); // queries: [R, 12 × 64]
-    k.linear(attn_q, ln_1, R, 768, 768, W.attn_q_weight, W.attn_q_bias);
-    k.linear(W.attn_cache.keyRows(past, R), ln_1, R, 768, 768, W.attn_k_weight, W.attn_k_bias); // keys into the cache
-    k.linear(W.attn_cache.valueRows(past, R), ln_1, R, 768, 768, W.attn_v_weight, W.attn_v_bias); // values into the cache
+    // queries, and keys and values into the cache, in one pass over ln_1
+    k.linear3(attn_q, W.attn_cache.keyRows(past, R), W.attn_cache.valueRows(past, R), ln_1, R, 768, 768, 768, 768, W.attn_q_weight, W.attn_k_weight, W.attn_v_weight, W.attn_q_bias, W.attn_k_bias, W.attn_v_bias);
     const attn_ctx = ws.f32(1000033, R * 768);
     k.attend(attn_ctx, attn_q, R, past, W.attn_cache.keys, W.attn_cache.values, past + R, H_ATTN_CONFIG, ws.f32(1000034, past + R));
     const attn = ws.f32(8, R * 768); // attn: [R, 768]

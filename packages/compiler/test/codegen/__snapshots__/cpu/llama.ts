@@ -358,9 +358,8 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.rmsNorm(input_layernorm, x, R, 4096, W.input_layernorm_weight, 0.00001, 0);
     // self_attn: self-attention, [R, 4096] -> [R, 4096]
     const self_attn_q = ws.f32(1000020, R * 4096); // queries: [R, 32 × 128]
-    k.linear(self_attn_q, input_layernorm, R, 4096, 4096, W.self_attn_q_weight);
-    k.linear(W.self_attn_cache.keyRows(past, R), input_layernorm, R, 4096, 4096, W.self_attn_k_weight); // keys into the cache
-    k.linear(W.self_attn_cache.valueRows(past, R), input_layernorm, R, 4096, 4096, W.self_attn_v_weight); // values into the cache
+    // queries, and keys and values into the cache, in one pass over input_layernorm
+    k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), input_layernorm, R, 4096, 4096, 4096, 4096, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight);
     k.rope(self_attn_q, R, 32, 128, 128, past, 10000, 'half');
     k.rope(W.self_attn_cache.keyRows(past, R), R, 32, 128, 128, past, 10000, 'half');
     const self_attn_ctx = ws.f32(1000021, R * 4096);
@@ -372,11 +371,10 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     const post_attention_layernorm = ws.f32(7, R * 4096); // post_attention_layernorm: [R, 4096]
     k.rmsNorm(post_attention_layernorm, add, R, 4096, W.post_attention_layernorm_weight, 0.00001, 0);
     const gate = ws.f32(8, R * 11008); // gate: [R, 4096] -> [R, 11008]
-    k.linear(gate, post_attention_layernorm, R, 4096, 11008, W.mlp_gate_weight);
+    const up = ws.f32(10, R * 11008); // up: [R, 4096] -> [R, 11008]
+    k.linear2(gate, up, post_attention_layernorm, R, 4096, 11008, 11008, W.mlp_gate_weight, W.mlp_up_weight); // both in one pass over post_attention_layernorm
     const activation = ws.f32(9, R * 11008); // activation: [R, 11008]
     k.silu(activation, gate, R * 11008);
-    const up = ws.f32(10, R * 11008); // up: [R, 4096] -> [R, 11008]
-    k.linear(up, post_attention_layernorm, R, 4096, 11008, W.mlp_up_weight);
     const mul = ws.f32(11, R * 11008); // mul: [R, 11008]
     k.mul(mul, activation, up, R * 11008);
     const down = ws.f32(12, R * 4096); // down: [R, 11008] -> [R, 4096]

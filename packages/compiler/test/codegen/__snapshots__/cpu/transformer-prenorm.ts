@@ -189,9 +189,8 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.layerNorm(norm1, x, R, 512, W.norm1_weight, W.norm1_bias, 0.00001);
     // self_attn: self-attention, [R, 512] -> [R, 512]
     const self_attn_q = ws.f32(1000040, R * 512); // queries: [R, 8 × 64]
-    k.linear(self_attn_q, norm1, R, 512, 512, W.self_attn_q_weight, W.self_attn_q_bias);
-    k.linear(W.self_attn_cache.keyRows(past, R), norm1, R, 512, 512, W.self_attn_k_weight, W.self_attn_k_bias); // keys into the cache
-    k.linear(W.self_attn_cache.valueRows(past, R), norm1, R, 512, 512, W.self_attn_v_weight, W.self_attn_v_bias); // values into the cache
+    // queries, and keys and values into the cache, in one pass over norm1
+    k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), norm1, R, 512, 512, 512, 512, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight, W.self_attn_q_bias, W.self_attn_k_bias, W.self_attn_v_bias);
     const self_attn_ctx = ws.f32(1000041, R * 512);
     k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000042, past + R));
     const self_attn = ws.f32(10, R * 512); // self_attn: [R, 512]
