@@ -230,6 +230,16 @@ export class Arena {
     return op;
   }
 
+  /** out [n] = silu(x [n]); over the threads when n is large enough to be worth a task. */
+  silu(out: Float32Array, x: Float32Array, n: number): void {
+    const xp = this.input(x, n, 'x');
+    const direct = arenaOf(out) === this;
+    const op = direct ? out.byteOffset : this.scratchPtr('out0', n * 4);
+    if (n >= 16384) this.team.run('silu', op, xp, n, this.team.counter, 0, 0, 0, 0, 0, 0);
+    else this.team.solo('silu', op, xp, n, this.team.counter);
+    if (!direct) out.set(this.view(op, n));
+  }
+
   /** Stops the worker threads; the arena must not run kernels afterwards. */
   dispose(): void {
     this.team.dispose();

@@ -2,7 +2,7 @@
 // property decoding relies on: a row's result does not depend on the rows computed with it.
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { alibiSlopes, Arena, arenaOf, attend, embedding, linear, linear2, linear3, Workspace, type AttentionConfig } from '../src/index.js';
+import { alibiSlopes, Arena, arenaOf, attend, embedding, linear, linear2, linear3, silu, Workspace, type AttentionConfig } from '../src/index.js';
 
 const rand = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 12.9898 + i * 78.233) * 0.9);
 
@@ -192,6 +192,26 @@ describe('the attention kernel', () => {
         }
       }),
     );
+  });
+});
+
+describe('the SiLU kernel', () => {
+  it('computes x / (1 + e^-x) within a few float32 units, and the same bits for a float alone or in a block', () => {
+    const n = 5003;
+    const x = arena.allocF32(n);
+    for (let i = 0; i < n; i++) x[i] = (i - 2500) / 40 + Math.sin(i) * 0.01;
+    const out = arena.allocF32(n);
+    silu(out, x, n);
+    for (let i = 0; i < n; i++) {
+      const want = x[i]! / (1 + Math.exp(-x[i]!));
+      // e^x to about one unit, then a division: 4 units of 2⁻²⁴ relative, or far below any float32 logit when tiny.
+      expect(Math.abs(out[i]! - want)).toBeLessThanOrEqual(4 * 2 ** -24 * Math.abs(want) + 1e-30);
+    }
+    for (const i of [0, 1, 2, 3, 1024, 2501, n - 1]) {
+      const one = arena.allocF32(1);
+      silu(one, x.subarray(i, i + 1), 1);
+      expect(one[0]).toBe(out[i]);
+    }
   });
 });
 

@@ -3,7 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Arena, attend, linear, type AttentionConfig, type SpawnWorker } from '../src/index.js';
+import { Arena, attend, linear, silu, type AttentionConfig, type SpawnWorker } from '../src/index.js';
 
 const rand = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 12.9898 + i * 78.233) * 0.9);
 
@@ -51,6 +51,18 @@ describe('a thread team', () => {
       }),
       { numRuns: 40 },
     );
+  });
+
+  it('computes SiLU over many floats bit for bit as one thread does', () => {
+    const n = 70_001;
+    const results = [solo, team].map((arena) => {
+      const x = arena.allocF32(n);
+      for (let i = 0; i < n; i++) x[i] = Math.sin(i * 0.37) * 9;
+      const out = arena.allocF32(n);
+      silu(out, x, n);
+      return out;
+    });
+    expect(Array.from(results[1]!)).toEqual(Array.from(results[0]!));
   });
 
   it('has its workers join tasks once they are up', async () => {

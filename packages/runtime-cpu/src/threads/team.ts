@@ -23,8 +23,9 @@ export interface ThreadOptions {
   readonly threads: number;
   readonly spawn: SpawnWorker;
   /**
-   * Milliseconds an idle worker keeps polling for the next task before it sleeps (default 0.2: enough to
-   * stay awake between the tasks of a decode step, short enough not to take a busy machine's time).
+   * Milliseconds an idle worker keeps polling for the next task before it sleeps (default 0.05: enough
+   * to stay awake between the tasks of a decode step; on a busy machine, where the main thread is often
+   * descheduled, a longer poll only takes time from it).
    */
   readonly spinMs?: number;
 }
@@ -51,7 +52,7 @@ export class ThreadTeam {
     const count = Math.min(Math.max(0, Math.floor(options.threads) - 1), 64);
     for (let index = 0; index < count; index++) {
       const worker = options.spawn(WORKER_SOURCE);
-      worker.postMessage({ module, memory, control, index, tasks: TASKS, spin: options.spinMs ?? 0.2 });
+      worker.postMessage({ module, memory, control, index, tasks: TASKS, spin: options.spinMs ?? 0.05 });
       this.workers.push(worker);
     }
   }
@@ -94,6 +95,12 @@ export class ThreadTeam {
     this.kernels[task](0, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16);
     Atomics.store(w, CONTROL.closed, seq);
     for (let i = 0; i < this.workers.length; i++) this.await(CONTROL.workers + i * CONTROL.workerStride, seq, i);
+  }
+
+  /** Runs `task` on the main thread alone (for work too small to share): the same kernel, the same bits. */
+  solo(task: Task, a0: number, a1: number, a2: number, a3: number): void {
+    Atomics.store(this.words, CONTROL.counter, 0);
+    this.kernels[task](0, a0, a1, a2, a3);
   }
 
   /** Stops the workers. */

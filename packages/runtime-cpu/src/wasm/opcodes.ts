@@ -111,6 +111,7 @@ simd(0x43, 'f32x4.lt');
 simd(0x44, 'f32x4.gt');
 simd(0x45, 'f32x4.le');
 simd(0x46, 'f32x4.ge');
+simd(0x6a, 'f32x4.nearest');
 simd(0x4d, 'v128.not');
 simd(0x4e, 'v128.and');
 simd(0x4f, 'v128.andnot');
