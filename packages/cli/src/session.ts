@@ -25,6 +25,9 @@ export interface Session {
 export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO): Promise<Session> {
   const backend = stringFlag(args, 'backend') ?? 'cpu';
   if (backend !== 'cpu') throw new UsageError(`unknown --backend '${backend}': use cpu`);
+  const kernels = stringFlag(args, 'kernels');
+  if (kernels !== undefined && kernels !== 'wasm' && kernels !== 'js') throw new UsageError(`unknown --kernels '${kernels}': use wasm or js`);
+  const threads = numberFlag(args, 'threads', CORES, { integer: true, min: 1 });
   const module = loadCpuModule(graph);
   const weightsPath = stringFlag(args, 'weights');
   const params = module.MODEL.params;
@@ -32,9 +35,6 @@ export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO): Pr
     io.stderr.write('tdl: making seeded random weights (no --weights given)…\n');
   }
   const weights = weightsPath ? await loadWeights(weightsPath, params) : initWeights(params, numberFlag(args, 'init-seed', 0, { integer: true, min: 0 }));
-  const kernels = stringFlag(args, 'kernels');
-  if (kernels !== undefined && kernels !== 'wasm' && kernels !== 'js') throw new UsageError(`unknown --kernels '${kernels}': use wasm or js`);
-  const threads = numberFlag(args, 'threads', CORES, { integer: true, min: 1 });
   const executor = new CpuExecutor(module, weights, { ...(kernels ? { wasm: kernels === 'wasm' } : {}), threads: nodeThreads(threads) });
   try {
     const memoryPath = stringFlag(args, 'memory');
