@@ -234,6 +234,19 @@ describe("finding a tensor's arena", () => {
   });
 });
 
+describe('running out of the 4 GiB', () => {
+  it('says so with a usage error that names the way out', () => {
+    const big = new Arena();
+    try {
+      expect(() => {
+        for (let i = 0; i < 5; i++) big.allocF32(2 ** 28); // 1 GiB each, never written
+      }).toThrow(/need more than the 4 GiB .*--kernels js/);
+    } finally {
+      big.dispose();
+    }
+  });
+});
+
 describe('the workspace in an arena', () => {
   it('keeps slots, weights and caches in the arena and reuses a slot for the same size', () => {
     const ws = new Workspace({ arena });

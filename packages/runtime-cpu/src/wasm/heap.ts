@@ -1,4 +1,5 @@
 // A first-fit allocator over a growable WebAssembly memory: blocks aligned to 64 bytes (a cache line).
+import { UsageError } from '@tdl/runtime';
 
 const ALIGN = 64;
 const PAGE = 65536;
@@ -25,7 +26,7 @@ export class Heap {
     return this.top;
   }
 
-  /** A block of at least `bytes` bytes; its address. Throws a RangeError when 4 GiB would not hold it. */
+  /** A block of at least `bytes` bytes; its address. Throws a UsageError when 4 GiB would not hold it. */
   alloc(bytes: number): number {
     const size = roundUp(Math.max(bytes, ALIGN), ALIGN);
     for (let i = 0; i < this.free.length; i++) {
@@ -81,7 +82,13 @@ export class Heap {
     try {
       this.memory.grow(pages);
     } catch {
-      this.memory.grow(Math.ceil((end - have) / PAGE)); // the generous step may not fit under 4 GiB
+      try {
+        this.memory.grow(Math.ceil((end - have) / PAGE)); // the generous step may not fit under 4 GiB
+      } catch {
+        throw new UsageError(
+          `the model's weights, caches and buffers need more than the 4 GiB the WebAssembly kernels address (${(end / 2 ** 30).toFixed(1)} GiB asked for); run with the JavaScript kernels (--kernels js)`,
+        );
+      }
     }
   }
 }
