@@ -35,16 +35,18 @@ export function rope(
   }
 }
 
-const FREQUENCIES = new Map<string, Float64Array>();
+/** Inverse frequencies by θ, then by rotary dimension. */
+const FREQUENCIES = new Map<number, Map<number, Float64Array>>();
 
 /** θ^(-2i/rotDim) for i < rotDim/2, computed once per (rotDim, θ): decoding calls rope every layer. */
 function inverseFrequencies(rotDim: number, theta: number): Float64Array {
-  const key = `${rotDim}:${theta}`;
-  let inv = FREQUENCIES.get(key);
+  let byDim = FREQUENCIES.get(theta);
+  if (!byDim) FREQUENCIES.set(theta, (byDim = new Map()));
+  let inv = byDim.get(rotDim);
   if (!inv) {
     inv = new Float64Array(rotDim / 2);
     for (let i = 0; i < rotDim / 2; i++) inv[i] = 1 / Math.pow(theta, (2 * i) / rotDim);
-    FREQUENCIES.set(key, inv);
+    byDim.set(rotDim, inv);
   }
   return inv;
 }

@@ -1,6 +1,8 @@
 // WebAssembly text of attention over cached keys and values: one (query row, head) pair per unit of work,
 // with causal, sliding-window or no mask and ALiBi (soft-capping runs in the JavaScript kernel).
 
+import { lanes } from './lanes.js';
+
 export const ATTENTION_WAT = `
   ;; e^x for the softmax (x ≤ 0 there): x = k ln 2 + r with |r| ≤ ln 2 / 2, e^r by its Taylor series to r⁷
   ;; in double precision (relative error below 1e-8), then scaled by 2^k. Below -87 it is 0.
@@ -31,7 +33,7 @@ export const ATTENTION_WAT = `
         (local.set $a (i32.add (local.get $a) (i32.const 16)))
         (local.set $b (i32.add (local.get $b) (i32.const 16)))
         (br $next)))
-    (call $lanes (local.get $s)))
+    ${lanes('$s')})
 
   ;; out[0 … n) += p · v[0 … n) (n a multiple of 4).
   (func $axpy (param $out i32) (param $v i32) (param $p f32) (param $n i32)
@@ -68,10 +70,10 @@ export const ATTENTION_WAT = `
         (local.set $k2 (i32.add (local.get $k2) (i32.const 16)))
         (local.set $k3 (i32.add (local.get $k3) (i32.const 16)))
         (br $next)))
-    (f32.store (local.get $out) (call $lanes (local.get $s0)))
-    (f32.store offset=4 (local.get $out) (call $lanes (local.get $s1)))
-    (f32.store offset=8 (local.get $out) (call $lanes (local.get $s2)))
-    (f32.store offset=12 (local.get $out) (call $lanes (local.get $s3))))
+    (f32.store (local.get $out) ${lanes('$s0')})
+    (f32.store offset=4 (local.get $out) ${lanes('$s1')})
+    (f32.store offset=8 (local.get $out) ${lanes('$s2')})
+    (f32.store offset=12 (local.get $out) ${lanes('$s3')}))
 
   ;; out[0 … n) += p0 v, then += p1 (v + stride), += p2 (v + 2 stride), += p3 (v + 3 stride): per element
   ;; the same sums, in the same order, as four calls of $axpy, with one load and store of out.

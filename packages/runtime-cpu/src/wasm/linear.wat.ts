@@ -1,6 +1,6 @@
 // WebAssembly text of the dense layer: out [rows, m] = x [rows, n] · Wᵀ + b over weights packed in panels.
 //
-// Panel layout (see packMatrix in ../arena.ts): the weight rows 4p … 4p+3 form panel p, stored as
+// Panel layout (see Arena.pack in ../arena.ts): the weight rows 4p … 4p+3 form panel p, stored as
 // n/4 blocks of 4 rows × 4 columns (64 bytes: row 0's four columns, then row 1's …), then the last
 // n % 4 columns of each of the 4 rows. A panel is 4n floats, read front to back: one stream per job.
 //
@@ -8,6 +8,7 @@
 // or the thread that computes it: lane l of an f32x4 accumulator sums columns l, l+4, l+8 …; then
 // (lane0 + lane1) + (lane2 + lane3), then the n % 4 tail columns in order, then the bias. So one
 // token decoded alone gives bit for bit the logits it gets inside a prompt.
+import { lanes } from './lanes.js';
 
 /** Names the accumulator of tile row `r`, output `o`. */
 const acc = (r: number, o: number) => `$a${r}${o}`;
@@ -42,8 +43,8 @@ function tile(rows: number): string {
         `(call $finish (local.get ${acc(r, o)}) (local.get $xp${r}) (i32.add (local.get $wp) (i32.mul (i32.const ${o}) (local.get $tail4))) (local.get $tail)` +
           ` (local.get $bias) (i32.add (local.get $o0) (i32.const ${o})) (local.get $m) (i32.add ${at} (i32.const ${o * 4})))`,
       );
-      biased.push(`(f32.store offset=${o * 4} ${at} (f32.add (call $lanes (local.get ${acc(r, o)})) (f32.load offset=${o * 4} (local.get $b))))`);
-      plain.push(`(f32.store offset=${o * 4} ${at} (call $lanes (local.get ${acc(r, o)})))`);
+      biased.push(`(f32.store offset=${o * 4} ${at} (f32.add ${lanes(acc(r, o))} (f32.load offset=${o * 4} (local.get $b))))`);
+      plain.push(`(f32.store offset=${o * 4} ${at} ${lanes(acc(r, o))})`);
     }
   }
   return `
@@ -74,17 +75,11 @@ function tile(rows: number): string {
 }
 
 export const LINEAR_WAT = `
-  ;; (lane0 + lane1) + (lane2 + lane3)
-  (func $lanes (param $s v128) (result f32)
-    (f32.add
-      (f32.add (f32x4.extract_lane 0 (local.get $s)) (f32x4.extract_lane 1 (local.get $s)))
-      (f32.add (f32x4.extract_lane 2 (local.get $s)) (f32x4.extract_lane 3 (local.get $s)))))
-
   ;; One output: the accumulator's lanes summed, then the tail columns, then the bias; stored if o < m.
   ;; xp and wp point at the tail columns of the x row and of this output's weight row.
   (func $finish (param $a v128) (param $xp i32) (param $wp i32) (param $tail i32) (param $bias i32) (param $o i32) (param $m i32) (param $at i32)
     (local $s f32) (local $t i32)
-    (local.set $s (call $lanes (local.get $a)))
+    (local.set $s ${lanes('$a')})
     (block $done
       (loop $tail
         (br_if $done (i32.ge_u (local.get $t) (local.get $tail)))
