@@ -102,7 +102,7 @@ export class Workspace {
     return this.arena ? this.arena.pack(w, rows, cols) : w;
   }
 
-  /** Any other weight (a norm's scale, a bias, a table): copied into the arena, or as it is. */
+  /** A weight another WebAssembly kernel reads (a bias): copied into the arena, or as it is. */
   tensor(w: Float32Array): Float32Array {
     return this.arena ? this.arena.copyIn(w) : w;
   }

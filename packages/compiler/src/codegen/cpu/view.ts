@@ -101,6 +101,8 @@ class ViewBuilder {
   private readonly states: StateView[] = [];
   /** Parameters a linear kernel multiplies by: the workspace packs them for it. */
   private readonly matrices: Set<string>;
+  /** Other parameters a WebAssembly kernel reads (biases): the workspace copies them where it reaches. */
+  private readonly kernelInputs: Set<string>;
 
   constructor(
     private readonly graph: Graph,
@@ -110,13 +112,13 @@ class ViewBuilder {
     this.phases = valuePhases(graph);
     this.info = analyze(graph);
     this.matrices = matrixParams(graph);
+    this.kernelInputs = biasParams(graph);
   }
 
-  /** How a weight is loaded: packed for the linear kernel, or copied as it is. */
+  /** How a weight is loaded: packed for the linear kernel, copied for another kernel, or used as it is. */
   private load(param: { readonly name: string; readonly shape: readonly number[] }, get: string): string {
-    return this.matrices.has(param.name) && param.shape.length === 2
-      ? `ws.matrix(${get}, ${param.shape[0]}, ${param.shape[1]})`
-      : `ws.tensor(${get})`;
+    if (this.matrices.has(param.name) && param.shape.length === 2) return `ws.matrix(${get}, ${param.shape[0]}, ${param.shape[1]})`;
+    return this.kernelInputs.has(param.name) ? `ws.tensor(${get})` : get;
   }
 
   build(): CpuView {
@@ -524,6 +526,20 @@ function matrixParams(graph: Graph): Set<string> {
   const visit = (node: Node) => {
     if (node.op === 'linear') names.add(node.weight);
     if (node.op === 'attention') for (const p of [node.params.q, node.params.k, node.params.v, node.params.o]) names.add(p);
+  };
+  for (const item of graph.items) {
+    if (item.op === 'repeat') for (const body of item.bodies) body.nodes.forEach(visit);
+    else visit(item);
+  }
+  return names;
+}
+
+/** Names of the biases of linear maps (the projections of attention included). */
+function biasParams(graph: Graph): Set<string> {
+  const names = new Set<string>();
+  const visit = (node: Node) => {
+    if (node.op === 'linear' && node.bias) names.add(node.bias);
+    if (node.op === 'attention') for (const b of [node.params.qBias, node.params.kBias, node.params.vBias, node.params.oBias]) if (b) names.add(b);
   };
   for (const item of graph.items) {
     if (item.op === 'repeat') for (const body of item.bodies) body.nodes.forEach(visit);

@@ -243,14 +243,14 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
   const ws = new k.Workspace(options);
   let memoryLength = 0;
   const wte_weight = ws.matrix(weights.get('wte.weight'), 50257, 768); // [50257, 768]
-  const wpe_weight = ws.tensor(weights.get('wpe.weight')); // [1024, 768]
-  const ln_f_weight = ws.tensor(weights.get('ln_f.weight')); // [768]
-  const ln_f_bias = ws.tensor(weights.get('ln_f.bias')); // [768]
+  const wpe_weight = weights.get('wpe.weight'); // [1024, 768]
+  const ln_f_weight = weights.get('ln_f.weight'); // [768]
+  const ln_f_bias = weights.get('ln_f.bias'); // [768]
   const h0: HLayer0[] = [];
   for (let i = 0; i < 12; i++) {
     h0[i] = {
-      ln_1_weight: ws.tensor(weights.get(`h.${i}.ln_1.weight`)),
-      ln_1_bias: ws.tensor(weights.get(`h.${i}.ln_1.bias`)),
+      ln_1_weight: weights.get(`h.${i}.ln_1.weight`),
+      ln_1_bias: weights.get(`h.${i}.ln_1.bias`),
       attn_q_weight: ws.matrix(weights.get(`h.${i}.attn.q.weight`), 768, 768),
       attn_q_bias: ws.tensor(weights.get(`h.${i}.attn.q.bias`)),
       attn_k_weight: ws.matrix(weights.get(`h.${i}.attn.k.weight`), 768, 768),
@@ -259,8 +259,8 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
       attn_v_bias: ws.tensor(weights.get(`h.${i}.attn.v.bias`)),
       attn_o_weight: ws.matrix(weights.get(`h.${i}.attn.o.weight`), 768, 768),
       attn_o_bias: ws.tensor(weights.get(`h.${i}.attn.o.bias`)),
-      ln_2_weight: ws.tensor(weights.get(`h.${i}.ln_2.weight`)),
-      ln_2_bias: ws.tensor(weights.get(`h.${i}.ln_2.bias`)),
+      ln_2_weight: weights.get(`h.${i}.ln_2.weight`),
+      ln_2_bias: weights.get(`h.${i}.ln_2.bias`),
       mlp_up_weight: ws.matrix(weights.get(`h.${i}.mlp.up.weight`), 3072, 768),
       mlp_up_bias: ws.tensor(weights.get(`h.${i}.mlp.up.bias`)),
       mlp_down_weight: ws.matrix(weights.get(`h.${i}.mlp.down.weight`), 768, 3072),

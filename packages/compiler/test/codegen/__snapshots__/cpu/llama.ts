@@ -332,18 +332,18 @@ interface LayersLayer0 {
 export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
   const ws = new k.Workspace(options);
   let memoryLength = 0;
-  const embed_tokens_weight = ws.tensor(weights.get('embed_tokens.weight')); // [32000, 4096]
-  const norm_weight = ws.tensor(weights.get('norm.weight')); // [4096]
+  const embed_tokens_weight = weights.get('embed_tokens.weight'); // [32000, 4096]
+  const norm_weight = weights.get('norm.weight'); // [4096]
   const lm_head_weight = ws.matrix(weights.get('lm_head.weight'), 32000, 4096); // [32000, 4096]
   const layers0: LayersLayer0[] = [];
   for (let i = 0; i < 32; i++) {
     layers0[i] = {
-      input_layernorm_weight: ws.tensor(weights.get(`layers.${i}.input_layernorm.weight`)),
+      input_layernorm_weight: weights.get(`layers.${i}.input_layernorm.weight`),
       self_attn_q_weight: ws.matrix(weights.get(`layers.${i}.self_attn.q.weight`), 4096, 4096),
       self_attn_k_weight: ws.matrix(weights.get(`layers.${i}.self_attn.k.weight`), 4096, 4096),
       self_attn_v_weight: ws.matrix(weights.get(`layers.${i}.self_attn.v.weight`), 4096, 4096),
       self_attn_o_weight: ws.matrix(weights.get(`layers.${i}.self_attn.o.weight`), 4096, 4096),
-      post_attention_layernorm_weight: ws.tensor(weights.get(`layers.${i}.post_attention_layernorm.weight`)),
+      post_attention_layernorm_weight: weights.get(`layers.${i}.post_attention_layernorm.weight`),
       mlp_gate_weight: ws.matrix(weights.get(`layers.${i}.mlp.gate.weight`), 11008, 4096),
       mlp_up_weight: ws.matrix(weights.get(`layers.${i}.mlp.up.weight`), 11008, 4096),
       mlp_down_weight: ws.matrix(weights.get(`layers.${i}.mlp.down.weight`), 4096, 11008),

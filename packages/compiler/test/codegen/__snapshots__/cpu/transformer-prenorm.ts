@@ -143,16 +143,16 @@ interface LayersLayer0 {
 export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
   const ws = new k.Workspace(options);
   let memoryLength = 0;
-  const tgt_tok_emb_weight = ws.tensor(weights.get('tgt_tok_emb.weight')); // [10000, 512]
-  const norm_weight = ws.tensor(weights.get('norm.weight')); // [512]
-  const norm_bias = ws.tensor(weights.get('norm.bias')); // [512]
+  const tgt_tok_emb_weight = weights.get('tgt_tok_emb.weight'); // [10000, 512]
+  const norm_weight = weights.get('norm.weight'); // [512]
+  const norm_bias = weights.get('norm.bias'); // [512]
   const generator_weight = ws.matrix(weights.get('generator.weight'), 10000, 512); // [10000, 512]
   const generator_bias = ws.tensor(weights.get('generator.bias')); // [10000]
   const layers0: LayersLayer0[] = [];
   for (let i = 0; i < 3; i++) {
     layers0[i] = {
-      norm1_weight: ws.tensor(weights.get(`layers.${i}.norm1.weight`)),
-      norm1_bias: ws.tensor(weights.get(`layers.${i}.norm1.bias`)),
+      norm1_weight: weights.get(`layers.${i}.norm1.weight`),
+      norm1_bias: weights.get(`layers.${i}.norm1.bias`),
       self_attn_q_weight: ws.matrix(weights.get(`layers.${i}.self_attn.q.weight`), 512, 512),
       self_attn_q_bias: ws.tensor(weights.get(`layers.${i}.self_attn.q.bias`)),
       self_attn_k_weight: ws.matrix(weights.get(`layers.${i}.self_attn.k.weight`), 512, 512),
@@ -161,8 +161,8 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
       self_attn_v_bias: ws.tensor(weights.get(`layers.${i}.self_attn.v.bias`)),
       self_attn_o_weight: ws.matrix(weights.get(`layers.${i}.self_attn.o.weight`), 512, 512),
       self_attn_o_bias: ws.tensor(weights.get(`layers.${i}.self_attn.o.bias`)),
-      norm2_weight: ws.tensor(weights.get(`layers.${i}.norm2.weight`)),
-      norm2_bias: ws.tensor(weights.get(`layers.${i}.norm2.bias`)),
+      norm2_weight: weights.get(`layers.${i}.norm2.weight`),
+      norm2_bias: weights.get(`layers.${i}.norm2.bias`),
       multihead_attn_q_weight: ws.matrix(weights.get(`layers.${i}.multihead_attn.q.weight`), 512, 512),
       multihead_attn_q_bias: ws.tensor(weights.get(`layers.${i}.multihead_attn.q.bias`)),
       multihead_attn_k_weight: ws.matrix(weights.get(`layers.${i}.multihead_attn.k.weight`), 512, 512),
@@ -171,8 +171,8 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
       multihead_attn_v_bias: ws.tensor(weights.get(`layers.${i}.multihead_attn.v.bias`)),
       multihead_attn_o_weight: ws.matrix(weights.get(`layers.${i}.multihead_attn.o.weight`), 512, 512),
       multihead_attn_o_bias: ws.tensor(weights.get(`layers.${i}.multihead_attn.o.bias`)),
-      norm3_weight: ws.tensor(weights.get(`layers.${i}.norm3.weight`)),
-      norm3_bias: ws.tensor(weights.get(`layers.${i}.norm3.bias`)),
+      norm3_weight: weights.get(`layers.${i}.norm3.weight`),
+      norm3_bias: weights.get(`layers.${i}.norm3.bias`),
       ffn_up_weight: ws.matrix(weights.get(`layers.${i}.ffn.up.weight`), 512, 512),
       ffn_up_bias: ws.tensor(weights.get(`layers.${i}.ffn.up.bias`)),
       ffn_down_weight: ws.matrix(weights.get(`layers.${i}.ffn.down.weight`), 512, 512),
