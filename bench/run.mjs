@@ -3,8 +3,8 @@
 // Usage: node bench/run.mjs [--quick] [--runs N] [--only a,b] [--out FILE]
 import { readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, loadavg, availableParallelism } from 'node:os';
-import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
+import { suiteNames } from './lib/suites.mjs';
 
 const USAGE = `usage: node bench/run.mjs [flags]   (pnpm bench builds first, then runs this)
   --quick       fewer runs, for a smoke test (default: off)
@@ -12,9 +12,6 @@ const USAGE = `usage: node bench/run.mjs [flags]   (pnpm bench builds first, the
   --only a,b    only these suites, by file name without .mjs (default: every suite)
   --out FILE    where the markdown goes (default: bench/RESULTS.md; JSON beside it)
   --help        this text`;
-
-/** Suites that others read the results of run first (the roofline needs the bandwidth). */
-const FIRST = ['bandwidth', 'decode', 'compile'];
 
 const { values } = parseArgs({
   options: {
@@ -36,10 +33,7 @@ if (!Number.isInteger(runs) || runs < 1) {
 }
 
 const benchDir = new URL('./', import.meta.url).pathname;
-const names = readdirSync(benchDir)
-  .filter((f) => f.endsWith('.mjs') && f !== 'run.mjs')
-  .map((f) => basename(f, '.mjs'))
-  .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+const names = suiteNames(readdirSync(benchDir));
 const only = values.only?.split(',').map((s) => s.trim());
 if (only) {
   const unknown = only.filter((n) => !names.includes(n));
@@ -47,11 +41,6 @@ if (only) {
     console.error(`bench: no suite ${unknown.join(', ')} (suites: ${names.join(', ')})`);
     process.exit(1);
   }
-}
-
-function rank(name) {
-  const i = FIRST.indexOf(name);
-  return i < 0 ? FIRST.length : i;
 }
 
 const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
