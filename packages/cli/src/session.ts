@@ -5,6 +5,7 @@ import { CpuExecutor } from '@tdl/runtime-cpu';
 import { numberFlag, stringFlag, type FlagSpec, type ParsedArgs } from './flags.js';
 import type { CliIO } from './io.js';
 import { loadCpuModule } from './model.js';
+import { CORES, nodeThreads } from './threads.js';
 import { loadCheckpoint, loadMemory } from './weights.js';
 
 export const WEIGHT_FLAGS: readonly FlagSpec[] = [
@@ -13,6 +14,8 @@ export const WEIGHT_FLAGS: readonly FlagSpec[] = [
   { name: 'init-seed', type: 'string', value: 'N', default: '0', doc: 'seed of the random weights when no --weights' },
   { name: 'memory', type: 'string', value: 'FILE', doc: "safetensors file with one [S, width] tensor 'memory', for models with cross-attention" },
   { name: 'backend', type: 'string', value: 'cpu', default: 'cpu', doc: 'where to run' },
+  { name: 'kernels', type: 'string', value: 'wasm|js', default: 'wasm (js for weights over 3 GiB)', doc: 'CPU kernels: WebAssembly SIMD, or plain JavaScript' },
+  { name: 'threads', type: 'string', value: 'N', default: 'every core', doc: 'CPU threads for the WebAssembly kernels' },
 ];
 
 export interface Session {
@@ -24,6 +27,9 @@ export interface Session {
 export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO, namings: readonly CheckpointPlan[] = []): Promise<Session> {
   const backend = stringFlag(args, 'backend') ?? 'cpu';
   if (backend !== 'cpu') throw new UsageError(`unknown --backend '${backend}': use cpu`);
+  const kernels = stringFlag(args, 'kernels');
+  if (kernels !== undefined && kernels !== 'wasm' && kernels !== 'js') throw new UsageError(`unknown --kernels '${kernels}': use wasm or js`);
+  const threads = numberFlag(args, 'threads', CORES, { integer: true, min: 1 });
   const module = loadCpuModule(graph);
   const weightsPath = stringFlag(args, 'weights');
   const params = module.MODEL.params;
@@ -35,11 +41,16 @@ export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO, nam
   const weights = weightsPath
     ? (await loadCheckpoint(weightsPath, params, namings, { model: graph.name, io, ...(naming !== undefined ? { naming } : {}) })).weights
     : initWeights(params, numberFlag(args, 'init-seed', 0, { integer: true, min: 0 }));
-  const executor = new CpuExecutor(module, weights);
-  const memoryPath = stringFlag(args, 'memory');
-  const memorySpec = module.MODEL.memory;
-  if (memoryPath && !memorySpec) throw new UsageError(`model '${graph.name}' has no memory input; drop --memory`);
-  if (!memorySpec) return { executor };
-  if (!memoryPath) throw new UsageError(`model '${graph.name}' attends to a memory '${memorySpec.name}' [S, ${memorySpec.width}]: give it with --memory FILE`);
-  return { executor, memory: await loadMemory(memoryPath, memorySpec.width) };
+  const executor = new CpuExecutor(module, weights, { ...(kernels ? { wasm: kernels === 'wasm' } : {}), threads: nodeThreads(threads) });
+  try {
+    const memoryPath = stringFlag(args, 'memory');
+    const memorySpec = module.MODEL.memory;
+    if (memoryPath && !memorySpec) throw new UsageError(`model '${graph.name}' has no memory input; drop --memory`);
+    if (!memorySpec) return { executor };
+    if (!memoryPath) throw new UsageError(`model '${graph.name}' attends to a memory '${memorySpec.name}' [S, ${memorySpec.width}]: give it with --memory FILE`);
+    return { executor, memory: await loadMemory(memoryPath, memorySpec.width) };
+  } catch (e) {
+    executor.dispose();
+    throw e;
+  }
 }

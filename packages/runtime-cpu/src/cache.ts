@@ -1,48 +1,94 @@
-// Key/value caches and the scratch workspace generated modules compute in.
+// Key/value caches and the scratch workspace generated modules compute in, in an arena or in plain arrays.
+import { Arena } from './arena.js';
+import type { Matrix } from './kernels/linear.js';
+
+/** How a model instance computes: in an arena (WebAssembly kernels) or with plain arrays and JS kernels. */
+export interface ModelOptions {
+  readonly arena?: Arena;
+}
 
 /** Keys and values of one attention layer: [capacity, width] each. */
 export class KVCache {
   keys: Float32Array;
   values: Float32Array;
+  private rowsAt = -1;
+  private rowsCount = -1;
+  private keyView: Float32Array;
+  private valueView: Float32Array;
 
   constructor(
     public capacity: number,
     readonly width: number,
+    private readonly arena?: Arena,
   ) {
-    this.keys = new Float32Array(capacity * width);
-    this.values = new Float32Array(capacity * width);
+    this.keys = this.allocate(capacity * width);
+    this.values = this.allocate(capacity * width);
+    this.keyView = this.valueView = this.keys;
   }
 
   /** Grows the cache to hold at least `capacity` rows (for a memory longer than the last one). */
   ensure(capacity: number): void {
     if (capacity <= this.capacity) return;
+    if (this.arena) {
+      this.arena.free(this.keys);
+      this.arena.free(this.values);
+    }
     this.capacity = capacity;
-    this.keys = new Float32Array(capacity * this.width);
-    this.values = new Float32Array(capacity * this.width);
+    this.keys = this.allocate(capacity * this.width);
+    this.values = this.allocate(capacity * this.width);
+    this.rowsAt = -1;
   }
 
   /** The rows [start, start + count) of the keys, to write new keys into. */
   keyRows(start: number, count: number): Float32Array {
-    return this.keys.subarray(start * this.width, (start + count) * this.width);
+    this.rows(start, count);
+    return this.keyView;
   }
 
   valueRows(start: number, count: number): Float32Array {
-    return this.values.subarray(start * this.width, (start + count) * this.width);
+    this.rows(start, count);
+    return this.valueView;
+  }
+
+  /** Views of rows [start, start + count), kept while the same rows are asked for (no allocation). */
+  private rows(start: number, count: number): void {
+    if (start === this.rowsAt && count === this.rowsCount) return;
+    this.keyView = this.keys.subarray(start * this.width, (start + count) * this.width);
+    this.valueView = this.values.subarray(start * this.width, (start + count) * this.width);
+    this.rowsAt = start;
+    this.rowsCount = count;
+  }
+
+  private allocate(n: number): Float32Array {
+    return this.arena ? this.arena.allocF32(n) : new Float32Array(n);
   }
 }
 
 /**
  * Scratch buffers by slot: each intermediate value of a generated module has a slot, and its buffer
- * grows to the largest size asked for, so decoding allocates nothing after the first step.
+ * grows to the largest size asked for, so decoding allocates nothing after the first step. With an
+ * arena, buffers, weights and caches live in its memory, where the WebAssembly kernels reach them.
  */
 export class Workspace {
   private readonly f32s: Float32Array[] = [];
+  private readonly f32Views: Float32Array[] = [];
   private readonly i32s: Int32Array[] = [];
+  private readonly arena: Arena | undefined;
+
+  constructor(options: ModelOptions = {}) {
+    this.arena = options.arena;
+  }
 
   f32(slot: number, n: number): Float32Array {
+    const view = this.f32Views[slot];
+    if (view && view.length === n) return view;
     let buf = this.f32s[slot];
-    if (!buf || buf.length < n) this.f32s[slot] = buf = new Float32Array(Math.max(n, (buf?.length ?? 0) * 2));
-    return buf.subarray(0, n);
+    if (!buf || buf.length < n) {
+      const size = Math.max(n, (buf?.length ?? 0) * 2);
+      if (buf && this.arena) this.arena.free(buf);
+      this.f32s[slot] = buf = this.arena ? this.arena.allocF32(size) : new Float32Array(size);
+    }
+    return (this.f32Views[slot] = buf.subarray(0, n));
   }
 
   i32(slot: number, n: number): Int32Array {
@@ -50,10 +96,25 @@ export class Workspace {
     if (!buf || buf.length < n) this.i32s[slot] = buf = new Int32Array(Math.max(n, (buf?.length ?? 0) * 2));
     return buf.subarray(0, n);
   }
+
+  /** A weight [rows, cols] that `linear` multiplies by: packed into the arena, or as it is. */
+  matrix(w: Float32Array, rows: number, cols: number): Matrix {
+    return this.arena ? this.arena.pack(w, rows, cols) : w;
+  }
+
+  /** A weight another WebAssembly kernel reads (a bias): copied into the arena, or as it is. */
+  tensor(w: Float32Array): Float32Array {
+    return this.arena ? this.arena.copyIn(w) : w;
+  }
+
+  /** The key/value cache of one attention layer, [capacity, width] each. */
+  kvCache(capacity: number, width: number): KVCache {
+    return new KVCache(capacity, width, this.arena);
+  }
 }
 
 /** Copies `n` values of `src` into `dst` and returns `dst` (carried layer values use it). */
 export function copy(dst: Float32Array, src: Float32Array, n: number): Float32Array {
-  dst.set(src.subarray(0, n));
+  dst.set(src.length === n ? src : src.subarray(0, n));
   return dst;
 }

@@ -1,14 +1,30 @@
 // The CPU Executor: drives a generated module's model instance for the shared generation loop.
 import { UsageError, validateTokens, type Executor, type ForwardOptions, type ModelSpec, type WeightMap } from '@tdl/runtime';
+import { Arena } from './arena.js';
+import type { ThreadOptions } from './threads/team.js';
 import type { GeneratedModule, ModelInstance } from './module.js';
+
+export interface CpuOptions {
+  /**
+   * Run the WebAssembly SIMD kernels (default: where the engine has them and the weights fit the
+   * arena's 4 GiB). false: the plain JavaScript kernels, which sum in double precision.
+   */
+  readonly wasm?: boolean;
+  /** Worker threads for the WebAssembly kernels (the host starts them); default: the main thread alone. */
+  readonly threads?: ThreadOptions;
+}
+
+/** Weights up to this many bytes go into a WebAssembly arena; its addresses stop at 4 GiB. */
+const ARENA_WEIGHT_LIMIT = 3 * 2 ** 30;
 
 export class CpuExecutor implements Executor {
   readonly spec: ModelSpec;
   private readonly instance: ModelInstance;
+  private readonly arena: Arena | undefined;
   private cached = 0;
   private hasMemory = false;
 
-  constructor(module: GeneratedModule, weights: WeightMap) {
+  constructor(module: GeneratedModule, weights: WeightMap, options: CpuOptions = {}) {
     const m = module.MODEL;
     this.spec = {
       name: m.name,
@@ -16,13 +32,38 @@ export class CpuExecutor implements Executor {
       contextLength: m.context,
       ...(m.memory ? { memory: m.memory } : {}),
     };
-    this.instance = module.createModel({
-      get(name) {
-        const w = weights.get(name);
-        if (!w) throw new UsageError(`no weights for parameter ${name}`);
-        return w;
-      },
-    });
+    const weightBytes = m.params.reduce((n, p) => n + 4 * p.shape.reduce((a, b) => a * b, 1), 0);
+    const wasm = options.wasm ?? (Arena.supported && weightBytes <= ARENA_WEIGHT_LIMIT);
+    if (wasm && !Arena.supported) throw new UsageError('this JavaScript engine cannot run the WebAssembly kernels (SIMD and shared memory)');
+    if (wasm && weightBytes > ARENA_WEIGHT_LIMIT) {
+      throw new UsageError(`the weights of '${m.name}' (${(weightBytes / 2 ** 30).toFixed(1)} GiB) do not fit the WebAssembly kernels' 4 GiB memory`);
+    }
+    this.arena = wasm ? new Arena({ reserve: Math.ceil(weightBytes * 1.05), ...(options.threads ? { threads: options.threads } : {}) }) : undefined;
+    try {
+      this.instance = module.createModel(
+        {
+          get(name) {
+            const w = weights.get(name);
+            if (!w) throw new UsageError(`no weights for parameter ${name}`);
+            return w;
+          },
+        },
+        this.arena ? { arena: this.arena } : {},
+      );
+    } catch (e) {
+      this.arena?.dispose();
+      throw e;
+    }
+  }
+
+  /** Threads the kernels run on (1 without an arena). */
+  get threads(): number {
+    return this.arena?.threads ?? 1;
+  }
+
+  /** Whether the WebAssembly kernels run this model. */
+  get wasm(): boolean {
+    return this.arena !== undefined;
   }
 
   get position(): number {
@@ -49,7 +90,9 @@ export class CpuExecutor implements Executor {
     this.cached = 0;
   }
 
-  dispose(): void {}
+  dispose(): void {
+    this.arena?.dispose();
+  }
 
   private run(tokens: Int32Array, lastOnly: boolean): Float32Array {
     validateTokens(this.spec, this.cached, tokens);

@@ -1,5 +1,6 @@
 // The contract between a generated CPU module and the runtime: what it exports and what it gets.
 import type { ParamSpec } from '@tdl/runtime';
+import type { ModelOptions } from './cache.js';
 
 /** Static facts about the model, written into the generated module. */
 export interface ModelManifest {
@@ -28,5 +29,6 @@ export interface ModelInstance {
 
 export interface GeneratedModule {
   readonly MODEL: ModelManifest;
-  createModel(weights: Weights): ModelInstance;
+  /** A model instance; `options.arena` puts its tensors in a WebAssembly arena (else plain arrays). */
+  createModel(weights: Weights, options?: ModelOptions): ModelInstance;
 }

@@ -1,7 +1,7 @@
 // CPU kernels against independent formulations in double precision (and published values for erf).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { alibiSlopes, attend, erf, gelu, geluTanh, layerNorm, linear, rmsNorm, rope, silu, sinusoidal, type AttentionConfig } from '../src/index.js';
+import { alibiSlopes, attend, erf, gelu, geluTanh, layerNorm, linear, linear2, linear3, rmsNorm, rope, silu, sinusoidal, type AttentionConfig } from '../src/index.js';
 
 const rand = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 12.9898 + i * 78.233) * 0.9);
 
@@ -60,6 +60,22 @@ describe('linear and norms', () => {
         close(out, want, 1e-5);
       }),
     );
+  });
+
+  it('computes two and three maps of one input as separate calls do', () => {
+    const x = rand(2 * 5, 1);
+    const [w0, w1, w2] = [rand(3 * 5, 2), rand(4 * 5, 3), rand(2 * 5, 4)];
+    const b1 = rand(4, 5);
+    const one = (w: Float32Array, m: number, b?: Float32Array) => {
+      const out = new Float32Array(2 * m);
+      linear(out, x, 2, 5, m, w, b);
+      return Array.from(out);
+    };
+    const [a, b, c] = [new Float32Array(6), new Float32Array(8), new Float32Array(4)];
+    linear3(a, b, c, x, 2, 5, 3, 4, 2, w0, w1, w2, undefined, b1);
+    expect([Array.from(a), Array.from(b), Array.from(c)]).toEqual([one(w0, 3), one(w1, 4, b1), one(w2, 2)]);
+    linear2(a, b, x, 2, 5, 3, 4, w0, w1, undefined, b1);
+    expect([Array.from(a), Array.from(b)]).toEqual([one(w0, 3), one(w1, 4, b1)]);
   });
 
   it('layer norm gives rows of mean 0 and variance 1 before the affine part', () => {

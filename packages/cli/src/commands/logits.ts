@@ -26,8 +26,13 @@ export async function runLogits(args: ParsedArgs, io: CliIO): Promise<number> {
   const ids = parseIds(idsText);
   const { graph, namings } = loadModel(io, file, overrides(args));
   const { executor, memory } = await openSession(graph, args, io, namings);
-  if (memory) await executor.setMemory(memory.data, memory.length);
-  const logits = await executor.prefill(Int32Array.from(ids), { allLogits: true });
+  let logits: Float32Array;
+  try {
+    if (memory) await executor.setMemory(memory.data, memory.length);
+    logits = await executor.prefill(Int32Array.from(ids), { allLogits: true });
+  } finally {
+    executor.dispose();
+  }
   writeAtomic(out, encodeSafetensors([{ name: 'logits', shape: [ids.length, executor.spec.vocabSize], data: logits }], { model: graph.name }));
   io.stdout.write(`${out}\n`);
   return 0;

@@ -52,10 +52,14 @@ export async function runRun(args: ParsedArgs, io: CliIO): Promise<number> {
   const decoder = tokenizer.streamDecoder();
   let done: Extract<GenerateEvent, { kind: 'done' }> | undefined;
   if (!json && promptText !== undefined) io.stdout.write(promptText);
-  for await (const event of generate(session.executor, prompt, { ...options, ...(session.memory ? { memory: session.memory } : {}) })) {
-    if (event.kind === 'token') {
-      if (!json) io.stdout.write(decoder.push(event.id));
-    } else done = event;
+  try {
+    for await (const event of generate(session.executor, prompt, { ...options, ...(session.memory ? { memory: session.memory } : {}) })) {
+      if (event.kind === 'token') {
+        if (!json) io.stdout.write(decoder.push(event.id));
+      } else done = event;
+    }
+  } finally {
+    session.executor.dispose();
   }
   const t = done!.timings;
   if (json) {

@@ -1,4 +1,5 @@
 // Attention over cached keys and values, with causal, sliding-window or no mask, ALiBi and soft-capping.
+import { arenaOf } from '../arena.js';
 
 export interface AttentionConfig {
   readonly heads: number;
@@ -17,6 +18,8 @@ export interface AttentionConfig {
 /**
  * out [rows, heads * headDim]: query row r sits at position `start + r` and attends to keys
  * 0 … keyCount - 1 of `keys` / `values` [keyCount, kvHeads * headDim] (as the mask allows).
+ * With `out` in an arena it runs the arena's WebAssembly kernel (not for soft-capping, or head widths
+ * that are not a multiple of 4); otherwise here, in double precision.
  */
 export function attend(
   out: Float32Array,
@@ -30,6 +33,11 @@ export function attend(
   scores: Float32Array = new Float32Array(keyCount),
 ): void {
   const { heads, kvHeads, headDim, mask, window, scale, softcap, slopes } = cfg;
+  const arena = arenaOf(out);
+  if (arena && softcap === 0 && headDim % 4 === 0) {
+    arena.attention(out, q, rows, start, keys, values, keyCount, heads, kvHeads, headDim, mask, window, scale, slopes);
+    return;
+  }
   const group = heads / kvHeads;
   const qWidth = heads * headDim;
   const kvWidth = kvHeads * headDim;

@@ -1,4 +1,5 @@
 // Element-wise kernels: arithmetic, activations, soft-capping. `out` may alias an input.
+import { arenaOf } from '../arena.js';
 
 export function add(out: Float32Array, a: Float32Array, b: Float32Array, n: number): void {
   for (let i = 0; i < n; i++) out[i] = a[i]! + b[i]!;
@@ -41,7 +42,13 @@ export function geluTanh(out: Float32Array, x: Float32Array, n: number): void {
   }
 }
 
+/** x / (1 + e^-x): in an arena by its WebAssembly kernel (float32), else here in double precision. */
 export function silu(out: Float32Array, x: Float32Array, n: number): void {
+  const arena = arenaOf(out);
+  if (arena) {
+    arena.silu(out, x, n);
+    return;
+  }
   for (let i = 0; i < n; i++) {
     const v = x[i]!;
     out[i] = v / (1 + Math.exp(-v));

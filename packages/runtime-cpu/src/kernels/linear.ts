@@ -1,15 +1,83 @@
 // Dense layers: out[r, o] = x[r, :] · w[o, :] + b[o], with w stored [out, in] as PyTorch does.
+import { PackedMatrix } from '../arena.js';
 
-/** out [rows, outDim] = x [rows, inDim] · wᵀ + b. */
+/** A weight matrix as a kernel takes it: PyTorch's row-major floats, or packed in an arena. */
+export type Matrix = Float32Array | PackedMatrix;
+
+/**
+ * out [rows, outDim] = x [rows, inDim] · wᵀ + b. A packed w runs the WebAssembly kernel of its arena
+ * (SIMD, over its threads); a plain one runs here, summing in double precision.
+ */
 export function linear(
   out: Float32Array,
   x: Float32Array,
   rows: number,
   inDim: number,
   outDim: number,
-  w: Float32Array,
+  w: Matrix,
   b?: Float32Array,
 ): void {
+  if (w instanceof PackedMatrix) {
+    w.arena.linear(x, rows, inDim, 1, out, outDim, w, b);
+    return;
+  }
+  linearJs(out, x, rows, inDim, outDim, w, b);
+}
+
+/**
+ * Two maps of one input in one pass: out0 = x · w0ᵀ + b0 and out1 = x · w1ᵀ + b1 (a gate and its up
+ * projection). With packed weights, one task for the threads; each output exactly as `linear` gives it.
+ */
+export function linear2(
+  out0: Float32Array,
+  out1: Float32Array,
+  x: Float32Array,
+  rows: number,
+  inDim: number,
+  outDim0: number,
+  outDim1: number,
+  w0: Matrix,
+  w1: Matrix,
+  b0?: Float32Array,
+  b1?: Float32Array,
+): void {
+  if (w0 instanceof PackedMatrix && w1 instanceof PackedMatrix && w0.arena === w1.arena) {
+    w0.arena.linear(x, rows, inDim, 2, out0, outDim0, w0, b0, out1, outDim1, w1, b1);
+    return;
+  }
+  linear(out0, x, rows, inDim, outDim0, w0, b0);
+  linear(out1, x, rows, inDim, outDim1, w1, b1);
+}
+
+/** Three maps of one input in one pass (queries, keys and values); each output exactly as `linear` gives it. */
+export function linear3(
+  out0: Float32Array,
+  out1: Float32Array,
+  out2: Float32Array,
+  x: Float32Array,
+  rows: number,
+  inDim: number,
+  outDim0: number,
+  outDim1: number,
+  outDim2: number,
+  w0: Matrix,
+  w1: Matrix,
+  w2: Matrix,
+  b0?: Float32Array,
+  b1?: Float32Array,
+  b2?: Float32Array,
+): void {
+  if (w0 instanceof PackedMatrix && w1 instanceof PackedMatrix && w2 instanceof PackedMatrix && w0.arena === w1.arena && w0.arena === w2.arena) {
+    w0.arena.linear(x, rows, inDim, 3, out0, outDim0, w0, b0, out1, outDim1, w1, b1, out2, outDim2, w2, b2);
+    return;
+  }
+  linear(out0, x, rows, inDim, outDim0, w0, b0);
+  linear(out1, x, rows, inDim, outDim1, w1, b1);
+  linear(out2, x, rows, inDim, outDim2, w2, b2);
+}
+
+/** The JavaScript kernel: double-precision sums, four at a time. */
+function linearJs(out: Float32Array, x: Float32Array, rows: number, inDim: number, outDim: number, w: Float32Array, b?: Float32Array): void {
   for (let r = 0; r < rows; r++) {
     const xo = r * inDim;
     const oo = r * outDim;

@@ -15,8 +15,7 @@ export function rope(
   layout: 'half' | 'interleaved',
 ): void {
   const half = rotDim / 2;
-  const inv = new Float64Array(half);
-  for (let i = 0; i < half; i++) inv[i] = 1 / Math.pow(theta, (2 * i) / rotDim);
+  const inv = inverseFrequencies(rotDim, theta);
   for (let r = 0; r < rows; r++) {
     const pos = start + r;
     for (let i = 0; i < half; i++) {
@@ -34,4 +33,20 @@ export function rope(
       }
     }
   }
+}
+
+/** Inverse frequencies by θ, then by rotary dimension. */
+const FREQUENCIES = new Map<number, Map<number, Float64Array>>();
+
+/** θ^(-2i/rotDim) for i < rotDim/2, computed once per (rotDim, θ): decoding calls rope every layer. */
+function inverseFrequencies(rotDim: number, theta: number): Float64Array {
+  let byDim = FREQUENCIES.get(theta);
+  if (!byDim) FREQUENCIES.set(theta, (byDim = new Map()));
+  let inv = byDim.get(rotDim);
+  if (!inv) {
+    inv = new Float64Array(rotDim / 2);
+    for (let i = 0; i < rotDim / 2; i++) inv[i] = 1 / Math.pow(theta, (2 * i) / rotDim);
+    byDim.set(rotDim, inv);
+  }
+  return inv;
 }

@@ -7,6 +7,7 @@ import { LAYER_INDEX } from '../../lower/lowerer.js';
 import { analyze } from '../../analysis/index.js';
 import { identifier, NameTable } from '../names.js';
 import { valuePhases, type Phase } from '../phases.js';
+import { fuseLinears } from './fuse.js';
 
 /** One statement of generated code: `partial` names the template that renders it. */
 export interface Stmt {
@@ -59,7 +60,7 @@ export interface CpuView {
   readonly context: number;
   readonly configs: readonly { readonly name: string; readonly value: string; readonly comment: string }[];
   readonly states: readonly StateView[];
-  readonly topWeights: readonly { readonly field: string; readonly name: string; readonly comment: string }[];
+  readonly topWeights: readonly { readonly field: string; readonly expr: string; readonly comment: string }[];
   readonly regions: readonly RegionView[];
   readonly memoryStatements: readonly Stmt[];
   readonly forwardStatements: readonly Stmt[];
@@ -98,6 +99,10 @@ class ViewBuilder {
   private readonly moduleNames = new NameTable();
   private readonly topWeightFields = new Map<string, string>();
   private readonly states: StateView[] = [];
+  /** Parameters a linear kernel multiplies by: the workspace packs them for it. */
+  private readonly matrices: Set<string>;
+  /** Other parameters a WebAssembly kernel reads (biases): the workspace copies them where it reaches. */
+  private readonly kernelInputs: Set<string>;
 
   constructor(
     private readonly graph: Graph,
@@ -106,6 +111,14 @@ class ViewBuilder {
     this.types = valueTypes(graph);
     this.phases = valuePhases(graph);
     this.info = analyze(graph);
+    this.matrices = matrixParams(graph);
+    this.kernelInputs = biasParams(graph);
+  }
+
+  /** How a weight is loaded: packed for the linear kernel, copied for another kernel, or used as it is. */
+  private load(param: { readonly name: string; readonly shape: readonly number[] }, get: string): string {
+    if (this.matrices.has(param.name) && param.shape.length === 2) return `ws.matrix(${get}, ${param.shape[0]}, ${param.shape[1]})`;
+    return this.kernelInputs.has(param.name) ? `ws.tensor(${get})` : get;
   }
 
   build(): CpuView {
@@ -117,7 +130,7 @@ class ViewBuilder {
       .map((p) => {
         const field = topTable.take(p.name);
         this.topWeightFields.set(p.name, field);
-        return { field, name: p.name, comment: `[${p.shape.join(', ')}]` };
+        return { field, expr: this.load(p, `weights.get('${p.name}')`), comment: `[${p.shape.join(', ')}]` };
       });
     const forward = this.scope(topTable, (p) => this.topWeightFields.get(p)!, () => 'unused', 'R');
     const memory = this.scope(topTable, (p) => this.topWeightFields.get(p)!, () => 'unused', 'S');
@@ -184,7 +197,7 @@ class ViewBuilder {
       topWeights,
       regions,
       memoryStatements,
-      forwardStatements,
+      forwardStatements: fuseLinears(forwardStatements),
       result: forward.names.get(out.value) ?? 'undefined',
     };
   }
@@ -253,8 +266,9 @@ class ViewBuilder {
     for (const p of body.params) {
       const field = fieldTable.take(p.name.slice(layerPrefix.length));
       weightFields.set(p.name, field);
-      fields.push({ field, type: 'Float32Array', comment: `[${p.shape.join(', ')}]` });
-      inits.push({ field, expr: `weights.get(\`${p.name.replace(LAYER_INDEX, '${i}')}\`)` });
+      const matrix = this.matrices.has(p.name) && p.shape.length === 2;
+      fields.push({ field, type: matrix ? 'k.Matrix' : 'Float32Array', comment: `[${p.shape.join(', ')}]` });
+      inits.push({ field, expr: this.load(p, `weights.get(\`${p.name.replace(LAYER_INDEX, '${i}')}\`)`) });
     }
     const caches = new Map<string, string>();
     for (const node of body.nodes) {
@@ -264,7 +278,7 @@ class ViewBuilder {
       caches.set(`${node.id}:${kind}`, field);
       fields.push({ field, type: 'k.KVCache', comment: kind === 'self' ? '[context, kv width] keys and values' : 'keys and values of the memory' });
       const capacity = kind === 'self' ? 'CONTEXT' : '0';
-      inits.push({ field, expr: `new k.KVCache(${capacity}, ${node.kvHeads * node.headDim})` });
+      inits.push({ field, expr: `ws.kvCache(${capacity}, ${node.kvHeads * node.headDim})` });
     }
     this.states.push({ name: stateName, fields });
 
@@ -316,6 +330,7 @@ class ViewBuilder {
       width: dimValue(region.carried[i]!.type.shape[region.carried[i]!.type.shape.length - 1]!) ?? 1,
     }));
     statements.push({ partial: 'layer-return', results, single: results.length === 1 });
+    const fusedStatements = fuseLinears(statements);
     const memoryFn = memoryStatements.length ? `${fn}_memory` : undefined;
     return {
       index,
@@ -331,7 +346,7 @@ class ViewBuilder {
       call: (carried: readonly string[]) => `${fn}(${['i', 'R', 'past', ...carried, ...streamArgs.map((a) => a.arg)].join(', ')})`,
       memoryParams: ['i: number', 'S: number', ...memoryArgs.map((a) => a.param)].join(', '),
       memoryCall: memoryFn ? `${memoryFn}(${['i', 'S', ...memoryArgs.map((a) => a.arg)].join(', ')})` : '',
-      statements,
+      statements: fusedStatements,
       memoryStatements,
     };
   }
@@ -459,6 +474,9 @@ class ViewBuilder {
         wo: scope.weight(p.o),
         bo: p.oBias ? scope.weight(p.oBias) : '',
         cache,
+        // Self-attention projecting one input three times: one pass (k.linear3), the compiler's pick.
+        fused: !cross && node.q === node.k && node.q === node.v,
+        qkvBiases: p.qBias || p.kBias || p.vBias ? `, ${[p.qBias, p.kBias, p.vBias].map((b) => (b ? scope.weight(b) : 'undefined')).join(', ')}` : '',
         heads: node.heads,
         kvHeads: node.kvHeads,
         headDim: node.headDim,
@@ -503,6 +521,34 @@ class ViewBuilder {
     const input = this.graph.items.find((i) => i.op === 'input' && i.id === id);
     return input && input.op === 'input' && input.role === 'memory' ? 'memory' : 'tokens';
   }
+}
+
+/** Names of the parameters used as the weight of a linear map (the projections of attention included). */
+function matrixParams(graph: Graph): Set<string> {
+  const names = new Set<string>();
+  const visit = (node: Node) => {
+    if (node.op === 'linear') names.add(node.weight);
+    if (node.op === 'attention') for (const p of [node.params.q, node.params.k, node.params.v, node.params.o]) names.add(p);
+  };
+  for (const item of graph.items) {
+    if (item.op === 'repeat') for (const body of item.bodies) body.nodes.forEach(visit);
+    else visit(item);
+  }
+  return names;
+}
+
+/** Names of the biases of linear maps (the projections of attention included). */
+function biasParams(graph: Graph): Set<string> {
+  const names = new Set<string>();
+  const visit = (node: Node) => {
+    if (node.op === 'linear' && node.bias) names.add(node.bias);
+    if (node.op === 'attention') for (const b of [node.params.qBias, node.params.kBias, node.params.vBias, node.params.oBias]) if (b) names.add(b);
+  };
+  for (const item of graph.items) {
+    if (item.op === 'repeat') for (const body of item.bodies) body.nodes.forEach(visit);
+    else visit(item);
+  }
+  return names;
 }
 
 /** Index of the last top-level item that mixes positions (a region or an attention), or -1. */

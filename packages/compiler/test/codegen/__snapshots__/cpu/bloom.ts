@@ -418,27 +418,28 @@ const H_SELF_ATTENTION_CONFIG: k.AttentionConfig = { heads: 16, kvHeads: 16, hea
 interface HLayer0 {
   readonly input_layernorm_weight: Float32Array; // [1024]
   readonly input_layernorm_bias: Float32Array; // [1024]
-  readonly self_attention_q_weight: Float32Array; // [1024, 1024]
+  readonly self_attention_q_weight: k.Matrix; // [1024, 1024]
   readonly self_attention_q_bias: Float32Array; // [1024]
-  readonly self_attention_k_weight: Float32Array; // [1024, 1024]
+  readonly self_attention_k_weight: k.Matrix; // [1024, 1024]
   readonly self_attention_k_bias: Float32Array; // [1024]
-  readonly self_attention_v_weight: Float32Array; // [1024, 1024]
+  readonly self_attention_v_weight: k.Matrix; // [1024, 1024]
   readonly self_attention_v_bias: Float32Array; // [1024]
-  readonly self_attention_o_weight: Float32Array; // [1024, 1024]
+  readonly self_attention_o_weight: k.Matrix; // [1024, 1024]
   readonly self_attention_o_bias: Float32Array; // [1024]
   readonly post_attention_layernorm_weight: Float32Array; // [1024]
   readonly post_attention_layernorm_bias: Float32Array; // [1024]
-  readonly mlp_dense_h_to_4h_weight: Float32Array; // [4096, 1024]
+  readonly mlp_dense_h_to_4h_weight: k.Matrix; // [4096, 1024]
   readonly mlp_dense_h_to_4h_bias: Float32Array; // [4096]
-  readonly mlp_dense_4h_to_h_weight: Float32Array; // [1024, 4096]
+  readonly mlp_dense_4h_to_h_weight: k.Matrix; // [1024, 4096]
   readonly mlp_dense_4h_to_h_bias: Float32Array; // [1024]
   readonly self_attention_cache: k.KVCache; // [context, kv width] keys and values
 }
 
-export function createModel(weights: k.Weights): k.ModelInstance {
-  const ws = new k.Workspace();
+/** A model instance: its weights, caches and workspace in options.arena (WebAssembly kernels) if given. */
+export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
+  const ws = new k.Workspace(options);
   let memoryLength = 0;
-  const word_embeddings_weight = weights.get('word_embeddings.weight'); // [250880, 1024]
+  const word_embeddings_weight = ws.matrix(weights.get('word_embeddings.weight'), 250880, 1024); // [250880, 1024]
   const word_embeddings_layernorm_weight = weights.get('word_embeddings_layernorm.weight'); // [1024]
   const word_embeddings_layernorm_bias = weights.get('word_embeddings_layernorm.bias'); // [1024]
   const ln_f_weight = weights.get('ln_f.weight'); // [1024]
@@ -448,21 +449,21 @@ export function createModel(weights: k.Weights): k.ModelInstance {
     h0[i] = {
       input_layernorm_weight: weights.get(`h.${i}.input_layernorm.weight`),
       input_layernorm_bias: weights.get(`h.${i}.input_layernorm.bias`),
-      self_attention_q_weight: weights.get(`h.${i}.self_attention.q.weight`),
-      self_attention_q_bias: weights.get(`h.${i}.self_attention.q.bias`),
-      self_attention_k_weight: weights.get(`h.${i}.self_attention.k.weight`),
-      self_attention_k_bias: weights.get(`h.${i}.self_attention.k.bias`),
-      self_attention_v_weight: weights.get(`h.${i}.self_attention.v.weight`),
-      self_attention_v_bias: weights.get(`h.${i}.self_attention.v.bias`),
-      self_attention_o_weight: weights.get(`h.${i}.self_attention.o.weight`),
-      self_attention_o_bias: weights.get(`h.${i}.self_attention.o.bias`),
+      self_attention_q_weight: ws.matrix(weights.get(`h.${i}.self_attention.q.weight`), 1024, 1024),
+      self_attention_q_bias: ws.tensor(weights.get(`h.${i}.self_attention.q.bias`)),
+      self_attention_k_weight: ws.matrix(weights.get(`h.${i}.self_attention.k.weight`), 1024, 1024),
+      self_attention_k_bias: ws.tensor(weights.get(`h.${i}.self_attention.k.bias`)),
+      self_attention_v_weight: ws.matrix(weights.get(`h.${i}.self_attention.v.weight`), 1024, 1024),
+      self_attention_v_bias: ws.tensor(weights.get(`h.${i}.self_attention.v.bias`)),
+      self_attention_o_weight: ws.matrix(weights.get(`h.${i}.self_attention.o.weight`), 1024, 1024),
+      self_attention_o_bias: ws.tensor(weights.get(`h.${i}.self_attention.o.bias`)),
       post_attention_layernorm_weight: weights.get(`h.${i}.post_attention_layernorm.weight`),
       post_attention_layernorm_bias: weights.get(`h.${i}.post_attention_layernorm.bias`),
-      mlp_dense_h_to_4h_weight: weights.get(`h.${i}.mlp.dense_h_to_4h.weight`),
-      mlp_dense_h_to_4h_bias: weights.get(`h.${i}.mlp.dense_h_to_4h.bias`),
-      mlp_dense_4h_to_h_weight: weights.get(`h.${i}.mlp.dense_4h_to_h.weight`),
-      mlp_dense_4h_to_h_bias: weights.get(`h.${i}.mlp.dense_4h_to_h.bias`),
-      self_attention_cache: new k.KVCache(CONTEXT, 1024),
+      mlp_dense_h_to_4h_weight: ws.matrix(weights.get(`h.${i}.mlp.dense_h_to_4h.weight`), 4096, 1024),
+      mlp_dense_h_to_4h_bias: ws.tensor(weights.get(`h.${i}.mlp.dense_h_to_4h.bias`)),
+      mlp_dense_4h_to_h_weight: ws.matrix(weights.get(`h.${i}.mlp.dense_4h_to_h.weight`), 1024, 4096),
+      mlp_dense_4h_to_h_bias: ws.tensor(weights.get(`h.${i}.mlp.dense_4h_to_h.bias`)),
+      self_attention_cache: ws.kvCache(CONTEXT, 1024),
     };
   }
 
@@ -473,9 +474,8 @@ export function createModel(weights: k.Weights): k.ModelInstance {
     k.layerNorm(input_layernorm, x, R, 1024, W.input_layernorm_weight, W.input_layernorm_bias, 0.00001);
     // self_attention: self-attention, [R, 1024] -> [R, 1024]
     const self_attention_q = ws.f32(1000024, R * 1024); // queries: [R, 16 × 64]
-    k.linear(self_attention_q, input_layernorm, R, 1024, 1024, W.self_attention_q_weight, W.self_attention_q_bias);
-    k.linear(W.self_attention_cache.keyRows(past, R), input_layernorm, R, 1024, 1024, W.self_attention_k_weight, W.self_attention_k_bias); // keys into the cache
-    k.linear(W.self_attention_cache.valueRows(past, R), input_layernorm, R, 1024, 1024, W.self_attention_v_weight, W.self_attention_v_bias); // values into the cache
+    // queries, and keys and values into the cache, in one pass over input_layernorm
+    k.linear3(self_attention_q, W.self_attention_cache.keyRows(past, R), W.self_attention_cache.valueRows(past, R), input_layernorm, R, 1024, 1024, 1024, 1024, W.self_attention_q_weight, W.self_attention_k_weight, W.self_attention_v_weight, W.self_attention_q_bias, W.self_attention_k_bias, W.self_attention_v_bias);
     const self_attention_ctx = ws.f32(1000025, R * 1024);
     k.attend(self_attention_ctx, self_attention_q, R, past, W.self_attention_cache.keys, W.self_attention_cache.values, past + R, H_SELF_ATTENTION_CONFIG, ws.f32(1000026, past + R));
     const self_attention = ws.f32(6, R * 1024); // self_attention: [R, 1024]

@@ -1633,51 +1633,52 @@ const LAYERS_SELF_ATTN_CONFIG: k.AttentionConfig = { heads: 12, kvHeads: 12, hea
 
 /** The weights and caches of one layer. */
 interface LayersLayer0 {
-  readonly self_attn_q_weight: Float32Array; // [768, 768]
+  readonly self_attn_q_weight: k.Matrix; // [768, 768]
   readonly self_attn_q_bias: Float32Array; // [768]
-  readonly self_attn_k_weight: Float32Array; // [768, 768]
+  readonly self_attn_k_weight: k.Matrix; // [768, 768]
   readonly self_attn_k_bias: Float32Array; // [768]
-  readonly self_attn_v_weight: Float32Array; // [768, 768]
+  readonly self_attn_v_weight: k.Matrix; // [768, 768]
   readonly self_attn_v_bias: Float32Array; // [768]
-  readonly self_attn_o_weight: Float32Array; // [768, 768]
+  readonly self_attn_o_weight: k.Matrix; // [768, 768]
   readonly self_attn_o_bias: Float32Array; // [768]
   readonly self_attn_layer_norm_weight: Float32Array; // [768]
   readonly self_attn_layer_norm_bias: Float32Array; // [768]
-  readonly ffn_up_weight: Float32Array; // [3072, 768]
+  readonly ffn_up_weight: k.Matrix; // [3072, 768]
   readonly ffn_up_bias: Float32Array; // [3072]
-  readonly ffn_down_weight: Float32Array; // [768, 3072]
+  readonly ffn_down_weight: k.Matrix; // [768, 3072]
   readonly ffn_down_bias: Float32Array; // [768]
   readonly final_layer_norm_weight: Float32Array; // [768]
   readonly final_layer_norm_bias: Float32Array; // [768]
   readonly self_attn_cache: k.KVCache; // [context, kv width] keys and values
 }
 
-export function createModel(weights: k.Weights): k.ModelInstance {
-  const ws = new k.Workspace();
+/** A model instance: its weights, caches and workspace in options.arena (WebAssembly kernels) if given. */
+export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
+  const ws = new k.Workspace(options);
   let memoryLength = 0;
   const embed_tokens_weight = weights.get('embed_tokens.weight'); // [50257, 768]
   const embed_positions_weight = weights.get('embed_positions.weight'); // [1026, 768]
-  const output_projection_weight = weights.get('output_projection.weight'); // [50257, 768]
+  const output_projection_weight = ws.matrix(weights.get('output_projection.weight'), 50257, 768); // [50257, 768]
   const layers0: LayersLayer0[] = [];
   for (let i = 0; i < 100; i++) {
     layers0[i] = {
-      self_attn_q_weight: weights.get(`layers.${i}.self_attn.q.weight`),
-      self_attn_q_bias: weights.get(`layers.${i}.self_attn.q.bias`),
-      self_attn_k_weight: weights.get(`layers.${i}.self_attn.k.weight`),
-      self_attn_k_bias: weights.get(`layers.${i}.self_attn.k.bias`),
-      self_attn_v_weight: weights.get(`layers.${i}.self_attn.v.weight`),
-      self_attn_v_bias: weights.get(`layers.${i}.self_attn.v.bias`),
-      self_attn_o_weight: weights.get(`layers.${i}.self_attn.o.weight`),
-      self_attn_o_bias: weights.get(`layers.${i}.self_attn.o.bias`),
+      self_attn_q_weight: ws.matrix(weights.get(`layers.${i}.self_attn.q.weight`), 768, 768),
+      self_attn_q_bias: ws.tensor(weights.get(`layers.${i}.self_attn.q.bias`)),
+      self_attn_k_weight: ws.matrix(weights.get(`layers.${i}.self_attn.k.weight`), 768, 768),
+      self_attn_k_bias: ws.tensor(weights.get(`layers.${i}.self_attn.k.bias`)),
+      self_attn_v_weight: ws.matrix(weights.get(`layers.${i}.self_attn.v.weight`), 768, 768),
+      self_attn_v_bias: ws.tensor(weights.get(`layers.${i}.self_attn.v.bias`)),
+      self_attn_o_weight: ws.matrix(weights.get(`layers.${i}.self_attn.o.weight`), 768, 768),
+      self_attn_o_bias: ws.tensor(weights.get(`layers.${i}.self_attn.o.bias`)),
       self_attn_layer_norm_weight: weights.get(`layers.${i}.self_attn_layer_norm.weight`),
       self_attn_layer_norm_bias: weights.get(`layers.${i}.self_attn_layer_norm.bias`),
-      ffn_up_weight: weights.get(`layers.${i}.ffn.up.weight`),
-      ffn_up_bias: weights.get(`layers.${i}.ffn.up.bias`),
-      ffn_down_weight: weights.get(`layers.${i}.ffn.down.weight`),
-      ffn_down_bias: weights.get(`layers.${i}.ffn.down.bias`),
+      ffn_up_weight: ws.matrix(weights.get(`layers.${i}.ffn.up.weight`), 3072, 768),
+      ffn_up_bias: ws.tensor(weights.get(`layers.${i}.ffn.up.bias`)),
+      ffn_down_weight: ws.matrix(weights.get(`layers.${i}.ffn.down.weight`), 768, 3072),
+      ffn_down_bias: ws.tensor(weights.get(`layers.${i}.ffn.down.bias`)),
       final_layer_norm_weight: weights.get(`layers.${i}.final_layer_norm.weight`),
       final_layer_norm_bias: weights.get(`layers.${i}.final_layer_norm.bias`),
-      self_attn_cache: new k.KVCache(CONTEXT, 768),
+      self_attn_cache: ws.kvCache(CONTEXT, 768),
     };
   }
 
@@ -1688,9 +1689,8 @@ export function createModel(weights: k.Weights): k.ModelInstance {
     k.scale(scale, x, R * 768, 3.7606030930863934);
     // self_attn: self-attention, [R, 768] -> [R, 768]
     const self_attn_q = ws.f32(1000032, R * 768); // queries: [R, 12 × 64]
-    k.linear(self_attn_q, x, R, 768, 768, W.self_attn_q_weight, W.self_attn_q_bias);
-    k.linear(W.self_attn_cache.keyRows(past, R), x, R, 768, 768, W.self_attn_k_weight, W.self_attn_k_bias); // keys into the cache
-    k.linear(W.self_attn_cache.valueRows(past, R), x, R, 768, 768, W.self_attn_v_weight, W.self_attn_v_bias); // values into the cache
+    // queries, and keys and values into the cache, in one pass over x
+    k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), x, R, 768, 768, 768, 768, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight, W.self_attn_q_bias, W.self_attn_k_bias, W.self_attn_v_bias);
     const self_attn_ctx = ws.f32(1000033, R * 768);
     k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000034, past + R));
     const self_attn = ws.f32(8, R * 768); // self_attn: [R, 768]

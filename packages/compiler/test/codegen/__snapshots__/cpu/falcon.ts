@@ -290,19 +290,20 @@ const H_SELF_ATTENTION_CONFIG: k.AttentionConfig = { heads: 71, kvHeads: 1, head
 interface HLayer0 {
   readonly input_layernorm_weight: Float32Array; // [4544]
   readonly input_layernorm_bias: Float32Array; // [4544]
-  readonly self_attention_q_weight: Float32Array; // [4544, 4544]
-  readonly self_attention_k_weight: Float32Array; // [64, 4544]
-  readonly self_attention_v_weight: Float32Array; // [64, 4544]
-  readonly self_attention_o_weight: Float32Array; // [4544, 4544]
-  readonly mlp_dense_h_to_4h_weight: Float32Array; // [18176, 4544]
-  readonly mlp_dense_4h_to_h_weight: Float32Array; // [4544, 18176]
+  readonly self_attention_q_weight: k.Matrix; // [4544, 4544]
+  readonly self_attention_k_weight: k.Matrix; // [64, 4544]
+  readonly self_attention_v_weight: k.Matrix; // [64, 4544]
+  readonly self_attention_o_weight: k.Matrix; // [4544, 4544]
+  readonly mlp_dense_h_to_4h_weight: k.Matrix; // [18176, 4544]
+  readonly mlp_dense_4h_to_h_weight: k.Matrix; // [4544, 18176]
   readonly self_attention_cache: k.KVCache; // [context, kv width] keys and values
 }
 
-export function createModel(weights: k.Weights): k.ModelInstance {
-  const ws = new k.Workspace();
+/** A model instance: its weights, caches and workspace in options.arena (WebAssembly kernels) if given. */
+export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
+  const ws = new k.Workspace(options);
   let memoryLength = 0;
-  const word_embeddings_weight = weights.get('word_embeddings.weight'); // [65024, 4544]
+  const word_embeddings_weight = ws.matrix(weights.get('word_embeddings.weight'), 65024, 4544); // [65024, 4544]
   const ln_f_weight = weights.get('ln_f.weight'); // [4544]
   const ln_f_bias = weights.get('ln_f.bias'); // [4544]
   const h0: HLayer0[] = [];
@@ -310,13 +311,13 @@ export function createModel(weights: k.Weights): k.ModelInstance {
     h0[i] = {
       input_layernorm_weight: weights.get(`h.${i}.input_layernorm.weight`),
       input_layernorm_bias: weights.get(`h.${i}.input_layernorm.bias`),
-      self_attention_q_weight: weights.get(`h.${i}.self_attention.q.weight`),
-      self_attention_k_weight: weights.get(`h.${i}.self_attention.k.weight`),
-      self_attention_v_weight: weights.get(`h.${i}.self_attention.v.weight`),
-      self_attention_o_weight: weights.get(`h.${i}.self_attention.o.weight`),
-      mlp_dense_h_to_4h_weight: weights.get(`h.${i}.mlp.dense_h_to_4h.weight`),
-      mlp_dense_4h_to_h_weight: weights.get(`h.${i}.mlp.dense_4h_to_h.weight`),
-      self_attention_cache: new k.KVCache(CONTEXT, 64),
+      self_attention_q_weight: ws.matrix(weights.get(`h.${i}.self_attention.q.weight`), 4544, 4544),
+      self_attention_k_weight: ws.matrix(weights.get(`h.${i}.self_attention.k.weight`), 64, 4544),
+      self_attention_v_weight: ws.matrix(weights.get(`h.${i}.self_attention.v.weight`), 64, 4544),
+      self_attention_o_weight: ws.matrix(weights.get(`h.${i}.self_attention.o.weight`), 4544, 4544),
+      mlp_dense_h_to_4h_weight: ws.matrix(weights.get(`h.${i}.mlp.dense_h_to_4h.weight`), 18176, 4544),
+      mlp_dense_4h_to_h_weight: ws.matrix(weights.get(`h.${i}.mlp.dense_4h_to_h.weight`), 4544, 18176),
+      self_attention_cache: ws.kvCache(CONTEXT, 64),
     };
   }
 
@@ -327,9 +328,8 @@ export function createModel(weights: k.Weights): k.ModelInstance {
     k.layerNorm(input_layernorm, x, R, 4544, W.input_layernorm_weight, W.input_layernorm_bias, 0.00001);
     // self_attention: self-attention, [R, 4544] -> [R, 4544]
     const self_attention_q = ws.f32(1000020, R * 4544); // queries: [R, 71 × 64]
-    k.linear(self_attention_q, input_layernorm, R, 4544, 4544, W.self_attention_q_weight);
-    k.linear(W.self_attention_cache.keyRows(past, R), input_layernorm, R, 4544, 64, W.self_attention_k_weight); // keys into the cache
-    k.linear(W.self_attention_cache.valueRows(past, R), input_layernorm, R, 4544, 64, W.self_attention_v_weight); // values into the cache
+    // queries, and keys and values into the cache, in one pass over input_layernorm
+    k.linear3(self_attention_q, W.self_attention_cache.keyRows(past, R), W.self_attention_cache.valueRows(past, R), input_layernorm, R, 4544, 4544, 64, 64, W.self_attention_q_weight, W.self_attention_k_weight, W.self_attention_v_weight);
     k.rope(self_attention_q, R, 71, 64, 64, past, 10000, 'half');
     k.rope(W.self_attention_cache.keyRows(past, R), R, 1, 64, 64, past, 10000, 'half');
     const self_attention_ctx = ws.f32(1000021, R * 4544);

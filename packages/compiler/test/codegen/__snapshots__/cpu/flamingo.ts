@@ -398,13 +398,13 @@ const blocks_BODY: readonly number[] = [0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0
 /** The weights and caches of one layer. */
 interface BlocksLayer0 {
   readonly norm_1_weight: Float32Array; // [4096]
-  readonly attn_q_weight: Float32Array; // [4096, 4096]
-  readonly attn_k_weight: Float32Array; // [4096, 4096]
-  readonly attn_v_weight: Float32Array; // [4096, 4096]
-  readonly attn_o_weight: Float32Array; // [4096, 4096]
+  readonly attn_q_weight: k.Matrix; // [4096, 4096]
+  readonly attn_k_weight: k.Matrix; // [4096, 4096]
+  readonly attn_v_weight: k.Matrix; // [4096, 4096]
+  readonly attn_o_weight: k.Matrix; // [4096, 4096]
   readonly norm_2_weight: Float32Array; // [4096]
-  readonly ffn_up_weight: Float32Array; // [16384, 4096]
-  readonly ffn_down_weight: Float32Array; // [4096, 16384]
+  readonly ffn_up_weight: k.Matrix; // [16384, 4096]
+  readonly ffn_down_weight: k.Matrix; // [4096, 16384]
   readonly attn_cache: k.KVCache; // [context, kv width] keys and values
 }
 
@@ -412,45 +412,46 @@ interface BlocksLayer0 {
 interface BlocksLayer1 {
   readonly xattn_norm_weight: Float32Array; // [4096]
   readonly xattn_norm_bias: Float32Array; // [4096]
-  readonly xattn_q_weight: Float32Array; // [512, 4096]
-  readonly xattn_k_weight: Float32Array; // [512, 1024]
-  readonly xattn_v_weight: Float32Array; // [512, 1024]
-  readonly xattn_o_weight: Float32Array; // [4096, 512]
+  readonly xattn_q_weight: k.Matrix; // [512, 4096]
+  readonly xattn_k_weight: k.Matrix; // [512, 1024]
+  readonly xattn_v_weight: k.Matrix; // [512, 1024]
+  readonly xattn_o_weight: k.Matrix; // [4096, 512]
   readonly attn_gate_weight: Float32Array; // [1]
   readonly ff_norm_weight: Float32Array; // [4096]
   readonly ff_norm_bias: Float32Array; // [4096]
-  readonly ff_up_weight: Float32Array; // [16384, 4096]
-  readonly ff_down_weight: Float32Array; // [4096, 16384]
+  readonly ff_up_weight: k.Matrix; // [16384, 4096]
+  readonly ff_down_weight: k.Matrix; // [4096, 16384]
   readonly ff_gate_weight: Float32Array; // [1]
   readonly norm_1_weight: Float32Array; // [4096]
-  readonly attn_q_weight: Float32Array; // [4096, 4096]
-  readonly attn_k_weight: Float32Array; // [4096, 4096]
-  readonly attn_v_weight: Float32Array; // [4096, 4096]
-  readonly attn_o_weight: Float32Array; // [4096, 4096]
+  readonly attn_q_weight: k.Matrix; // [4096, 4096]
+  readonly attn_k_weight: k.Matrix; // [4096, 4096]
+  readonly attn_v_weight: k.Matrix; // [4096, 4096]
+  readonly attn_o_weight: k.Matrix; // [4096, 4096]
   readonly norm_2_weight: Float32Array; // [4096]
-  readonly ffn_up_weight: Float32Array; // [16384, 4096]
-  readonly ffn_down_weight: Float32Array; // [4096, 16384]
+  readonly ffn_up_weight: k.Matrix; // [16384, 4096]
+  readonly ffn_down_weight: k.Matrix; // [4096, 16384]
   readonly xattn_cross: k.KVCache; // keys and values of the memory
   readonly attn_cache: k.KVCache; // [context, kv width] keys and values
 }
 
-export function createModel(weights: k.Weights): k.ModelInstance {
-  const ws = new k.Workspace();
+/** A model instance: its weights, caches and workspace in options.arena (WebAssembly kernels) if given. */
+export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
+  const ws = new k.Workspace(options);
   let memoryLength = 0;
-  const wte_weight = weights.get('wte.weight'); // [50432, 4096]
+  const wte_weight = ws.matrix(weights.get('wte.weight'), 50432, 4096); // [50432, 4096]
   const norm_f_weight = weights.get('norm_f.weight'); // [4096]
   const blocks0: BlocksLayer0[] = [];
   for (const i of [0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 16, 17, 18, 20, 21, 22, 24, 25, 26, 28, 29, 30]) {
     blocks0[i] = {
       norm_1_weight: weights.get(`blocks.${i}.norm_1.weight`),
-      attn_q_weight: weights.get(`blocks.${i}.attn.q.weight`),
-      attn_k_weight: weights.get(`blocks.${i}.attn.k.weight`),
-      attn_v_weight: weights.get(`blocks.${i}.attn.v.weight`),
-      attn_o_weight: weights.get(`blocks.${i}.attn.o.weight`),
+      attn_q_weight: ws.matrix(weights.get(`blocks.${i}.attn.q.weight`), 4096, 4096),
+      attn_k_weight: ws.matrix(weights.get(`blocks.${i}.attn.k.weight`), 4096, 4096),
+      attn_v_weight: ws.matrix(weights.get(`blocks.${i}.attn.v.weight`), 4096, 4096),
+      attn_o_weight: ws.matrix(weights.get(`blocks.${i}.attn.o.weight`), 4096, 4096),
       norm_2_weight: weights.get(`blocks.${i}.norm_2.weight`),
-      ffn_up_weight: weights.get(`blocks.${i}.ffn.up.weight`),
-      ffn_down_weight: weights.get(`blocks.${i}.ffn.down.weight`),
-      attn_cache: new k.KVCache(CONTEXT, 4096),
+      ffn_up_weight: ws.matrix(weights.get(`blocks.${i}.ffn.up.weight`), 16384, 4096),
+      ffn_down_weight: ws.matrix(weights.get(`blocks.${i}.ffn.down.weight`), 4096, 16384),
+      attn_cache: ws.kvCache(CONTEXT, 4096),
     };
   }
   const blocks1: BlocksLayer1[] = [];
@@ -458,26 +459,26 @@ export function createModel(weights: k.Weights): k.ModelInstance {
     blocks1[i] = {
       xattn_norm_weight: weights.get(`blocks.${i}.xattn_norm.weight`),
       xattn_norm_bias: weights.get(`blocks.${i}.xattn_norm.bias`),
-      xattn_q_weight: weights.get(`blocks.${i}.xattn.q.weight`),
-      xattn_k_weight: weights.get(`blocks.${i}.xattn.k.weight`),
-      xattn_v_weight: weights.get(`blocks.${i}.xattn.v.weight`),
-      xattn_o_weight: weights.get(`blocks.${i}.xattn.o.weight`),
+      xattn_q_weight: ws.matrix(weights.get(`blocks.${i}.xattn.q.weight`), 512, 4096),
+      xattn_k_weight: ws.matrix(weights.get(`blocks.${i}.xattn.k.weight`), 512, 1024),
+      xattn_v_weight: ws.matrix(weights.get(`blocks.${i}.xattn.v.weight`), 512, 1024),
+      xattn_o_weight: ws.matrix(weights.get(`blocks.${i}.xattn.o.weight`), 4096, 512),
       attn_gate_weight: weights.get(`blocks.${i}.attn_gate.weight`),
       ff_norm_weight: weights.get(`blocks.${i}.ff_norm.weight`),
       ff_norm_bias: weights.get(`blocks.${i}.ff_norm.bias`),
-      ff_up_weight: weights.get(`blocks.${i}.ff.up.weight`),
-      ff_down_weight: weights.get(`blocks.${i}.ff.down.weight`),
+      ff_up_weight: ws.matrix(weights.get(`blocks.${i}.ff.up.weight`), 16384, 4096),
+      ff_down_weight: ws.matrix(weights.get(`blocks.${i}.ff.down.weight`), 4096, 16384),
       ff_gate_weight: weights.get(`blocks.${i}.ff_gate.weight`),
       norm_1_weight: weights.get(`blocks.${i}.norm_1.weight`),
-      attn_q_weight: weights.get(`blocks.${i}.attn.q.weight`),
-      attn_k_weight: weights.get(`blocks.${i}.attn.k.weight`),
-      attn_v_weight: weights.get(`blocks.${i}.attn.v.weight`),
-      attn_o_weight: weights.get(`blocks.${i}.attn.o.weight`),
+      attn_q_weight: ws.matrix(weights.get(`blocks.${i}.attn.q.weight`), 4096, 4096),
+      attn_k_weight: ws.matrix(weights.get(`blocks.${i}.attn.k.weight`), 4096, 4096),
+      attn_v_weight: ws.matrix(weights.get(`blocks.${i}.attn.v.weight`), 4096, 4096),
+      attn_o_weight: ws.matrix(weights.get(`blocks.${i}.attn.o.weight`), 4096, 4096),
       norm_2_weight: weights.get(`blocks.${i}.norm_2.weight`),
-      ffn_up_weight: weights.get(`blocks.${i}.ffn.up.weight`),
-      ffn_down_weight: weights.get(`blocks.${i}.ffn.down.weight`),
-      xattn_cross: new k.KVCache(0, 512),
-      attn_cache: new k.KVCache(CONTEXT, 4096),
+      ffn_up_weight: ws.matrix(weights.get(`blocks.${i}.ffn.up.weight`), 16384, 4096),
+      ffn_down_weight: ws.matrix(weights.get(`blocks.${i}.ffn.down.weight`), 4096, 16384),
+      xattn_cross: ws.kvCache(0, 512),
+      attn_cache: ws.kvCache(CONTEXT, 4096),
     };
   }
 
@@ -488,9 +489,8 @@ export function createModel(weights: k.Weights): k.ModelInstance {
     k.layerNorm(norm_1, x, R, 4096, W.norm_1_weight, undefined, 0.00001);
     // attn: self-attention, [R, 4096] -> [R, 4096]
     const attn_q = ws.f32(1000024, R * 4096); // queries: [R, 32 × 128]
-    k.linear(attn_q, norm_1, R, 4096, 4096, W.attn_q_weight);
-    k.linear(W.attn_cache.keyRows(past, R), norm_1, R, 4096, 4096, W.attn_k_weight); // keys into the cache
-    k.linear(W.attn_cache.valueRows(past, R), norm_1, R, 4096, 4096, W.attn_v_weight); // values into the cache
+    // queries, and keys and values into the cache, in one pass over norm_1
+    k.linear3(attn_q, W.attn_cache.keyRows(past, R), W.attn_cache.valueRows(past, R), norm_1, R, 4096, 4096, 4096, 4096, W.attn_q_weight, W.attn_k_weight, W.attn_v_weight);
     const attn_ctx = ws.f32(1000025, R * 4096);
     k.attend(attn_ctx, attn_q, R, past, W.attn_cache.keys, W.attn_cache.values, past + R, BLOCKS_ATTN_CONFIG, ws.f32(1000026, past + R));
     const attn = ws.f32(6, R * 4096); // attn: [R, 4096]
@@ -542,9 +542,8 @@ export function createModel(weights: k.Weights): k.ModelInstance {
     k.layerNorm(norm_1, add_2, R, 4096, W.norm_1_weight, undefined, 0.00001);
     // attn: self-attention, [R, 4096] -> [R, 4096]
     const attn_q = ws.f32(1000172, R * 4096); // queries: [R, 32 × 128]
-    k.linear(attn_q, norm_1, R, 4096, 4096, W.attn_q_weight);
-    k.linear(W.attn_cache.keyRows(past, R), norm_1, R, 4096, 4096, W.attn_k_weight); // keys into the cache
-    k.linear(W.attn_cache.valueRows(past, R), norm_1, R, 4096, 4096, W.attn_v_weight); // values into the cache
+    // queries, and keys and values into the cache, in one pass over norm_1
+    k.linear3(attn_q, W.attn_cache.keyRows(past, R), W.attn_cache.valueRows(past, R), norm_1, R, 4096, 4096, 4096, 4096, W.attn_q_weight, W.attn_k_weight, W.attn_v_weight);
     const attn_ctx = ws.f32(1000173, R * 4096);
     k.attend(attn_ctx, attn_q, R, past, W.attn_cache.keys, W.attn_cache.values, past + R, BLOCKS_ATTN_CONFIG_2, ws.f32(1000174, past + R));
     const attn = ws.f32(43, R * 4096); // attn: [R, 4096]

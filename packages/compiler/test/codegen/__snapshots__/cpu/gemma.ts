@@ -192,35 +192,36 @@ const LAYERS_SELF_ATTN_CONFIG: k.AttentionConfig = { heads: 8, kvHeads: 1, headD
 /** The weights and caches of one layer. */
 interface LayersLayer0 {
   readonly input_layernorm_weight: Float32Array; // [2048]
-  readonly self_attn_q_weight: Float32Array; // [2048, 2048]
-  readonly self_attn_k_weight: Float32Array; // [256, 2048]
-  readonly self_attn_v_weight: Float32Array; // [256, 2048]
-  readonly self_attn_o_weight: Float32Array; // [2048, 2048]
+  readonly self_attn_q_weight: k.Matrix; // [2048, 2048]
+  readonly self_attn_k_weight: k.Matrix; // [256, 2048]
+  readonly self_attn_v_weight: k.Matrix; // [256, 2048]
+  readonly self_attn_o_weight: k.Matrix; // [2048, 2048]
   readonly post_attention_layernorm_weight: Float32Array; // [2048]
-  readonly mlp_gate_weight: Float32Array; // [16384, 2048]
-  readonly mlp_up_weight: Float32Array; // [16384, 2048]
-  readonly mlp_down_weight: Float32Array; // [2048, 16384]
+  readonly mlp_gate_weight: k.Matrix; // [16384, 2048]
+  readonly mlp_up_weight: k.Matrix; // [16384, 2048]
+  readonly mlp_down_weight: k.Matrix; // [2048, 16384]
   readonly self_attn_cache: k.KVCache; // [context, kv width] keys and values
 }
 
-export function createModel(weights: k.Weights): k.ModelInstance {
-  const ws = new k.Workspace();
+/** A model instance: its weights, caches and workspace in options.arena (WebAssembly kernels) if given. */
+export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
+  const ws = new k.Workspace(options);
   let memoryLength = 0;
-  const embed_tokens_weight = weights.get('embed_tokens.weight'); // [256000, 2048]
+  const embed_tokens_weight = ws.matrix(weights.get('embed_tokens.weight'), 256000, 2048); // [256000, 2048]
   const norm_weight = weights.get('norm.weight'); // [2048]
   const layers0: LayersLayer0[] = [];
   for (let i = 0; i < 18; i++) {
     layers0[i] = {
       input_layernorm_weight: weights.get(`layers.${i}.input_layernorm.weight`),
-      self_attn_q_weight: weights.get(`layers.${i}.self_attn.q.weight`),
-      self_attn_k_weight: weights.get(`layers.${i}.self_attn.k.weight`),
-      self_attn_v_weight: weights.get(`layers.${i}.self_attn.v.weight`),
-      self_attn_o_weight: weights.get(`layers.${i}.self_attn.o.weight`),
+      self_attn_q_weight: ws.matrix(weights.get(`layers.${i}.self_attn.q.weight`), 2048, 2048),
+      self_attn_k_weight: ws.matrix(weights.get(`layers.${i}.self_attn.k.weight`), 256, 2048),
+      self_attn_v_weight: ws.matrix(weights.get(`layers.${i}.self_attn.v.weight`), 256, 2048),
+      self_attn_o_weight: ws.matrix(weights.get(`layers.${i}.self_attn.o.weight`), 2048, 2048),
       post_attention_layernorm_weight: weights.get(`layers.${i}.post_attention_layernorm.weight`),
-      mlp_gate_weight: weights.get(`layers.${i}.mlp.gate.weight`),
-      mlp_up_weight: weights.get(`layers.${i}.mlp.up.weight`),
-      mlp_down_weight: weights.get(`layers.${i}.mlp.down.weight`),
-      self_attn_cache: new k.KVCache(CONTEXT, 256),
+      mlp_gate_weight: ws.matrix(weights.get(`layers.${i}.mlp.gate.weight`), 16384, 2048),
+      mlp_up_weight: ws.matrix(weights.get(`layers.${i}.mlp.up.weight`), 16384, 2048),
+      mlp_down_weight: ws.matrix(weights.get(`layers.${i}.mlp.down.weight`), 2048, 16384),
+      self_attn_cache: ws.kvCache(CONTEXT, 256),
     };
   }
 
@@ -231,9 +232,8 @@ export function createModel(weights: k.Weights): k.ModelInstance {
     k.rmsNorm(input_layernorm, x, R, 2048, W.input_layernorm_weight, 0.000001, 1);
     // self_attn: self-attention, [R, 2048] -> [R, 2048]
     const self_attn_q = ws.f32(1000024, R * 2048); // queries: [R, 8 × 256]
-    k.linear(self_attn_q, input_layernorm, R, 2048, 2048, W.self_attn_q_weight);
-    k.linear(W.self_attn_cache.keyRows(past, R), input_layernorm, R, 2048, 256, W.self_attn_k_weight); // keys into the cache
-    k.linear(W.self_attn_cache.valueRows(past, R), input_layernorm, R, 2048, 256, W.self_attn_v_weight); // values into the cache
+    // queries, and keys and values into the cache, in one pass over input_layernorm
+    k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), input_layernorm, R, 2048, 2048, 256, 256, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight);
     k.rope(self_attn_q, R, 8, 256, 256, past, 10000, 'half');
     k.rope(W.self_attn_cache.keyRows(past, R), R, 1, 256, 256, past, 10000, 'half');
     const self_attn_ctx = ws.f32(1000025, R * 2048);
@@ -245,11 +245,10 @@ export function createModel(weights: k.Weights): k.ModelInstance {
     const post_attention_layernorm = ws.f32(8, R * 2048); // post_attention_layernorm: [R, 2048]
     k.rmsNorm(post_attention_layernorm, add, R, 2048, W.post_attention_layernorm_weight, 0.000001, 1);
     const gate = ws.f32(9, R * 16384); // gate: [R, 2048] -> [R, 16384]
-    k.linear(gate, post_attention_layernorm, R, 2048, 16384, W.mlp_gate_weight);
+    const up = ws.f32(11, R * 16384); // up: [R, 2048] -> [R, 16384]
+    k.linear2(gate, up, post_attention_layernorm, R, 2048, 16384, 16384, W.mlp_gate_weight, W.mlp_up_weight); // both in one pass over post_attention_layernorm
     const activation = ws.f32(10, R * 16384); // activation: [R, 16384]
     k.geluTanh(activation, gate, R * 16384);
-    const up = ws.f32(11, R * 16384); // up: [R, 2048] -> [R, 16384]
-    k.linear(up, post_attention_layernorm, R, 2048, 16384, W.mlp_up_weight);
     const mul = ws.f32(12, R * 16384); // mul: [R, 16384]
     k.mul(mul, activation, up, R * 16384);
     const down = ws.f32(13, R * 2048); // down: [R, 16384] -> [R, 2048]

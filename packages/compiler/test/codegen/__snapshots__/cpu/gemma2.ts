@@ -327,15 +327,15 @@ const layers_BODY: readonly number[] = [0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1
 /** The weights and caches of one layer. */
 interface LayersLayer0 {
   readonly input_layernorm_weight: Float32Array; // [2304]
-  readonly self_attn_q_weight: Float32Array; // [2048, 2304]
-  readonly self_attn_k_weight: Float32Array; // [1024, 2304]
-  readonly self_attn_v_weight: Float32Array; // [1024, 2304]
-  readonly self_attn_o_weight: Float32Array; // [2304, 2048]
+  readonly self_attn_q_weight: k.Matrix; // [2048, 2304]
+  readonly self_attn_k_weight: k.Matrix; // [1024, 2304]
+  readonly self_attn_v_weight: k.Matrix; // [1024, 2304]
+  readonly self_attn_o_weight: k.Matrix; // [2304, 2048]
   readonly post_attention_layernorm_weight: Float32Array; // [2304]
   readonly pre_feedforward_layernorm_weight: Float32Array; // [2304]
-  readonly mlp_gate_weight: Float32Array; // [9216, 2304]
-  readonly mlp_up_weight: Float32Array; // [9216, 2304]
-  readonly mlp_down_weight: Float32Array; // [2304, 9216]
+  readonly mlp_gate_weight: k.Matrix; // [9216, 2304]
+  readonly mlp_up_weight: k.Matrix; // [9216, 2304]
+  readonly mlp_down_weight: k.Matrix; // [2304, 9216]
   readonly post_feedforward_layernorm_weight: Float32Array; // [2304]
   readonly self_attn_cache: k.KVCache; // [context, kv width] keys and values
 }
@@ -343,56 +343,57 @@ interface LayersLayer0 {
 /** The weights and caches of one layer. */
 interface LayersLayer1 {
   readonly input_layernorm_weight: Float32Array; // [2304]
-  readonly self_attn_q_weight: Float32Array; // [2048, 2304]
-  readonly self_attn_k_weight: Float32Array; // [1024, 2304]
-  readonly self_attn_v_weight: Float32Array; // [1024, 2304]
-  readonly self_attn_o_weight: Float32Array; // [2304, 2048]
+  readonly self_attn_q_weight: k.Matrix; // [2048, 2304]
+  readonly self_attn_k_weight: k.Matrix; // [1024, 2304]
+  readonly self_attn_v_weight: k.Matrix; // [1024, 2304]
+  readonly self_attn_o_weight: k.Matrix; // [2304, 2048]
   readonly post_attention_layernorm_weight: Float32Array; // [2304]
   readonly pre_feedforward_layernorm_weight: Float32Array; // [2304]
-  readonly mlp_gate_weight: Float32Array; // [9216, 2304]
-  readonly mlp_up_weight: Float32Array; // [9216, 2304]
-  readonly mlp_down_weight: Float32Array; // [2304, 9216]
+  readonly mlp_gate_weight: k.Matrix; // [9216, 2304]
+  readonly mlp_up_weight: k.Matrix; // [9216, 2304]
+  readonly mlp_down_weight: k.Matrix; // [2304, 9216]
   readonly post_feedforward_layernorm_weight: Float32Array; // [2304]
   readonly self_attn_cache: k.KVCache; // [context, kv width] keys and values
 }
 
-export function createModel(weights: k.Weights): k.ModelInstance {
-  const ws = new k.Workspace();
+/** A model instance: its weights, caches and workspace in options.arena (WebAssembly kernels) if given. */
+export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
+  const ws = new k.Workspace(options);
   let memoryLength = 0;
-  const embed_tokens_weight = weights.get('embed_tokens.weight'); // [256000, 2304]
+  const embed_tokens_weight = ws.matrix(weights.get('embed_tokens.weight'), 256000, 2304); // [256000, 2304]
   const norm_weight = weights.get('norm.weight'); // [2304]
   const layers0: LayersLayer0[] = [];
   for (const i of [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24]) {
     layers0[i] = {
       input_layernorm_weight: weights.get(`layers.${i}.input_layernorm.weight`),
-      self_attn_q_weight: weights.get(`layers.${i}.self_attn.q.weight`),
-      self_attn_k_weight: weights.get(`layers.${i}.self_attn.k.weight`),
-      self_attn_v_weight: weights.get(`layers.${i}.self_attn.v.weight`),
-      self_attn_o_weight: weights.get(`layers.${i}.self_attn.o.weight`),
+      self_attn_q_weight: ws.matrix(weights.get(`layers.${i}.self_attn.q.weight`), 2048, 2304),
+      self_attn_k_weight: ws.matrix(weights.get(`layers.${i}.self_attn.k.weight`), 1024, 2304),
+      self_attn_v_weight: ws.matrix(weights.get(`layers.${i}.self_attn.v.weight`), 1024, 2304),
+      self_attn_o_weight: ws.matrix(weights.get(`layers.${i}.self_attn.o.weight`), 2304, 2048),
       post_attention_layernorm_weight: weights.get(`layers.${i}.post_attention_layernorm.weight`),
       pre_feedforward_layernorm_weight: weights.get(`layers.${i}.pre_feedforward_layernorm.weight`),
-      mlp_gate_weight: weights.get(`layers.${i}.mlp.gate.weight`),
-      mlp_up_weight: weights.get(`layers.${i}.mlp.up.weight`),
-      mlp_down_weight: weights.get(`layers.${i}.mlp.down.weight`),
+      mlp_gate_weight: ws.matrix(weights.get(`layers.${i}.mlp.gate.weight`), 9216, 2304),
+      mlp_up_weight: ws.matrix(weights.get(`layers.${i}.mlp.up.weight`), 9216, 2304),
+      mlp_down_weight: ws.matrix(weights.get(`layers.${i}.mlp.down.weight`), 2304, 9216),
       post_feedforward_layernorm_weight: weights.get(`layers.${i}.post_feedforward_layernorm.weight`),
-      self_attn_cache: new k.KVCache(CONTEXT, 1024),
+      self_attn_cache: ws.kvCache(CONTEXT, 1024),
     };
   }
   const layers1: LayersLayer1[] = [];
   for (const i of [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25]) {
     layers1[i] = {
       input_layernorm_weight: weights.get(`layers.${i}.input_layernorm.weight`),
-      self_attn_q_weight: weights.get(`layers.${i}.self_attn.q.weight`),
-      self_attn_k_weight: weights.get(`layers.${i}.self_attn.k.weight`),
-      self_attn_v_weight: weights.get(`layers.${i}.self_attn.v.weight`),
-      self_attn_o_weight: weights.get(`layers.${i}.self_attn.o.weight`),
+      self_attn_q_weight: ws.matrix(weights.get(`layers.${i}.self_attn.q.weight`), 2048, 2304),
+      self_attn_k_weight: ws.matrix(weights.get(`layers.${i}.self_attn.k.weight`), 1024, 2304),
+      self_attn_v_weight: ws.matrix(weights.get(`layers.${i}.self_attn.v.weight`), 1024, 2304),
+      self_attn_o_weight: ws.matrix(weights.get(`layers.${i}.self_attn.o.weight`), 2304, 2048),
       post_attention_layernorm_weight: weights.get(`layers.${i}.post_attention_layernorm.weight`),
       pre_feedforward_layernorm_weight: weights.get(`layers.${i}.pre_feedforward_layernorm.weight`),
-      mlp_gate_weight: weights.get(`layers.${i}.mlp.gate.weight`),
-      mlp_up_weight: weights.get(`layers.${i}.mlp.up.weight`),
-      mlp_down_weight: weights.get(`layers.${i}.mlp.down.weight`),
+      mlp_gate_weight: ws.matrix(weights.get(`layers.${i}.mlp.gate.weight`), 9216, 2304),
+      mlp_up_weight: ws.matrix(weights.get(`layers.${i}.mlp.up.weight`), 9216, 2304),
+      mlp_down_weight: ws.matrix(weights.get(`layers.${i}.mlp.down.weight`), 2304, 9216),
       post_feedforward_layernorm_weight: weights.get(`layers.${i}.post_feedforward_layernorm.weight`),
-      self_attn_cache: new k.KVCache(CONTEXT, 1024),
+      self_attn_cache: ws.kvCache(CONTEXT, 1024),
     };
   }
 
@@ -403,9 +404,8 @@ export function createModel(weights: k.Weights): k.ModelInstance {
     k.rmsNorm(input_layernorm, x, R, 2304, W.input_layernorm_weight, 0.000001, 1);
     // self_attn: self-attention, [R, 2304] -> [R, 2304]
     const self_attn_q = ws.f32(1000024, R * 2048); // queries: [R, 8 × 256]
-    k.linear(self_attn_q, input_layernorm, R, 2304, 2048, W.self_attn_q_weight);
-    k.linear(W.self_attn_cache.keyRows(past, R), input_layernorm, R, 2304, 1024, W.self_attn_k_weight); // keys into the cache
-    k.linear(W.self_attn_cache.valueRows(past, R), input_layernorm, R, 2304, 1024, W.self_attn_v_weight); // values into the cache
+    // queries, and keys and values into the cache, in one pass over input_layernorm
+    k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), input_layernorm, R, 2304, 2048, 1024, 1024, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight);
     k.rope(self_attn_q, R, 8, 256, 256, past, 10000, 'half');
     k.rope(W.self_attn_cache.keyRows(past, R), R, 4, 256, 256, past, 10000, 'half');
     const self_attn_ctx = ws.f32(1000025, R * 2048);
@@ -419,11 +419,10 @@ export function createModel(weights: k.Weights): k.ModelInstance {
     const pre_feedforward_layernorm = ws.f32(9, R * 2304); // pre_feedforward_layernorm: [R, 2304]
     k.rmsNorm(pre_feedforward_layernorm, add, R, 2304, W.pre_feedforward_layernorm_weight, 0.000001, 1);
     const gate = ws.f32(10, R * 9216); // gate: [R, 2304] -> [R, 9216]
-    k.linear(gate, pre_feedforward_layernorm, R, 2304, 9216, W.mlp_gate_weight);
+    const up = ws.f32(12, R * 9216); // up: [R, 2304] -> [R, 9216]
+    k.linear2(gate, up, pre_feedforward_layernorm, R, 2304, 9216, 9216, W.mlp_gate_weight, W.mlp_up_weight); // both in one pass over pre_feedforward_layernorm
     const activation = ws.f32(11, R * 9216); // activation: [R, 9216]
     k.geluTanh(activation, gate, R * 9216);
-    const up = ws.f32(12, R * 9216); // up: [R, 2304] -> [R, 9216]
-    k.linear(up, pre_feedforward_layernorm, R, 2304, 9216, W.mlp_up_weight);
     const mul = ws.f32(13, R * 9216); // mul: [R, 9216]
     k.mul(mul, activation, up, R * 9216);
     const down = ws.f32(14, R * 2304); // down: [R, 9216] -> [R, 2304]
@@ -442,9 +441,8 @@ export function createModel(weights: k.Weights): k.ModelInstance {
     k.rmsNorm(input_layernorm, x, R, 2304, W.input_layernorm_weight, 0.000001, 1);
     // self_attn: self-attention, [R, 2304] -> [R, 2304]
     const self_attn_q = ws.f32(1000076, R * 2048); // queries: [R, 8 × 256]
-    k.linear(self_attn_q, input_layernorm, R, 2304, 2048, W.self_attn_q_weight);
-    k.linear(W.self_attn_cache.keyRows(past, R), input_layernorm, R, 2304, 1024, W.self_attn_k_weight); // keys into the cache
-    k.linear(W.self_attn_cache.valueRows(past, R), input_layernorm, R, 2304, 1024, W.self_attn_v_weight); // values into the cache
+    // queries, and keys and values into the cache, in one pass over input_layernorm
+    k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), input_layernorm, R, 2304, 2048, 1024, 1024, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight);
     k.rope(self_attn_q, R, 8, 256, 256, past, 10000, 'half');
     k.rope(W.self_attn_cache.keyRows(past, R), R, 4, 256, 256, past, 10000, 'half');
     const self_attn_ctx = ws.f32(1000077, R * 2048);
@@ -458,11 +456,10 @@ export function createModel(weights: k.Weights): k.ModelInstance {
     const pre_feedforward_layernorm = ws.f32(22, R * 2304); // pre_feedforward_layernorm: [R, 2304]
     k.rmsNorm(pre_feedforward_layernorm, add, R, 2304, W.pre_feedforward_layernorm_weight, 0.000001, 1);
     const gate = ws.f32(23, R * 9216); // gate: [R, 2304] -> [R, 9216]
-    k.linear(gate, pre_feedforward_layernorm, R, 2304, 9216, W.mlp_gate_weight);
+    const up = ws.f32(25, R * 9216); // up: [R, 2304] -> [R, 9216]
+    k.linear2(gate, up, pre_feedforward_layernorm, R, 2304, 9216, 9216, W.mlp_gate_weight, W.mlp_up_weight); // both in one pass over pre_feedforward_layernorm
     const activation = ws.f32(24, R * 9216); // activation: [R, 9216]
     k.geluTanh(activation, gate, R * 9216);
-    const up = ws.f32(25, R * 9216); // up: [R, 2304] -> [R, 9216]
-    k.linear(up, pre_feedforward_layernorm, R, 2304, 9216, W.mlp_up_weight);
     const mul = ws.f32(26, R * 9216); // mul: [R, 9216]
     k.mul(mul, activation, up, R * 9216);
     const down = ws.f32(27, R * 2304); // down: [R, 9216] -> [R, 2304]

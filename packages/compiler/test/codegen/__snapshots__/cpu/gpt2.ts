@@ -221,27 +221,28 @@ const H_ATTN_CONFIG: k.AttentionConfig = { heads: 12, kvHeads: 12, headDim: 64, 
 interface HLayer0 {
   readonly ln_1_weight: Float32Array; // [768]
   readonly ln_1_bias: Float32Array; // [768]
-  readonly attn_q_weight: Float32Array; // [768, 768]
+  readonly attn_q_weight: k.Matrix; // [768, 768]
   readonly attn_q_bias: Float32Array; // [768]
-  readonly attn_k_weight: Float32Array; // [768, 768]
+  readonly attn_k_weight: k.Matrix; // [768, 768]
   readonly attn_k_bias: Float32Array; // [768]
-  readonly attn_v_weight: Float32Array; // [768, 768]
+  readonly attn_v_weight: k.Matrix; // [768, 768]
   readonly attn_v_bias: Float32Array; // [768]
-  readonly attn_o_weight: Float32Array; // [768, 768]
+  readonly attn_o_weight: k.Matrix; // [768, 768]
   readonly attn_o_bias: Float32Array; // [768]
   readonly ln_2_weight: Float32Array; // [768]
   readonly ln_2_bias: Float32Array; // [768]
-  readonly mlp_up_weight: Float32Array; // [3072, 768]
+  readonly mlp_up_weight: k.Matrix; // [3072, 768]
   readonly mlp_up_bias: Float32Array; // [3072]
-  readonly mlp_down_weight: Float32Array; // [768, 3072]
+  readonly mlp_down_weight: k.Matrix; // [768, 3072]
   readonly mlp_down_bias: Float32Array; // [768]
   readonly attn_cache: k.KVCache; // [context, kv width] keys and values
 }
 
-export function createModel(weights: k.Weights): k.ModelInstance {
-  const ws = new k.Workspace();
+/** A model instance: its weights, caches and workspace in options.arena (WebAssembly kernels) if given. */
+export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
+  const ws = new k.Workspace(options);
   let memoryLength = 0;
-  const wte_weight = weights.get('wte.weight'); // [50257, 768]
+  const wte_weight = ws.matrix(weights.get('wte.weight'), 50257, 768); // [50257, 768]
   const wpe_weight = weights.get('wpe.weight'); // [1024, 768]
   const ln_f_weight = weights.get('ln_f.weight'); // [768]
   const ln_f_bias = weights.get('ln_f.bias'); // [768]
@@ -250,21 +251,21 @@ export function createModel(weights: k.Weights): k.ModelInstance {
     h0[i] = {
       ln_1_weight: weights.get(`h.${i}.ln_1.weight`),
       ln_1_bias: weights.get(`h.${i}.ln_1.bias`),
-      attn_q_weight: weights.get(`h.${i}.attn.q.weight`),
-      attn_q_bias: weights.get(`h.${i}.attn.q.bias`),
-      attn_k_weight: weights.get(`h.${i}.attn.k.weight`),
-      attn_k_bias: weights.get(`h.${i}.attn.k.bias`),
-      attn_v_weight: weights.get(`h.${i}.attn.v.weight`),
-      attn_v_bias: weights.get(`h.${i}.attn.v.bias`),
-      attn_o_weight: weights.get(`h.${i}.attn.o.weight`),
-      attn_o_bias: weights.get(`h.${i}.attn.o.bias`),
+      attn_q_weight: ws.matrix(weights.get(`h.${i}.attn.q.weight`), 768, 768),
+      attn_q_bias: ws.tensor(weights.get(`h.${i}.attn.q.bias`)),
+      attn_k_weight: ws.matrix(weights.get(`h.${i}.attn.k.weight`), 768, 768),
+      attn_k_bias: ws.tensor(weights.get(`h.${i}.attn.k.bias`)),
+      attn_v_weight: ws.matrix(weights.get(`h.${i}.attn.v.weight`), 768, 768),
+      attn_v_bias: ws.tensor(weights.get(`h.${i}.attn.v.bias`)),
+      attn_o_weight: ws.matrix(weights.get(`h.${i}.attn.o.weight`), 768, 768),
+      attn_o_bias: ws.tensor(weights.get(`h.${i}.attn.o.bias`)),
       ln_2_weight: weights.get(`h.${i}.ln_2.weight`),
       ln_2_bias: weights.get(`h.${i}.ln_2.bias`),
-      mlp_up_weight: weights.get(`h.${i}.mlp.up.weight`),
-      mlp_up_bias: weights.get(`h.${i}.mlp.up.bias`),
-      mlp_down_weight: weights.get(`h.${i}.mlp.down.weight`),
-      mlp_down_bias: weights.get(`h.${i}.mlp.down.bias`),
-      attn_cache: new k.KVCache(CONTEXT, 768),
+      mlp_up_weight: ws.matrix(weights.get(`h.${i}.mlp.up.weight`), 3072, 768),
+      mlp_up_bias: ws.tensor(weights.get(`h.${i}.mlp.up.bias`)),
+      mlp_down_weight: ws.matrix(weights.get(`h.${i}.mlp.down.weight`), 768, 3072),
+      mlp_down_bias: ws.tensor(weights.get(`h.${i}.mlp.down.bias`)),
+      attn_cache: ws.kvCache(CONTEXT, 768),
     };
   }
 
@@ -275,9 +276,8 @@ export function createModel(weights: k.Weights): k.ModelInstance {
     k.layerNorm(ln_1, x, R, 768, W.ln_1_weight, W.ln_1_bias, 0.00001);
     // attn: self-attention, [R, 768] -> [R, 768]
     const attn_q = ws.f32(1000032, R * 768); // queries: [R, 12 × 64]
-    k.linear(attn_q, ln_1, R, 768, 768, W.attn_q_weight, W.attn_q_bias);
-    k.linear(W.attn_cache.keyRows(past, R), ln_1, R, 768, 768, W.attn_k_weight, W.attn_k_bias); // keys into the cache
-    k.linear(W.attn_cache.valueRows(past, R), ln_1, R, 768, 768, W.attn_v_weight, W.attn_v_bias); // values into the cache
+    // queries, and keys and values into the cache, in one pass over ln_1
+    k.linear3(attn_q, W.attn_cache.keyRows(past, R), W.attn_cache.valueRows(past, R), ln_1, R, 768, 768, 768, 768, W.attn_q_weight, W.attn_k_weight, W.attn_v_weight, W.attn_q_bias, W.attn_k_bias, W.attn_v_bias);
     const attn_ctx = ws.f32(1000033, R * 768);
     k.attend(attn_ctx, attn_q, R, past, W.attn_cache.keys, W.attn_cache.values, past + R, H_ATTN_CONFIG, ws.f32(1000034, past + R));
     const attn = ws.f32(8, R * 768); // attn: [R, 768]

@@ -319,36 +319,37 @@ const LAYERS_SELF_ATTN_CONFIG: k.AttentionConfig = { heads: 32, kvHeads: 8, head
 /** The weights and caches of one layer. */
 interface LayersLayer0 {
   readonly input_layernorm_weight: Float32Array; // [4096]
-  readonly self_attn_q_weight: Float32Array; // [4096, 4096]
-  readonly self_attn_k_weight: Float32Array; // [1024, 4096]
-  readonly self_attn_v_weight: Float32Array; // [1024, 4096]
-  readonly self_attn_o_weight: Float32Array; // [4096, 4096]
+  readonly self_attn_q_weight: k.Matrix; // [4096, 4096]
+  readonly self_attn_k_weight: k.Matrix; // [1024, 4096]
+  readonly self_attn_v_weight: k.Matrix; // [1024, 4096]
+  readonly self_attn_o_weight: k.Matrix; // [4096, 4096]
   readonly post_attention_layernorm_weight: Float32Array; // [4096]
-  readonly mlp_gate_weight: Float32Array; // [14336, 4096]
-  readonly mlp_up_weight: Float32Array; // [14336, 4096]
-  readonly mlp_down_weight: Float32Array; // [4096, 14336]
+  readonly mlp_gate_weight: k.Matrix; // [14336, 4096]
+  readonly mlp_up_weight: k.Matrix; // [14336, 4096]
+  readonly mlp_down_weight: k.Matrix; // [4096, 14336]
   readonly self_attn_cache: k.KVCache; // [context, kv width] keys and values
 }
 
-export function createModel(weights: k.Weights): k.ModelInstance {
-  const ws = new k.Workspace();
+/** A model instance: its weights, caches and workspace in options.arena (WebAssembly kernels) if given. */
+export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
+  const ws = new k.Workspace(options);
   let memoryLength = 0;
   const embed_tokens_weight = weights.get('embed_tokens.weight'); // [32000, 4096]
   const norm_weight = weights.get('norm.weight'); // [4096]
-  const lm_head_weight = weights.get('lm_head.weight'); // [32000, 4096]
+  const lm_head_weight = ws.matrix(weights.get('lm_head.weight'), 32000, 4096); // [32000, 4096]
   const layers0: LayersLayer0[] = [];
   for (let i = 0; i < 32; i++) {
     layers0[i] = {
       input_layernorm_weight: weights.get(`layers.${i}.input_layernorm.weight`),
-      self_attn_q_weight: weights.get(`layers.${i}.self_attn.q.weight`),
-      self_attn_k_weight: weights.get(`layers.${i}.self_attn.k.weight`),
-      self_attn_v_weight: weights.get(`layers.${i}.self_attn.v.weight`),
-      self_attn_o_weight: weights.get(`layers.${i}.self_attn.o.weight`),
+      self_attn_q_weight: ws.matrix(weights.get(`layers.${i}.self_attn.q.weight`), 4096, 4096),
+      self_attn_k_weight: ws.matrix(weights.get(`layers.${i}.self_attn.k.weight`), 1024, 4096),
+      self_attn_v_weight: ws.matrix(weights.get(`layers.${i}.self_attn.v.weight`), 1024, 4096),
+      self_attn_o_weight: ws.matrix(weights.get(`layers.${i}.self_attn.o.weight`), 4096, 4096),
       post_attention_layernorm_weight: weights.get(`layers.${i}.post_attention_layernorm.weight`),
-      mlp_gate_weight: weights.get(`layers.${i}.mlp.gate.weight`),
-      mlp_up_weight: weights.get(`layers.${i}.mlp.up.weight`),
-      mlp_down_weight: weights.get(`layers.${i}.mlp.down.weight`),
-      self_attn_cache: new k.KVCache(CONTEXT, 1024),
+      mlp_gate_weight: ws.matrix(weights.get(`layers.${i}.mlp.gate.weight`), 14336, 4096),
+      mlp_up_weight: ws.matrix(weights.get(`layers.${i}.mlp.up.weight`), 14336, 4096),
+      mlp_down_weight: ws.matrix(weights.get(`layers.${i}.mlp.down.weight`), 4096, 14336),
+      self_attn_cache: ws.kvCache(CONTEXT, 1024),
     };
   }
 
@@ -359,9 +360,8 @@ export function createModel(weights: k.Weights): k.ModelInstance {
     k.rmsNorm(input_layernorm, x, R, 4096, W.input_layernorm_weight, 0.00001, 0);
     // self_attn: self-attention, [R, 4096] -> [R, 4096]
     const self_attn_q = ws.f32(1000020, R * 4096); // queries: [R, 32 × 128]
-    k.linear(self_attn_q, input_layernorm, R, 4096, 4096, W.self_attn_q_weight);
-    k.linear(W.self_attn_cache.keyRows(past, R), input_layernorm, R, 4096, 1024, W.self_attn_k_weight); // keys into the cache
-    k.linear(W.self_attn_cache.valueRows(past, R), input_layernorm, R, 4096, 1024, W.self_attn_v_weight); // values into the cache
+    // queries, and keys and values into the cache, in one pass over input_layernorm
+    k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), input_layernorm, R, 4096, 4096, 1024, 1024, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight);
     k.rope(self_attn_q, R, 32, 128, 128, past, 10000, 'half');
     k.rope(W.self_attn_cache.keyRows(past, R), R, 8, 128, 128, past, 10000, 'half');
     const self_attn_ctx = ws.f32(1000021, R * 4096);
@@ -373,11 +373,10 @@ export function createModel(weights: k.Weights): k.ModelInstance {
     const post_attention_layernorm = ws.f32(7, R * 4096); // post_attention_layernorm: [R, 4096]
     k.rmsNorm(post_attention_layernorm, add, R, 4096, W.post_attention_layernorm_weight, 0.00001, 0);
     const gate = ws.f32(8, R * 14336); // gate: [R, 4096] -> [R, 14336]
-    k.linear(gate, post_attention_layernorm, R, 4096, 14336, W.mlp_gate_weight);
+    const up = ws.f32(10, R * 14336); // up: [R, 4096] -> [R, 14336]
+    k.linear2(gate, up, post_attention_layernorm, R, 4096, 14336, 14336, W.mlp_gate_weight, W.mlp_up_weight); // both in one pass over post_attention_layernorm
     const activation = ws.f32(9, R * 14336); // activation: [R, 14336]
     k.silu(activation, gate, R * 14336);
-    const up = ws.f32(10, R * 14336); // up: [R, 4096] -> [R, 14336]
-    k.linear(up, post_attention_layernorm, R, 4096, 14336, W.mlp_up_weight);
     const mul = ws.f32(11, R * 14336); // mul: [R, 14336]
     k.mul(mul, activation, up, R * 14336);
     const down = ws.f32(12, R * 4096); // down: [R, 14336] -> [R, 4096]

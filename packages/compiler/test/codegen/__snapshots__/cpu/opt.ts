@@ -224,27 +224,28 @@ const LAYERS_SELF_ATTN_CONFIG: k.AttentionConfig = { heads: 12, kvHeads: 12, hea
 interface LayersLayer0 {
   readonly self_attn_layer_norm_weight: Float32Array; // [768]
   readonly self_attn_layer_norm_bias: Float32Array; // [768]
-  readonly self_attn_q_weight: Float32Array; // [768, 768]
+  readonly self_attn_q_weight: k.Matrix; // [768, 768]
   readonly self_attn_q_bias: Float32Array; // [768]
-  readonly self_attn_k_weight: Float32Array; // [768, 768]
+  readonly self_attn_k_weight: k.Matrix; // [768, 768]
   readonly self_attn_k_bias: Float32Array; // [768]
-  readonly self_attn_v_weight: Float32Array; // [768, 768]
+  readonly self_attn_v_weight: k.Matrix; // [768, 768]
   readonly self_attn_v_bias: Float32Array; // [768]
-  readonly self_attn_o_weight: Float32Array; // [768, 768]
+  readonly self_attn_o_weight: k.Matrix; // [768, 768]
   readonly self_attn_o_bias: Float32Array; // [768]
   readonly final_layer_norm_weight: Float32Array; // [768]
   readonly final_layer_norm_bias: Float32Array; // [768]
-  readonly fc1_weight: Float32Array; // [3072, 768]
+  readonly fc1_weight: k.Matrix; // [3072, 768]
   readonly fc1_bias: Float32Array; // [3072]
-  readonly fc2_weight: Float32Array; // [768, 3072]
+  readonly fc2_weight: k.Matrix; // [768, 3072]
   readonly fc2_bias: Float32Array; // [768]
   readonly self_attn_cache: k.KVCache; // [context, kv width] keys and values
 }
 
-export function createModel(weights: k.Weights): k.ModelInstance {
-  const ws = new k.Workspace();
+/** A model instance: its weights, caches and workspace in options.arena (WebAssembly kernels) if given. */
+export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
+  const ws = new k.Workspace(options);
   let memoryLength = 0;
-  const embed_tokens_weight = weights.get('embed_tokens.weight'); // [50272, 768]
+  const embed_tokens_weight = ws.matrix(weights.get('embed_tokens.weight'), 50272, 768); // [50272, 768]
   const embed_positions_weight = weights.get('embed_positions.weight'); // [2050, 768]
   const final_layer_norm_weight = weights.get('final_layer_norm.weight'); // [768]
   const final_layer_norm_bias = weights.get('final_layer_norm.bias'); // [768]
@@ -253,21 +254,21 @@ export function createModel(weights: k.Weights): k.ModelInstance {
     layers0[i] = {
       self_attn_layer_norm_weight: weights.get(`layers.${i}.self_attn_layer_norm.weight`),
       self_attn_layer_norm_bias: weights.get(`layers.${i}.self_attn_layer_norm.bias`),
-      self_attn_q_weight: weights.get(`layers.${i}.self_attn.q.weight`),
-      self_attn_q_bias: weights.get(`layers.${i}.self_attn.q.bias`),
-      self_attn_k_weight: weights.get(`layers.${i}.self_attn.k.weight`),
-      self_attn_k_bias: weights.get(`layers.${i}.self_attn.k.bias`),
-      self_attn_v_weight: weights.get(`layers.${i}.self_attn.v.weight`),
-      self_attn_v_bias: weights.get(`layers.${i}.self_attn.v.bias`),
-      self_attn_o_weight: weights.get(`layers.${i}.self_attn.o.weight`),
-      self_attn_o_bias: weights.get(`layers.${i}.self_attn.o.bias`),
+      self_attn_q_weight: ws.matrix(weights.get(`layers.${i}.self_attn.q.weight`), 768, 768),
+      self_attn_q_bias: ws.tensor(weights.get(`layers.${i}.self_attn.q.bias`)),
+      self_attn_k_weight: ws.matrix(weights.get(`layers.${i}.self_attn.k.weight`), 768, 768),
+      self_attn_k_bias: ws.tensor(weights.get(`layers.${i}.self_attn.k.bias`)),
+      self_attn_v_weight: ws.matrix(weights.get(`layers.${i}.self_attn.v.weight`), 768, 768),
+      self_attn_v_bias: ws.tensor(weights.get(`layers.${i}.self_attn.v.bias`)),
+      self_attn_o_weight: ws.matrix(weights.get(`layers.${i}.self_attn.o.weight`), 768, 768),
+      self_attn_o_bias: ws.tensor(weights.get(`layers.${i}.self_attn.o.bias`)),
       final_layer_norm_weight: weights.get(`layers.${i}.final_layer_norm.weight`),
       final_layer_norm_bias: weights.get(`layers.${i}.final_layer_norm.bias`),
-      fc1_weight: weights.get(`layers.${i}.fc1.weight`),
-      fc1_bias: weights.get(`layers.${i}.fc1.bias`),
-      fc2_weight: weights.get(`layers.${i}.fc2.weight`),
-      fc2_bias: weights.get(`layers.${i}.fc2.bias`),
-      self_attn_cache: new k.KVCache(CONTEXT, 768),
+      fc1_weight: ws.matrix(weights.get(`layers.${i}.fc1.weight`), 3072, 768),
+      fc1_bias: ws.tensor(weights.get(`layers.${i}.fc1.bias`)),
+      fc2_weight: ws.matrix(weights.get(`layers.${i}.fc2.weight`), 768, 3072),
+      fc2_bias: ws.tensor(weights.get(`layers.${i}.fc2.bias`)),
+      self_attn_cache: ws.kvCache(CONTEXT, 768),
     };
   }
 
@@ -278,9 +279,8 @@ export function createModel(weights: k.Weights): k.ModelInstance {
     k.layerNorm(self_attn_layer_norm, x, R, 768, W.self_attn_layer_norm_weight, W.self_attn_layer_norm_bias, 0.00001);
     // self_attn: self-attention, [R, 768] -> [R, 768]
     const self_attn_q = ws.f32(1000032, R * 768); // queries: [R, 12 × 64]
-    k.linear(self_attn_q, self_attn_layer_norm, R, 768, 768, W.self_attn_q_weight, W.self_attn_q_bias);
-    k.linear(W.self_attn_cache.keyRows(past, R), self_attn_layer_norm, R, 768, 768, W.self_attn_k_weight, W.self_attn_k_bias); // keys into the cache
-    k.linear(W.self_attn_cache.valueRows(past, R), self_attn_layer_norm, R, 768, 768, W.self_attn_v_weight, W.self_attn_v_bias); // values into the cache
+    // queries, and keys and values into the cache, in one pass over self_attn_layer_norm
+    k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), self_attn_layer_norm, R, 768, 768, 768, 768, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight, W.self_attn_q_bias, W.self_attn_k_bias, W.self_attn_v_bias);
     const self_attn_ctx = ws.f32(1000033, R * 768);
     k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000034, past + R));
     const self_attn = ws.f32(8, R * 768); // self_attn: [R, 768]

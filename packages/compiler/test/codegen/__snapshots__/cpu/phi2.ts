@@ -481,47 +481,48 @@ const LAYERS_SELF_ATTN_CONFIG: k.AttentionConfig = { heads: 32, kvHeads: 32, hea
 interface LayersLayer0 {
   readonly input_layernorm_weight: Float32Array; // [2560]
   readonly input_layernorm_bias: Float32Array; // [2560]
-  readonly self_attn_q_weight: Float32Array; // [2560, 2560]
+  readonly self_attn_q_weight: k.Matrix; // [2560, 2560]
   readonly self_attn_q_bias: Float32Array; // [2560]
-  readonly self_attn_k_weight: Float32Array; // [2560, 2560]
+  readonly self_attn_k_weight: k.Matrix; // [2560, 2560]
   readonly self_attn_k_bias: Float32Array; // [2560]
-  readonly self_attn_v_weight: Float32Array; // [2560, 2560]
+  readonly self_attn_v_weight: k.Matrix; // [2560, 2560]
   readonly self_attn_v_bias: Float32Array; // [2560]
-  readonly self_attn_o_weight: Float32Array; // [2560, 2560]
+  readonly self_attn_o_weight: k.Matrix; // [2560, 2560]
   readonly self_attn_o_bias: Float32Array; // [2560]
-  readonly mlp_fc1_weight: Float32Array; // [10240, 2560]
+  readonly mlp_fc1_weight: k.Matrix; // [10240, 2560]
   readonly mlp_fc1_bias: Float32Array; // [10240]
-  readonly mlp_fc2_weight: Float32Array; // [2560, 10240]
+  readonly mlp_fc2_weight: k.Matrix; // [2560, 10240]
   readonly mlp_fc2_bias: Float32Array; // [2560]
   readonly self_attn_cache: k.KVCache; // [context, kv width] keys and values
 }
 
-export function createModel(weights: k.Weights): k.ModelInstance {
-  const ws = new k.Workspace();
+/** A model instance: its weights, caches and workspace in options.arena (WebAssembly kernels) if given. */
+export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
+  const ws = new k.Workspace(options);
   let memoryLength = 0;
   const embed_tokens_weight = weights.get('embed_tokens.weight'); // [51200, 2560]
   const final_layernorm_weight = weights.get('final_layernorm.weight'); // [2560]
   const final_layernorm_bias = weights.get('final_layernorm.bias'); // [2560]
-  const lm_head_weight = weights.get('lm_head.weight'); // [51200, 2560]
-  const lm_head_bias = weights.get('lm_head.bias'); // [51200]
+  const lm_head_weight = ws.matrix(weights.get('lm_head.weight'), 51200, 2560); // [51200, 2560]
+  const lm_head_bias = ws.tensor(weights.get('lm_head.bias')); // [51200]
   const layers0: LayersLayer0[] = [];
   for (let i = 0; i < 32; i++) {
     layers0[i] = {
       input_layernorm_weight: weights.get(`layers.${i}.input_layernorm.weight`),
       input_layernorm_bias: weights.get(`layers.${i}.input_layernorm.bias`),
-      self_attn_q_weight: weights.get(`layers.${i}.self_attn.q.weight`),
-      self_attn_q_bias: weights.get(`layers.${i}.self_attn.q.bias`),
-      self_attn_k_weight: weights.get(`layers.${i}.self_attn.k.weight`),
-      self_attn_k_bias: weights.get(`layers.${i}.self_attn.k.bias`),
-      self_attn_v_weight: weights.get(`layers.${i}.self_attn.v.weight`),
-      self_attn_v_bias: weights.get(`layers.${i}.self_attn.v.bias`),
-      self_attn_o_weight: weights.get(`layers.${i}.self_attn.o.weight`),
-      self_attn_o_bias: weights.get(`layers.${i}.self_attn.o.bias`),
-      mlp_fc1_weight: weights.get(`layers.${i}.mlp.fc1.weight`),
-      mlp_fc1_bias: weights.get(`layers.${i}.mlp.fc1.bias`),
-      mlp_fc2_weight: weights.get(`layers.${i}.mlp.fc2.weight`),
-      mlp_fc2_bias: weights.get(`layers.${i}.mlp.fc2.bias`),
-      self_attn_cache: new k.KVCache(CONTEXT, 2560),
+      self_attn_q_weight: ws.matrix(weights.get(`layers.${i}.self_attn.q.weight`), 2560, 2560),
+      self_attn_q_bias: ws.tensor(weights.get(`layers.${i}.self_attn.q.bias`)),
+      self_attn_k_weight: ws.matrix(weights.get(`layers.${i}.self_attn.k.weight`), 2560, 2560),
+      self_attn_k_bias: ws.tensor(weights.get(`layers.${i}.self_attn.k.bias`)),
+      self_attn_v_weight: ws.matrix(weights.get(`layers.${i}.self_attn.v.weight`), 2560, 2560),
+      self_attn_v_bias: ws.tensor(weights.get(`layers.${i}.self_attn.v.bias`)),
+      self_attn_o_weight: ws.matrix(weights.get(`layers.${i}.self_attn.o.weight`), 2560, 2560),
+      self_attn_o_bias: ws.tensor(weights.get(`layers.${i}.self_attn.o.bias`)),
+      mlp_fc1_weight: ws.matrix(weights.get(`layers.${i}.mlp.fc1.weight`), 10240, 2560),
+      mlp_fc1_bias: ws.tensor(weights.get(`layers.${i}.mlp.fc1.bias`)),
+      mlp_fc2_weight: ws.matrix(weights.get(`layers.${i}.mlp.fc2.weight`), 2560, 10240),
+      mlp_fc2_bias: ws.tensor(weights.get(`layers.${i}.mlp.fc2.bias`)),
+      self_attn_cache: ws.kvCache(CONTEXT, 2560),
     };
   }
 
@@ -532,9 +533,8 @@ export function createModel(weights: k.Weights): k.ModelInstance {
     k.layerNorm(input_layernorm, x, R, 2560, W.input_layernorm_weight, W.input_layernorm_bias, 0.00001);
     // self_attn: self-attention, [R, 2560] -> [R, 2560]
     const self_attn_q = ws.f32(1000020, R * 2560); // queries: [R, 32 × 80]
-    k.linear(self_attn_q, input_layernorm, R, 2560, 2560, W.self_attn_q_weight, W.self_attn_q_bias);
-    k.linear(W.self_attn_cache.keyRows(past, R), input_layernorm, R, 2560, 2560, W.self_attn_k_weight, W.self_attn_k_bias); // keys into the cache
-    k.linear(W.self_attn_cache.valueRows(past, R), input_layernorm, R, 2560, 2560, W.self_attn_v_weight, W.self_attn_v_bias); // values into the cache
+    // queries, and keys and values into the cache, in one pass over input_layernorm
+    k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), input_layernorm, R, 2560, 2560, 2560, 2560, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight, W.self_attn_q_bias, W.self_attn_k_bias, W.self_attn_v_bias);
     k.rope(self_attn_q, R, 32, 80, 32, past, 10000, 'half');
     k.rope(W.self_attn_cache.keyRows(past, R), R, 32, 80, 32, past, 10000, 'half');
     const self_attn_ctx = ws.f32(1000021, R * 2560);

@@ -226,50 +226,51 @@ const LAYERS_ATTENTION_CONFIG: k.AttentionConfig = { heads: 12, kvHeads: 12, hea
 interface LayersLayer0 {
   readonly input_layernorm_weight: Float32Array; // [768]
   readonly input_layernorm_bias: Float32Array; // [768]
-  readonly attention_q_weight: Float32Array; // [768, 768]
+  readonly attention_q_weight: k.Matrix; // [768, 768]
   readonly attention_q_bias: Float32Array; // [768]
-  readonly attention_k_weight: Float32Array; // [768, 768]
+  readonly attention_k_weight: k.Matrix; // [768, 768]
   readonly attention_k_bias: Float32Array; // [768]
-  readonly attention_v_weight: Float32Array; // [768, 768]
+  readonly attention_v_weight: k.Matrix; // [768, 768]
   readonly attention_v_bias: Float32Array; // [768]
-  readonly attention_o_weight: Float32Array; // [768, 768]
+  readonly attention_o_weight: k.Matrix; // [768, 768]
   readonly attention_o_bias: Float32Array; // [768]
   readonly post_attention_layernorm_weight: Float32Array; // [768]
   readonly post_attention_layernorm_bias: Float32Array; // [768]
-  readonly mlp_dense_h_to_4h_weight: Float32Array; // [3072, 768]
+  readonly mlp_dense_h_to_4h_weight: k.Matrix; // [3072, 768]
   readonly mlp_dense_h_to_4h_bias: Float32Array; // [3072]
-  readonly mlp_dense_4h_to_h_weight: Float32Array; // [768, 3072]
+  readonly mlp_dense_4h_to_h_weight: k.Matrix; // [768, 3072]
   readonly mlp_dense_4h_to_h_bias: Float32Array; // [768]
   readonly attention_cache: k.KVCache; // [context, kv width] keys and values
 }
 
-export function createModel(weights: k.Weights): k.ModelInstance {
-  const ws = new k.Workspace();
+/** A model instance: its weights, caches and workspace in options.arena (WebAssembly kernels) if given. */
+export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
+  const ws = new k.Workspace(options);
   let memoryLength = 0;
   const embed_in_weight = weights.get('embed_in.weight'); // [50304, 768]
   const final_layer_norm_weight = weights.get('final_layer_norm.weight'); // [768]
   const final_layer_norm_bias = weights.get('final_layer_norm.bias'); // [768]
-  const embed_out_weight = weights.get('embed_out.weight'); // [50304, 768]
+  const embed_out_weight = ws.matrix(weights.get('embed_out.weight'), 50304, 768); // [50304, 768]
   const layers0: LayersLayer0[] = [];
   for (let i = 0; i < 12; i++) {
     layers0[i] = {
       input_layernorm_weight: weights.get(`layers.${i}.input_layernorm.weight`),
       input_layernorm_bias: weights.get(`layers.${i}.input_layernorm.bias`),
-      attention_q_weight: weights.get(`layers.${i}.attention.q.weight`),
-      attention_q_bias: weights.get(`layers.${i}.attention.q.bias`),
-      attention_k_weight: weights.get(`layers.${i}.attention.k.weight`),
-      attention_k_bias: weights.get(`layers.${i}.attention.k.bias`),
-      attention_v_weight: weights.get(`layers.${i}.attention.v.weight`),
-      attention_v_bias: weights.get(`layers.${i}.attention.v.bias`),
-      attention_o_weight: weights.get(`layers.${i}.attention.o.weight`),
-      attention_o_bias: weights.get(`layers.${i}.attention.o.bias`),
+      attention_q_weight: ws.matrix(weights.get(`layers.${i}.attention.q.weight`), 768, 768),
+      attention_q_bias: ws.tensor(weights.get(`layers.${i}.attention.q.bias`)),
+      attention_k_weight: ws.matrix(weights.get(`layers.${i}.attention.k.weight`), 768, 768),
+      attention_k_bias: ws.tensor(weights.get(`layers.${i}.attention.k.bias`)),
+      attention_v_weight: ws.matrix(weights.get(`layers.${i}.attention.v.weight`), 768, 768),
+      attention_v_bias: ws.tensor(weights.get(`layers.${i}.attention.v.bias`)),
+      attention_o_weight: ws.matrix(weights.get(`layers.${i}.attention.o.weight`), 768, 768),
+      attention_o_bias: ws.tensor(weights.get(`layers.${i}.attention.o.bias`)),
       post_attention_layernorm_weight: weights.get(`layers.${i}.post_attention_layernorm.weight`),
       post_attention_layernorm_bias: weights.get(`layers.${i}.post_attention_layernorm.bias`),
-      mlp_dense_h_to_4h_weight: weights.get(`layers.${i}.mlp.dense_h_to_4h.weight`),
-      mlp_dense_h_to_4h_bias: weights.get(`layers.${i}.mlp.dense_h_to_4h.bias`),
-      mlp_dense_4h_to_h_weight: weights.get(`layers.${i}.mlp.dense_4h_to_h.weight`),
-      mlp_dense_4h_to_h_bias: weights.get(`layers.${i}.mlp.dense_4h_to_h.bias`),
-      attention_cache: new k.KVCache(CONTEXT, 768),
+      mlp_dense_h_to_4h_weight: ws.matrix(weights.get(`layers.${i}.mlp.dense_h_to_4h.weight`), 3072, 768),
+      mlp_dense_h_to_4h_bias: ws.tensor(weights.get(`layers.${i}.mlp.dense_h_to_4h.bias`)),
+      mlp_dense_4h_to_h_weight: ws.matrix(weights.get(`layers.${i}.mlp.dense_4h_to_h.weight`), 768, 3072),
+      mlp_dense_4h_to_h_bias: ws.tensor(weights.get(`layers.${i}.mlp.dense_4h_to_h.bias`)),
+      attention_cache: ws.kvCache(CONTEXT, 768),
     };
   }
 
@@ -280,9 +281,8 @@ export function createModel(weights: k.Weights): k.ModelInstance {
     k.layerNorm(input_layernorm, x, R, 768, W.input_layernorm_weight, W.input_layernorm_bias, 0.00001);
     // attention: self-attention, [R, 768] -> [R, 768]
     const attention_q = ws.f32(1000020, R * 768); // queries: [R, 12 × 64]
-    k.linear(attention_q, input_layernorm, R, 768, 768, W.attention_q_weight, W.attention_q_bias);
-    k.linear(W.attention_cache.keyRows(past, R), input_layernorm, R, 768, 768, W.attention_k_weight, W.attention_k_bias); // keys into the cache
-    k.linear(W.attention_cache.valueRows(past, R), input_layernorm, R, 768, 768, W.attention_v_weight, W.attention_v_bias); // values into the cache
+    // queries, and keys and values into the cache, in one pass over input_layernorm
+    k.linear3(attention_q, W.attention_cache.keyRows(past, R), W.attention_cache.valueRows(past, R), input_layernorm, R, 768, 768, 768, 768, W.attention_q_weight, W.attention_k_weight, W.attention_v_weight, W.attention_q_bias, W.attention_k_bias, W.attention_v_bias);
     k.rope(attention_q, R, 12, 64, 16, past, 10000, 'half');
     k.rope(W.attention_cache.keyRows(past, R), R, 12, 64, 16, past, 10000, 'half');
     const attention_ctx = ws.f32(1000021, R * 768);

@@ -320,41 +320,42 @@ const LAYERS_SELF_ATTN_CONFIG: k.AttentionConfig = { heads: 14, kvHeads: 2, head
 /** The weights and caches of one layer. */
 interface LayersLayer0 {
   readonly input_layernorm_weight: Float32Array; // [896]
-  readonly self_attn_q_weight: Float32Array; // [896, 896]
+  readonly self_attn_q_weight: k.Matrix; // [896, 896]
   readonly self_attn_q_bias: Float32Array; // [896]
-  readonly self_attn_k_weight: Float32Array; // [128, 896]
+  readonly self_attn_k_weight: k.Matrix; // [128, 896]
   readonly self_attn_k_bias: Float32Array; // [128]
-  readonly self_attn_v_weight: Float32Array; // [128, 896]
+  readonly self_attn_v_weight: k.Matrix; // [128, 896]
   readonly self_attn_v_bias: Float32Array; // [128]
-  readonly self_attn_o_weight: Float32Array; // [896, 896]
+  readonly self_attn_o_weight: k.Matrix; // [896, 896]
   readonly post_attention_layernorm_weight: Float32Array; // [896]
-  readonly mlp_gate_weight: Float32Array; // [4864, 896]
-  readonly mlp_up_weight: Float32Array; // [4864, 896]
-  readonly mlp_down_weight: Float32Array; // [896, 4864]
+  readonly mlp_gate_weight: k.Matrix; // [4864, 896]
+  readonly mlp_up_weight: k.Matrix; // [4864, 896]
+  readonly mlp_down_weight: k.Matrix; // [896, 4864]
   readonly self_attn_cache: k.KVCache; // [context, kv width] keys and values
 }
 
-export function createModel(weights: k.Weights): k.ModelInstance {
-  const ws = new k.Workspace();
+/** A model instance: its weights, caches and workspace in options.arena (WebAssembly kernels) if given. */
+export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
+  const ws = new k.Workspace(options);
   let memoryLength = 0;
-  const embed_tokens_weight = weights.get('embed_tokens.weight'); // [151936, 896]
+  const embed_tokens_weight = ws.matrix(weights.get('embed_tokens.weight'), 151936, 896); // [151936, 896]
   const norm_weight = weights.get('norm.weight'); // [896]
   const layers0: LayersLayer0[] = [];
   for (let i = 0; i < 24; i++) {
     layers0[i] = {
       input_layernorm_weight: weights.get(`layers.${i}.input_layernorm.weight`),
-      self_attn_q_weight: weights.get(`layers.${i}.self_attn.q.weight`),
-      self_attn_q_bias: weights.get(`layers.${i}.self_attn.q.bias`),
-      self_attn_k_weight: weights.get(`layers.${i}.self_attn.k.weight`),
-      self_attn_k_bias: weights.get(`layers.${i}.self_attn.k.bias`),
-      self_attn_v_weight: weights.get(`layers.${i}.self_attn.v.weight`),
-      self_attn_v_bias: weights.get(`layers.${i}.self_attn.v.bias`),
-      self_attn_o_weight: weights.get(`layers.${i}.self_attn.o.weight`),
+      self_attn_q_weight: ws.matrix(weights.get(`layers.${i}.self_attn.q.weight`), 896, 896),
+      self_attn_q_bias: ws.tensor(weights.get(`layers.${i}.self_attn.q.bias`)),
+      self_attn_k_weight: ws.matrix(weights.get(`layers.${i}.self_attn.k.weight`), 128, 896),
+      self_attn_k_bias: ws.tensor(weights.get(`layers.${i}.self_attn.k.bias`)),
+      self_attn_v_weight: ws.matrix(weights.get(`layers.${i}.self_attn.v.weight`), 128, 896),
+      self_attn_v_bias: ws.tensor(weights.get(`layers.${i}.self_attn.v.bias`)),
+      self_attn_o_weight: ws.matrix(weights.get(`layers.${i}.self_attn.o.weight`), 896, 896),
       post_attention_layernorm_weight: weights.get(`layers.${i}.post_attention_layernorm.weight`),
-      mlp_gate_weight: weights.get(`layers.${i}.mlp.gate.weight`),
-      mlp_up_weight: weights.get(`layers.${i}.mlp.up.weight`),
-      mlp_down_weight: weights.get(`layers.${i}.mlp.down.weight`),
-      self_attn_cache: new k.KVCache(CONTEXT, 128),
+      mlp_gate_weight: ws.matrix(weights.get(`layers.${i}.mlp.gate.weight`), 4864, 896),
+      mlp_up_weight: ws.matrix(weights.get(`layers.${i}.mlp.up.weight`), 4864, 896),
+      mlp_down_weight: ws.matrix(weights.get(`layers.${i}.mlp.down.weight`), 896, 4864),
+      self_attn_cache: ws.kvCache(CONTEXT, 128),
     };
   }
 
@@ -365,9 +366,8 @@ export function createModel(weights: k.Weights): k.ModelInstance {
     k.rmsNorm(input_layernorm, x, R, 896, W.input_layernorm_weight, 0.000001, 0);
     // self_attn: self-attention, [R, 896] -> [R, 896]
     const self_attn_q = ws.f32(1000020, R * 896); // queries: [R, 14 × 64]
-    k.linear(self_attn_q, input_layernorm, R, 896, 896, W.self_attn_q_weight, W.self_attn_q_bias);
-    k.linear(W.self_attn_cache.keyRows(past, R), input_layernorm, R, 896, 128, W.self_attn_k_weight, W.self_attn_k_bias); // keys into the cache
-    k.linear(W.self_attn_cache.valueRows(past, R), input_layernorm, R, 896, 128, W.self_attn_v_weight, W.self_attn_v_bias); // values into the cache
+    // queries, and keys and values into the cache, in one pass over input_layernorm
+    k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), input_layernorm, R, 896, 896, 128, 128, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight, W.self_attn_q_bias, W.self_attn_k_bias, W.self_attn_v_bias);
     k.rope(self_attn_q, R, 14, 64, 64, past, 1000000, 'half');
     k.rope(W.self_attn_cache.keyRows(past, R), R, 2, 64, 64, past, 1000000, 'half');
     const self_attn_ctx = ws.f32(1000021, R * 896);
@@ -379,11 +379,10 @@ export function createModel(weights: k.Weights): k.ModelInstance {
     const post_attention_layernorm = ws.f32(7, R * 896); // post_attention_layernorm: [R, 896]
     k.rmsNorm(post_attention_layernorm, add, R, 896, W.post_attention_layernorm_weight, 0.000001, 0);
     const gate = ws.f32(8, R * 4864); // gate: [R, 896] -> [R, 4864]
-    k.linear(gate, post_attention_layernorm, R, 896, 4864, W.mlp_gate_weight);
+    const up = ws.f32(10, R * 4864); // up: [R, 896] -> [R, 4864]
+    k.linear2(gate, up, post_attention_layernorm, R, 896, 4864, 4864, W.mlp_gate_weight, W.mlp_up_weight); // both in one pass over post_attention_layernorm
     const activation = ws.f32(9, R * 4864); // activation: [R, 4864]
     k.silu(activation, gate, R * 4864);
-    const up = ws.f32(10, R * 4864); // up: [R, 896] -> [R, 4864]
-    k.linear(up, post_attention_layernorm, R, 896, 4864, W.mlp_up_weight);
     const mul = ws.f32(11, R * 4864); // mul: [R, 4864]
     k.mul(mul, activation, up, R * 4864);
     const down = ws.f32(12, R * 896); // down: [R, 4864] -> [R, 896]

@@ -996,31 +996,32 @@ const LAYERS_ATTENTION_CONFIG: k.AttentionConfig = { heads: 40, kvHeads: 40, hea
 interface LayersLayer0 {
   readonly input_layernorm_weight: Float32Array; // [2560]
   readonly input_layernorm_bias: Float32Array; // [2560]
-  readonly attention_q_weight: Float32Array; // [2560, 2560]
+  readonly attention_q_weight: k.Matrix; // [2560, 2560]
   readonly attention_q_bias: Float32Array; // [2560]
-  readonly attention_k_weight: Float32Array; // [2560, 2560]
+  readonly attention_k_weight: k.Matrix; // [2560, 2560]
   readonly attention_k_bias: Float32Array; // [2560]
-  readonly attention_v_weight: Float32Array; // [2560, 2560]
+  readonly attention_v_weight: k.Matrix; // [2560, 2560]
   readonly attention_v_bias: Float32Array; // [2560]
-  readonly attention_o_weight: Float32Array; // [2560, 2560]
+  readonly attention_o_weight: k.Matrix; // [2560, 2560]
   readonly attention_o_bias: Float32Array; // [2560]
   readonly third_layernorm_weight: Float32Array; // [2560]
   readonly third_layernorm_bias: Float32Array; // [2560]
   readonly post_attention_layernorm_weight: Float32Array; // [2560]
   readonly post_attention_layernorm_bias: Float32Array; // [2560]
-  readonly mlp_dense_h_to_4h_weight: Float32Array; // [10240, 2560]
+  readonly mlp_dense_h_to_4h_weight: k.Matrix; // [10240, 2560]
   readonly mlp_dense_h_to_4h_bias: Float32Array; // [10240]
-  readonly mlp_dense_4h_to_h_weight: Float32Array; // [2560, 10240]
+  readonly mlp_dense_4h_to_h_weight: k.Matrix; // [2560, 10240]
   readonly mlp_dense_4h_to_h_bias: Float32Array; // [2560]
   readonly fourth_layernorm_weight: Float32Array; // [2560]
   readonly fourth_layernorm_bias: Float32Array; // [2560]
   readonly attention_cache: k.KVCache; // [context, kv width] keys and values
 }
 
-export function createModel(weights: k.Weights): k.ModelInstance {
-  const ws = new k.Workspace();
+/** A model instance: its weights, caches and workspace in options.arena (WebAssembly kernels) if given. */
+export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
+  const ws = new k.Workspace(options);
   let memoryLength = 0;
-  const word_embeddings_weight = weights.get('word_embeddings.weight'); // [58219, 2560]
+  const word_embeddings_weight = ws.matrix(weights.get('word_embeddings.weight'), 58219, 2560); // [58219, 2560]
   const position_embeddings_weight = weights.get('position_embeddings.weight'); // [1089, 2560]
   const final_layernorm_weight = weights.get('final_layernorm.weight'); // [2560]
   const final_layernorm_bias = weights.get('final_layernorm.bias'); // [2560]
@@ -1029,25 +1030,25 @@ export function createModel(weights: k.Weights): k.ModelInstance {
     layers0[i] = {
       input_layernorm_weight: weights.get(`layers.${i}.input_layernorm.weight`),
       input_layernorm_bias: weights.get(`layers.${i}.input_layernorm.bias`),
-      attention_q_weight: weights.get(`layers.${i}.attention.q.weight`),
-      attention_q_bias: weights.get(`layers.${i}.attention.q.bias`),
-      attention_k_weight: weights.get(`layers.${i}.attention.k.weight`),
-      attention_k_bias: weights.get(`layers.${i}.attention.k.bias`),
-      attention_v_weight: weights.get(`layers.${i}.attention.v.weight`),
-      attention_v_bias: weights.get(`layers.${i}.attention.v.bias`),
-      attention_o_weight: weights.get(`layers.${i}.attention.o.weight`),
-      attention_o_bias: weights.get(`layers.${i}.attention.o.bias`),
+      attention_q_weight: ws.matrix(weights.get(`layers.${i}.attention.q.weight`), 2560, 2560),
+      attention_q_bias: ws.tensor(weights.get(`layers.${i}.attention.q.bias`)),
+      attention_k_weight: ws.matrix(weights.get(`layers.${i}.attention.k.weight`), 2560, 2560),
+      attention_k_bias: ws.tensor(weights.get(`layers.${i}.attention.k.bias`)),
+      attention_v_weight: ws.matrix(weights.get(`layers.${i}.attention.v.weight`), 2560, 2560),
+      attention_v_bias: ws.tensor(weights.get(`layers.${i}.attention.v.bias`)),
+      attention_o_weight: ws.matrix(weights.get(`layers.${i}.attention.o.weight`), 2560, 2560),
+      attention_o_bias: ws.tensor(weights.get(`layers.${i}.attention.o.bias`)),
       third_layernorm_weight: weights.get(`layers.${i}.third_layernorm.weight`),
       third_layernorm_bias: weights.get(`layers.${i}.third_layernorm.bias`),
       post_attention_layernorm_weight: weights.get(`layers.${i}.post_attention_layernorm.weight`),
       post_attention_layernorm_bias: weights.get(`layers.${i}.post_attention_layernorm.bias`),
-      mlp_dense_h_to_4h_weight: weights.get(`layers.${i}.mlp.dense_h_to_4h.weight`),
-      mlp_dense_h_to_4h_bias: weights.get(`layers.${i}.mlp.dense_h_to_4h.bias`),
-      mlp_dense_4h_to_h_weight: weights.get(`layers.${i}.mlp.dense_4h_to_h.weight`),
-      mlp_dense_4h_to_h_bias: weights.get(`layers.${i}.mlp.dense_4h_to_h.bias`),
+      mlp_dense_h_to_4h_weight: ws.matrix(weights.get(`layers.${i}.mlp.dense_h_to_4h.weight`), 10240, 2560),
+      mlp_dense_h_to_4h_bias: ws.tensor(weights.get(`layers.${i}.mlp.dense_h_to_4h.bias`)),
+      mlp_dense_4h_to_h_weight: ws.matrix(weights.get(`layers.${i}.mlp.dense_4h_to_h.weight`), 2560, 10240),
+      mlp_dense_4h_to_h_bias: ws.tensor(weights.get(`layers.${i}.mlp.dense_4h_to_h.bias`)),
       fourth_layernorm_weight: weights.get(`layers.${i}.fourth_layernorm.weight`),
       fourth_layernorm_bias: weights.get(`layers.${i}.fourth_layernorm.bias`),
-      attention_cache: new k.KVCache(CONTEXT, 2560),
+      attention_cache: ws.kvCache(CONTEXT, 2560),
     };
   }
 
@@ -1058,9 +1059,8 @@ export function createModel(weights: k.Weights): k.ModelInstance {
     k.layerNorm(input_layernorm, x, R, 2560, W.input_layernorm_weight, W.input_layernorm_bias, 0.00001);
     // attention: self-attention, [R, 2560] -> [R, 2560]
     const attention_q = ws.f32(1000032, R * 2560); // queries: [R, 40 × 64]
-    k.linear(attention_q, input_layernorm, R, 2560, 2560, W.attention_q_weight, W.attention_q_bias);
-    k.linear(W.attention_cache.keyRows(past, R), input_layernorm, R, 2560, 2560, W.attention_k_weight, W.attention_k_bias); // keys into the cache
-    k.linear(W.attention_cache.valueRows(past, R), input_layernorm, R, 2560, 2560, W.attention_v_weight, W.attention_v_bias); // values into the cache
+    // queries, and keys and values into the cache, in one pass over input_layernorm
+    k.linear3(attention_q, W.attention_cache.keyRows(past, R), W.attention_cache.valueRows(past, R), input_layernorm, R, 2560, 2560, 2560, 2560, W.attention_q_weight, W.attention_k_weight, W.attention_v_weight, W.attention_q_bias, W.attention_k_bias, W.attention_v_bias);
     const attention_ctx = ws.f32(1000033, R * 2560);
     k.attend(attention_ctx, attention_q, R, past, W.attention_cache.keys, W.attention_cache.values, past + R, LAYERS_ATTENTION_CONFIG, ws.f32(1000034, past + R));
     const attention = ws.f32(8, R * 2560); // attention: [R, 2560]

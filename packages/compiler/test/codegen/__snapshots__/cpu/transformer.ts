@@ -110,29 +110,29 @@ const LAYERS_MULTIHEAD_ATTN_CONFIG: k.AttentionConfig = { heads: 8, kvHeads: 8, 
 
 /** The weights and caches of one layer. */
 interface LayersLayer0 {
-  readonly self_attn_q_weight: Float32Array; // [512, 512]
+  readonly self_attn_q_weight: k.Matrix; // [512, 512]
   readonly self_attn_q_bias: Float32Array; // [512]
-  readonly self_attn_k_weight: Float32Array; // [512, 512]
+  readonly self_attn_k_weight: k.Matrix; // [512, 512]
   readonly self_attn_k_bias: Float32Array; // [512]
-  readonly self_attn_v_weight: Float32Array; // [512, 512]
+  readonly self_attn_v_weight: k.Matrix; // [512, 512]
   readonly self_attn_v_bias: Float32Array; // [512]
-  readonly self_attn_o_weight: Float32Array; // [512, 512]
+  readonly self_attn_o_weight: k.Matrix; // [512, 512]
   readonly self_attn_o_bias: Float32Array; // [512]
   readonly norm1_weight: Float32Array; // [512]
   readonly norm1_bias: Float32Array; // [512]
-  readonly multihead_attn_q_weight: Float32Array; // [512, 512]
+  readonly multihead_attn_q_weight: k.Matrix; // [512, 512]
   readonly multihead_attn_q_bias: Float32Array; // [512]
-  readonly multihead_attn_k_weight: Float32Array; // [512, 512]
+  readonly multihead_attn_k_weight: k.Matrix; // [512, 512]
   readonly multihead_attn_k_bias: Float32Array; // [512]
-  readonly multihead_attn_v_weight: Float32Array; // [512, 512]
+  readonly multihead_attn_v_weight: k.Matrix; // [512, 512]
   readonly multihead_attn_v_bias: Float32Array; // [512]
-  readonly multihead_attn_o_weight: Float32Array; // [512, 512]
+  readonly multihead_attn_o_weight: k.Matrix; // [512, 512]
   readonly multihead_attn_o_bias: Float32Array; // [512]
   readonly norm2_weight: Float32Array; // [512]
   readonly norm2_bias: Float32Array; // [512]
-  readonly ffn_up_weight: Float32Array; // [512, 512]
+  readonly ffn_up_weight: k.Matrix; // [512, 512]
   readonly ffn_up_bias: Float32Array; // [512]
-  readonly ffn_down_weight: Float32Array; // [512, 512]
+  readonly ffn_down_weight: k.Matrix; // [512, 512]
   readonly ffn_down_bias: Float32Array; // [512]
   readonly norm3_weight: Float32Array; // [512]
   readonly norm3_bias: Float32Array; // [512]
@@ -140,45 +140,46 @@ interface LayersLayer0 {
   readonly multihead_attn_cross: k.KVCache; // keys and values of the memory
 }
 
-export function createModel(weights: k.Weights): k.ModelInstance {
-  const ws = new k.Workspace();
+/** A model instance: its weights, caches and workspace in options.arena (WebAssembly kernels) if given. */
+export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
+  const ws = new k.Workspace(options);
   let memoryLength = 0;
   const tgt_tok_emb_weight = weights.get('tgt_tok_emb.weight'); // [10000, 512]
   const norm_weight = weights.get('norm.weight'); // [512]
   const norm_bias = weights.get('norm.bias'); // [512]
-  const generator_weight = weights.get('generator.weight'); // [10000, 512]
-  const generator_bias = weights.get('generator.bias'); // [10000]
+  const generator_weight = ws.matrix(weights.get('generator.weight'), 10000, 512); // [10000, 512]
+  const generator_bias = ws.tensor(weights.get('generator.bias')); // [10000]
   const layers0: LayersLayer0[] = [];
   for (let i = 0; i < 3; i++) {
     layers0[i] = {
-      self_attn_q_weight: weights.get(`layers.${i}.self_attn.q.weight`),
-      self_attn_q_bias: weights.get(`layers.${i}.self_attn.q.bias`),
-      self_attn_k_weight: weights.get(`layers.${i}.self_attn.k.weight`),
-      self_attn_k_bias: weights.get(`layers.${i}.self_attn.k.bias`),
-      self_attn_v_weight: weights.get(`layers.${i}.self_attn.v.weight`),
-      self_attn_v_bias: weights.get(`layers.${i}.self_attn.v.bias`),
-      self_attn_o_weight: weights.get(`layers.${i}.self_attn.o.weight`),
-      self_attn_o_bias: weights.get(`layers.${i}.self_attn.o.bias`),
+      self_attn_q_weight: ws.matrix(weights.get(`layers.${i}.self_attn.q.weight`), 512, 512),
+      self_attn_q_bias: ws.tensor(weights.get(`layers.${i}.self_attn.q.bias`)),
+      self_attn_k_weight: ws.matrix(weights.get(`layers.${i}.self_attn.k.weight`), 512, 512),
+      self_attn_k_bias: ws.tensor(weights.get(`layers.${i}.self_attn.k.bias`)),
+      self_attn_v_weight: ws.matrix(weights.get(`layers.${i}.self_attn.v.weight`), 512, 512),
+      self_attn_v_bias: ws.tensor(weights.get(`layers.${i}.self_attn.v.bias`)),
+      self_attn_o_weight: ws.matrix(weights.get(`layers.${i}.self_attn.o.weight`), 512, 512),
+      self_attn_o_bias: ws.tensor(weights.get(`layers.${i}.self_attn.o.bias`)),
       norm1_weight: weights.get(`layers.${i}.norm1.weight`),
       norm1_bias: weights.get(`layers.${i}.norm1.bias`),
-      multihead_attn_q_weight: weights.get(`layers.${i}.multihead_attn.q.weight`),
-      multihead_attn_q_bias: weights.get(`layers.${i}.multihead_attn.q.bias`),
-      multihead_attn_k_weight: weights.get(`layers.${i}.multihead_attn.k.weight`),
-      multihead_attn_k_bias: weights.get(`layers.${i}.multihead_attn.k.bias`),
-      multihead_attn_v_weight: weights.get(`layers.${i}.multihead_attn.v.weight`),
-      multihead_attn_v_bias: weights.get(`layers.${i}.multihead_attn.v.bias`),
-      multihead_attn_o_weight: weights.get(`layers.${i}.multihead_attn.o.weight`),
-      multihead_attn_o_bias: weights.get(`layers.${i}.multihead_attn.o.bias`),
+      multihead_attn_q_weight: ws.matrix(weights.get(`layers.${i}.multihead_attn.q.weight`), 512, 512),
+      multihead_attn_q_bias: ws.tensor(weights.get(`layers.${i}.multihead_attn.q.bias`)),
+      multihead_attn_k_weight: ws.matrix(weights.get(`layers.${i}.multihead_attn.k.weight`), 512, 512),
+      multihead_attn_k_bias: ws.tensor(weights.get(`layers.${i}.multihead_attn.k.bias`)),
+      multihead_attn_v_weight: ws.matrix(weights.get(`layers.${i}.multihead_attn.v.weight`), 512, 512),
+      multihead_attn_v_bias: ws.tensor(weights.get(`layers.${i}.multihead_attn.v.bias`)),
+      multihead_attn_o_weight: ws.matrix(weights.get(`layers.${i}.multihead_attn.o.weight`), 512, 512),
+      multihead_attn_o_bias: ws.tensor(weights.get(`layers.${i}.multihead_attn.o.bias`)),
       norm2_weight: weights.get(`layers.${i}.norm2.weight`),
       norm2_bias: weights.get(`layers.${i}.norm2.bias`),
-      ffn_up_weight: weights.get(`layers.${i}.ffn.up.weight`),
-      ffn_up_bias: weights.get(`layers.${i}.ffn.up.bias`),
-      ffn_down_weight: weights.get(`layers.${i}.ffn.down.weight`),
-      ffn_down_bias: weights.get(`layers.${i}.ffn.down.bias`),
+      ffn_up_weight: ws.matrix(weights.get(`layers.${i}.ffn.up.weight`), 512, 512),
+      ffn_up_bias: ws.tensor(weights.get(`layers.${i}.ffn.up.bias`)),
+      ffn_down_weight: ws.matrix(weights.get(`layers.${i}.ffn.down.weight`), 512, 512),
+      ffn_down_bias: ws.tensor(weights.get(`layers.${i}.ffn.down.bias`)),
       norm3_weight: weights.get(`layers.${i}.norm3.weight`),
       norm3_bias: weights.get(`layers.${i}.norm3.bias`),
-      self_attn_cache: new k.KVCache(CONTEXT, 512),
-      multihead_attn_cross: new k.KVCache(0, 512),
+      self_attn_cache: ws.kvCache(CONTEXT, 512),
+      multihead_attn_cross: ws.kvCache(0, 512),
     };
   }
 
@@ -187,9 +188,8 @@ export function createModel(weights: k.Weights): k.ModelInstance {
     const W = layers0[i]!;
     // self_attn: self-attention, [R, 512] -> [R, 512]
     const self_attn_q = ws.f32(1000036, R * 512); // queries: [R, 8 × 64]
-    k.linear(self_attn_q, x, R, 512, 512, W.self_attn_q_weight, W.self_attn_q_bias);
-    k.linear(W.self_attn_cache.keyRows(past, R), x, R, 512, 512, W.self_attn_k_weight, W.self_attn_k_bias); // keys into the cache
-    k.linear(W.self_attn_cache.valueRows(past, R), x, R, 512, 512, W.self_attn_v_weight, W.self_attn_v_bias); // values into the cache
+    // queries, and keys and values into the cache, in one pass over x
+    k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), x, R, 512, 512, 512, 512, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight, W.self_attn_q_bias, W.self_attn_k_bias, W.self_attn_v_bias);
     const self_attn_ctx = ws.f32(1000037, R * 512);
     k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000038, past + R));
     const self_attn = ws.f32(9, R * 512); // self_attn: [R, 512]

@@ -135,36 +135,37 @@ const LAYERS_ENCODER_ATTN_CONFIG: k.AttentionConfig = { heads: 6, kvHeads: 6, he
 interface LayersLayer0 {
   readonly self_attn_layer_norm_weight: Float32Array; // [384]
   readonly self_attn_layer_norm_bias: Float32Array; // [384]
-  readonly self_attn_q_weight: Float32Array; // [384, 384]
+  readonly self_attn_q_weight: k.Matrix; // [384, 384]
   readonly self_attn_q_bias: Float32Array; // [384]
-  readonly self_attn_k_weight: Float32Array; // [384, 384]
-  readonly self_attn_v_weight: Float32Array; // [384, 384]
+  readonly self_attn_k_weight: k.Matrix; // [384, 384]
+  readonly self_attn_v_weight: k.Matrix; // [384, 384]
   readonly self_attn_v_bias: Float32Array; // [384]
-  readonly self_attn_o_weight: Float32Array; // [384, 384]
+  readonly self_attn_o_weight: k.Matrix; // [384, 384]
   readonly self_attn_o_bias: Float32Array; // [384]
   readonly encoder_attn_layer_norm_weight: Float32Array; // [384]
   readonly encoder_attn_layer_norm_bias: Float32Array; // [384]
-  readonly encoder_attn_q_weight: Float32Array; // [384, 384]
+  readonly encoder_attn_q_weight: k.Matrix; // [384, 384]
   readonly encoder_attn_q_bias: Float32Array; // [384]
-  readonly encoder_attn_k_weight: Float32Array; // [384, 384]
-  readonly encoder_attn_v_weight: Float32Array; // [384, 384]
+  readonly encoder_attn_k_weight: k.Matrix; // [384, 384]
+  readonly encoder_attn_v_weight: k.Matrix; // [384, 384]
   readonly encoder_attn_v_bias: Float32Array; // [384]
-  readonly encoder_attn_o_weight: Float32Array; // [384, 384]
+  readonly encoder_attn_o_weight: k.Matrix; // [384, 384]
   readonly encoder_attn_o_bias: Float32Array; // [384]
   readonly final_layer_norm_weight: Float32Array; // [384]
   readonly final_layer_norm_bias: Float32Array; // [384]
-  readonly fc1_weight: Float32Array; // [1536, 384]
+  readonly fc1_weight: k.Matrix; // [1536, 384]
   readonly fc1_bias: Float32Array; // [1536]
-  readonly fc2_weight: Float32Array; // [384, 1536]
+  readonly fc2_weight: k.Matrix; // [384, 1536]
   readonly fc2_bias: Float32Array; // [384]
   readonly self_attn_cache: k.KVCache; // [context, kv width] keys and values
   readonly encoder_attn_cross: k.KVCache; // keys and values of the memory
 }
 
-export function createModel(weights: k.Weights): k.ModelInstance {
-  const ws = new k.Workspace();
+/** A model instance: its weights, caches and workspace in options.arena (WebAssembly kernels) if given. */
+export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
+  const ws = new k.Workspace(options);
   let memoryLength = 0;
-  const embed_tokens_weight = weights.get('embed_tokens.weight'); // [51865, 384]
+  const embed_tokens_weight = ws.matrix(weights.get('embed_tokens.weight'), 51865, 384); // [51865, 384]
   const embed_positions_weight = weights.get('embed_positions.weight'); // [448, 384]
   const layer_norm_weight = weights.get('layer_norm.weight'); // [384]
   const layer_norm_bias = weights.get('layer_norm.bias'); // [384]
@@ -173,30 +174,30 @@ export function createModel(weights: k.Weights): k.ModelInstance {
     layers0[i] = {
       self_attn_layer_norm_weight: weights.get(`layers.${i}.self_attn_layer_norm.weight`),
       self_attn_layer_norm_bias: weights.get(`layers.${i}.self_attn_layer_norm.bias`),
-      self_attn_q_weight: weights.get(`layers.${i}.self_attn.q.weight`),
-      self_attn_q_bias: weights.get(`layers.${i}.self_attn.q.bias`),
-      self_attn_k_weight: weights.get(`layers.${i}.self_attn.k.weight`),
-      self_attn_v_weight: weights.get(`layers.${i}.self_attn.v.weight`),
-      self_attn_v_bias: weights.get(`layers.${i}.self_attn.v.bias`),
-      self_attn_o_weight: weights.get(`layers.${i}.self_attn.o.weight`),
-      self_attn_o_bias: weights.get(`layers.${i}.self_attn.o.bias`),
+      self_attn_q_weight: ws.matrix(weights.get(`layers.${i}.self_attn.q.weight`), 384, 384),
+      self_attn_q_bias: ws.tensor(weights.get(`layers.${i}.self_attn.q.bias`)),
+      self_attn_k_weight: ws.matrix(weights.get(`layers.${i}.self_attn.k.weight`), 384, 384),
+      self_attn_v_weight: ws.matrix(weights.get(`layers.${i}.self_attn.v.weight`), 384, 384),
+      self_attn_v_bias: ws.tensor(weights.get(`layers.${i}.self_attn.v.bias`)),
+      self_attn_o_weight: ws.matrix(weights.get(`layers.${i}.self_attn.o.weight`), 384, 384),
+      self_attn_o_bias: ws.tensor(weights.get(`layers.${i}.self_attn.o.bias`)),
       encoder_attn_layer_norm_weight: weights.get(`layers.${i}.encoder_attn_layer_norm.weight`),
       encoder_attn_layer_norm_bias: weights.get(`layers.${i}.encoder_attn_layer_norm.bias`),
-      encoder_attn_q_weight: weights.get(`layers.${i}.encoder_attn.q.weight`),
-      encoder_attn_q_bias: weights.get(`layers.${i}.encoder_attn.q.bias`),
-      encoder_attn_k_weight: weights.get(`layers.${i}.encoder_attn.k.weight`),
-      encoder_attn_v_weight: weights.get(`layers.${i}.encoder_attn.v.weight`),
-      encoder_attn_v_bias: weights.get(`layers.${i}.encoder_attn.v.bias`),
-      encoder_attn_o_weight: weights.get(`layers.${i}.encoder_attn.o.weight`),
-      encoder_attn_o_bias: weights.get(`layers.${i}.encoder_attn.o.bias`),
+      encoder_attn_q_weight: ws.matrix(weights.get(`layers.${i}.encoder_attn.q.weight`), 384, 384),
+      encoder_attn_q_bias: ws.tensor(weights.get(`layers.${i}.encoder_attn.q.bias`)),
+      encoder_attn_k_weight: ws.matrix(weights.get(`layers.${i}.encoder_attn.k.weight`), 384, 384),
+      encoder_attn_v_weight: ws.matrix(weights.get(`layers.${i}.encoder_attn.v.weight`), 384, 384),
+      encoder_attn_v_bias: ws.tensor(weights.get(`layers.${i}.encoder_attn.v.bias`)),
+      encoder_attn_o_weight: ws.matrix(weights.get(`layers.${i}.encoder_attn.o.weight`), 384, 384),
+      encoder_attn_o_bias: ws.tensor(weights.get(`layers.${i}.encoder_attn.o.bias`)),
       final_layer_norm_weight: weights.get(`layers.${i}.final_layer_norm.weight`),
       final_layer_norm_bias: weights.get(`layers.${i}.final_layer_norm.bias`),
-      fc1_weight: weights.get(`layers.${i}.fc1.weight`),
-      fc1_bias: weights.get(`layers.${i}.fc1.bias`),
-      fc2_weight: weights.get(`layers.${i}.fc2.weight`),
-      fc2_bias: weights.get(`layers.${i}.fc2.bias`),
-      self_attn_cache: new k.KVCache(CONTEXT, 384),
-      encoder_attn_cross: new k.KVCache(0, 384),
+      fc1_weight: ws.matrix(weights.get(`layers.${i}.fc1.weight`), 1536, 384),
+      fc1_bias: ws.tensor(weights.get(`layers.${i}.fc1.bias`)),
+      fc2_weight: ws.matrix(weights.get(`layers.${i}.fc2.weight`), 384, 1536),
+      fc2_bias: ws.tensor(weights.get(`layers.${i}.fc2.bias`)),
+      self_attn_cache: ws.kvCache(CONTEXT, 384),
+      encoder_attn_cross: ws.kvCache(0, 384),
     };
   }
 
@@ -207,9 +208,8 @@ export function createModel(weights: k.Weights): k.ModelInstance {
     k.layerNorm(self_attn_layer_norm, x, R, 384, W.self_attn_layer_norm_weight, W.self_attn_layer_norm_bias, 0.00001);
     // self_attn: self-attention, [R, 384] -> [R, 384]
     const self_attn_q = ws.f32(1000036, R * 384); // queries: [R, 6 × 64]
-    k.linear(self_attn_q, self_attn_layer_norm, R, 384, 384, W.self_attn_q_weight, W.self_attn_q_bias);
-    k.linear(W.self_attn_cache.keyRows(past, R), self_attn_layer_norm, R, 384, 384, W.self_attn_k_weight); // keys into the cache
-    k.linear(W.self_attn_cache.valueRows(past, R), self_attn_layer_norm, R, 384, 384, W.self_attn_v_weight, W.self_attn_v_bias); // values into the cache
+    // queries, and keys and values into the cache, in one pass over self_attn_layer_norm
+    k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), self_attn_layer_norm, R, 384, 384, 384, 384, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight, W.self_attn_q_bias, undefined, W.self_attn_v_bias);
     const self_attn_ctx = ws.f32(1000037, R * 384);
     k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000038, past + R));
     const self_attn = ws.f32(9, R * 384); // self_attn: [R, 384]
