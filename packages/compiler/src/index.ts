@@ -13,3 +13,4 @@ export { PRELUDE_SOURCE } from './lower/prelude.js';
 export { LAYER_INDEX } from './lower/lowerer.js';
 export { generateCpuModule, transpileCpuModule, type CpuModule } from './codegen/cpu/index.js';
 export { exportGraph, type GraphFormat } from './graph/export.js';
+export * from './codegen/webgpu/index.js';

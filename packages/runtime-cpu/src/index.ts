@@ -8,4 +8,6 @@ export * from './kernels/attention.js';
 export * from './cache.js';
 export type * from './module.js';
 export { loadGeneratedModule } from './loader.js';
-export { CpuExecutor, validateMemory } from './executor.js';
+export { CpuExecutor } from './executor.js';
+/** Moved to @tdl/runtime (both backends check memories the same way); re-exported for existing callers. */
+export { validateMemory } from '@tdl/runtime';
