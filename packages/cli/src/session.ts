@@ -1,8 +1,8 @@
 // Sets up a model to run: compiled for a backend, with weights (a file or seeded random) and a memory.
 import type { Graph } from '@tdl/compiler';
 import { initWeights, UsageError, type Executor } from '@tdl/runtime';
-import { CpuExecutor } from '@tdl/runtime-cpu';
-import { numberFlag, stringFlag, type FlagSpec, type ParsedArgs } from './flags.js';
+import { openExecutor, parseBackend } from './backend.js';
+import { boolFlag, numberFlag, stringFlag, type FlagSpec, type ParsedArgs } from './flags.js';
 import type { CliIO } from './io.js';
 import { loadCpuModule } from './model.js';
 import { loadMemory, loadWeights } from './weights.js';
@@ -11,7 +11,8 @@ export const WEIGHT_FLAGS: readonly FlagSpec[] = [
   { name: 'weights', type: 'string', value: 'FILE', default: 'seeded random weights', doc: 'safetensors checkpoint' },
   { name: 'init-seed', type: 'string', value: 'N', default: '0', doc: 'seed of the random weights when no --weights' },
   { name: 'memory', type: 'string', value: 'FILE', doc: "safetensors file with one [S, width] tensor 'memory', for models with cross-attention" },
-  { name: 'backend', type: 'string', value: 'cpu', default: 'cpu', doc: 'where to run' },
+  { name: 'backend', type: 'string', value: 'cpu|webgpu', default: 'cpu', doc: 'where to run' },
+  { name: 'f16', type: 'boolean', doc: "WebGPU: keep matrix weights in f16 (needs the adapter's shader-f16)" },
 ];
 
 export interface Session {
@@ -20,8 +21,7 @@ export interface Session {
 }
 
 export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO): Promise<Session> {
-  const backend = stringFlag(args, 'backend') ?? 'cpu';
-  if (backend !== 'cpu') throw new UsageError(`unknown --backend '${backend}': use cpu`);
+  const backend = parseBackend(stringFlag(args, 'backend'));
   const module = loadCpuModule(graph);
   const weightsPath = stringFlag(args, 'weights');
   const params = module.MODEL.params;
@@ -29,7 +29,7 @@ export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO): Pr
     io.stderr.write('tdl: making seeded random weights (no --weights given)…\n');
   }
   const weights = weightsPath ? await loadWeights(weightsPath, params) : initWeights(params, numberFlag(args, 'init-seed', 0, { integer: true, min: 0 }));
-  const executor = new CpuExecutor(module, weights);
+  const executor = await openExecutor(backend, graph, module, weights, { f16: boolFlag(args, 'f16'), note: (text) => io.stderr.write(text) });
   const memoryPath = stringFlag(args, 'memory');
   const memorySpec = module.MODEL.memory;
   if (memoryPath && !memorySpec) throw new UsageError(`model '${graph.name}' has no memory input; drop --memory`);
