@@ -22,8 +22,9 @@ const FUNCTIONS: Record<string, (a: number, b: number) => number> = {
 
 /** Parses `ceildiv(R * 768, 256)` and the like; throws on anything else (a plan the compiler did not write). */
 export function compileExpr(text: string): CompiledExpr {
-  const tokens = text.match(/\s*([A-Za-z_]\w*|\d+|[-+*(),])/gy);
-  if (!tokens || tokens.join('').length !== text.length) throw new Error(`invalid plan expression '${text}'`);
+  const body = text.trim();
+  const tokens = body.match(/\s*([A-Za-z_]\w*|\d+|[-+*(),])/gy);
+  if (!tokens || tokens.join('').length !== body.length) throw new Error(`invalid plan expression '${text}'`);
   const items = tokens.map((t) => t.trim());
   let at = 0;
   const fail = (): never => {

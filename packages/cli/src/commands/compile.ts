@@ -1,6 +1,6 @@
 // tdl compile: writes the generated code for a target into a folder.
 import { join } from 'node:path';
-import { generateCpuModule, generateWebGpu } from '@tdl/compiler';
+import { formatPlan, generateCpuModule, generateWebGpu } from '@tdl/compiler';
 import { UsageError } from '@tdl/runtime';
 import { SET_FLAG, boolFlag, overrides, stringFlag, type CommandSpec, type ParsedArgs } from '../flags.js';
 import { writeAtomic, type CliIO } from '../io.js';
@@ -38,7 +38,7 @@ export async function runCompile(args: ParsedArgs, io: CliIO): Promise<number> {
   // The kernels first and the plan last: a plan on disk always has its kernels beside it.
   for (const k of plan.kernels) writeAtomic(join(dir, k.file), kernels[k.name]!);
   const path = join(dir, 'plan.json');
-  writeAtomic(path, JSON.stringify(plan, null, 2) + '\n');
+  writeAtomic(path, formatPlan(plan));
   io.stdout.write(`${path}\n`);
   io.stderr.write(`${plan.kernels.length} kernels in ${join(dir, 'kernels')}\n`);
   return 0;

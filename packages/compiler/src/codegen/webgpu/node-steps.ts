@@ -60,7 +60,7 @@ export class NodeSteps {
         return;
       case 'embedding': {
         const type = st.weightType(node.weight);
-        const kernel = st.kernels.add(embeddingKernel(this.tableRows(node.weight), width, type), type === 'f16');
+        const kernel = st.kernels.add(embeddingKernel(width, type), type === 'f16');
         st.dispatch(scope, name, kernel, [input(node.ids), st.weight(node.weight, scope), out], flat(times(rows, width)));
         return;
       }
@@ -165,19 +165,6 @@ export class NodeSteps {
     const turns = this.st.constant(`rope.theta${rope.theta}.dim${rope.dim}`, ropeTurns(rope.theta, rope.dim, this.model.context - 1), `[${rope.dim / 2}, 2]`);
     const kernel = this.st.kernels.add(ropeKernel(heads, node.headDim, rope));
     this.st.dispatch(scope, name, kernel, [x, turns], flat(times('R', (heads * rope.dim) / 2)), { uniform: this.st.uniform(UNIFORMS.stream) });
-  }
-
-  private tableRows(param: string): number {
-    const b = this.st.graph.params.find((p) => p.name === param) ?? null;
-    if (b) return b.shape[0]!;
-    for (const item of this.st.graph.items) {
-      if (item.op !== 'repeat') continue;
-      for (const body of item.bodies) {
-        const p = body.params.find((q) => q.name === param);
-        if (p) return p.shape[0]!;
-      }
-    }
-    return 0;
   }
 
   /** The largest value an integer tensor can hold (for the accuracy of angles computed from it). */

@@ -2,12 +2,12 @@
 import type { KernelSpec } from '../kernel-set.js';
 import { ELEMENTWISE_THREADS as THREADS } from './elementwise.js';
 
-export function embeddingKernel(tableRows: number, width: number, weightType: 'f32' | 'f16'): KernelSpec {
+export function embeddingKernel(width: number, weightType: 'f32' | 'f16'): KernelSpec {
   return {
     template: 'embedding',
     base: `embedding_${width}${weightType === 'f16' ? '_f16' : ''}`,
     summary: `embedding: ids [rows] -> [rows, ${width}]`,
-    view: { tableRows, width, weightType, threads: THREADS },
+    view: { width, weightType, threads: THREADS },
     bindings: ['read', 'read', 'read-write'],
     invocations: THREADS,
     workgroupStorage: 0,
