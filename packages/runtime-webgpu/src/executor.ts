@@ -126,7 +126,7 @@ export class WebGpuExecutor implements Executor {
     const device = this.gpu.device;
     device.queue.writeBuffer(this.buffers.get(this.program.plan.inputs.memory!), 0, source(memory.subarray(0, length * this.spec.memory.width)));
     const rows = this.writeUniforms(symbols);
-    await this.scoped(symbols, 'the memory pass', () => {
+    await this.scoped(symbols, rows, 'the memory pass', [this.steps.memory], () => {
       const encoder = device.createCommandEncoder({ label: 'memory' });
       this.encode(encoder, this.steps.memory, symbols, rows);
       device.queue.submit([encoder.finish()]);
@@ -212,7 +212,8 @@ export class WebGpuExecutor implements Executor {
     if (bytes > 0 && this.buffers.size('readback') < bytes) this.readback = this.buffers.extra('readback', bytes, BufferUsage.MAP_READ | BufferUsage.COPY_DST);
     device.queue.writeBuffer(this.buffers.get(plan.inputs.tokens), 0, source(tokens));
     const rows = this.writeUniforms(symbols);
-    await this.scoped(symbols, `${symbols.R} row${symbols.R > 1 ? 's' : ''} at position ${symbols.past}`, () => {
+    const steps = symbols.tail > 0 ? [this.steps.forward, this.steps.tail] : [this.steps.forward];
+    await this.scoped(symbols, rows, `${symbols.R} row${symbols.R > 1 ? 's' : ''} at position ${symbols.past}`, steps, () => {
       const encoder = device.createCommandEncoder({ label: `forward at ${symbols.past}` });
       this.encode(encoder, this.steps.forward, symbols, rows);
       if (symbols.tail > 0) {
@@ -243,7 +244,7 @@ export class WebGpuExecutor implements Executor {
         if (size > 0) encoder.copyBufferToBuffer(this.buffers.get(s.from), s.fromOffset(symbols) * 4, this.buffers.get(s.to), s.toOffset(symbols) * 4, size);
         continue;
       }
-      const variant = s.single && rows[s.uniform] === 1 ? s.single : s;
+      const variant = variantOf(s, rows);
       let x = variant.workgroups.x(symbols);
       let y = variant.workgroups.y(symbols);
       if (x === 0 || y === 0) continue;
@@ -288,8 +289,12 @@ export class WebGpuExecutor implements Executor {
     return s.bindGroup;
   }
 
-  /** Runs `work` (encoding and submitting) inside error scopes, so a WebGPU error becomes an exception naming what ran. */
-  private async scoped(symbols: Symbols, what: string, work: () => void): Promise<void> {
+  /**
+   * Runs `work` (encoding and submitting) inside error scopes, so a WebGPU error becomes an exception.
+   * WebGPU reports a bad command when its encoder is finished, without saying which pass; the steps
+   * are then encoded again one by one, each finished (never submitted) in a scope of its own, to name it.
+   */
+  private async scoped(symbols: Symbols, rows: readonly number[], what: string, steps: readonly (readonly Instance[])[], work: () => void): Promise<void> {
     const device = this.gpu.device;
     device.pushErrorScope('internal');
     device.pushErrorScope('out-of-memory');
@@ -303,6 +308,33 @@ export class WebGpuExecutor implements Executor {
     const errors = [await device.popErrorScope(), await device.popErrorScope(), await device.popErrorScope()].filter((e): e is GPUError => e !== null);
     this.gpu.check();
     if (thrown) throw thrown;
-    if (errors.length) throw new WebGpuError(`WebGPU error while running ${what} of model '${this.spec.name}' (memory rows ${symbols.S}): ${errors.map((e) => e.message).join('; ')}`);
+    if (!errors.length) return;
+    const culprit = await this.locate(steps.flat(), symbols, rows);
+    const kernel = culprit?.step.op === 'dispatch' ? ` (kernel ${variantOf(culprit.step, rows).kernel.name})` : '';
+    const where = culprit ? ` in step '${culprit.step.label}'${kernel}` : '';
+    throw new WebGpuError(`WebGPU error${where} while running ${what} of model '${this.spec.name}': ${(culprit?.message ?? errors.map((e) => e.message).join('; ')).trim()}`);
   }
+
+  /** The first step whose commands alone fail validation, with WebGPU's message. */
+  private async locate(steps: readonly Instance[], symbols: Symbols, rows: readonly number[]): Promise<{ step: Instance; message: string } | undefined> {
+    const device = this.gpu.device;
+    for (const step of steps) {
+      device.pushErrorScope('validation');
+      try {
+        const encoder = device.createCommandEncoder({ label: step.label });
+        this.encode(encoder, [step], symbols, rows);
+        encoder.finish();
+      } catch {
+        // The error scope has it.
+      }
+      const error = await device.popErrorScope();
+      if (error) return { step, message: error.message };
+    }
+    return undefined;
+  }
+}
+
+/** The kernel a dispatch runs: its one-row kernel when its uniform set has one row. */
+function variantOf(s: DispatchInstance, rows: readonly number[]): { readonly kernel: CompiledKernel; readonly workgroups: DispatchInstance['workgroups'] } {
+  return s.single && rows[s.uniform] === 1 ? s.single : s;
 }

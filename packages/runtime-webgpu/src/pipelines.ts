@@ -11,6 +11,7 @@ export interface CompilationMessage {
 }
 
 export interface CompiledKernel {
+  readonly name: string;
   readonly pipeline: GPUComputePipeline;
   readonly layout: GPUBindGroupLayout;
   readonly messages: readonly CompilationMessage[];
@@ -67,11 +68,17 @@ export class PipelineCache {
   }
 
   private async compile(kernel: PlanKernel, source: string): Promise<CompiledKernel> {
+    // The scope keeps WebGPU from also reporting a bad module as an uncaptured error.
+    this.device.pushErrorScope('validation');
     const module = this.device.createShaderModule({ label: kernel.name, code: source });
+    const moduleError = await this.device.popErrorScope();
     const info = await module.getCompilationInfo();
     const messages = info.messages.map((m) => ({ kernel: kernel.name, type: m.type, text: `${m.lineNum}:${m.linePos} ${m.type}: ${m.message}` }));
     const errors = messages.filter((m) => m.type === 'error');
-    if (errors.length) throw new WebGpuError(`kernel '${kernel.name}' does not compile (a tdl bug):\n  ${errors.map((e) => e.text).join('\n  ')}`);
+    if (errors.length || moduleError) {
+      const lines = errors.length ? errors.map((e) => e.text) : [moduleError!.message];
+      throw new WebGpuError(`kernel '${kernel.name}' does not compile (a tdl bug):\n  ${lines.join('\n  ')}`);
+    }
     const layout = this.layout(kernel.bindings);
     try {
       const pipeline = await this.device.createComputePipelineAsync({
@@ -79,7 +86,7 @@ export class PipelineCache {
         layout: this.device.createPipelineLayout({ label: kernel.name, bindGroupLayouts: [layout] }),
         compute: { module, entryPoint: 'main' },
       });
-      return { pipeline, layout, messages };
+      return { name: kernel.name, pipeline, layout, messages };
     } catch (e) {
       throw new WebGpuError(`kernel '${kernel.name}' has no pipeline: ${(e as Error).message}`);
     }

@@ -1,30 +1,17 @@
 // The WebGPU device for tests: Dawn through the `webgpu` package, on SwiftShader when the machine has
-// it (CI: Debian's chromium). Without an adapter the WebGPU tests skip with the reason, or fail when
+// it (CI: Debian's chromium; global-setup.ts points the Vulkan loader at it). Without an adapter the WebGPU tests skip with the reason, or fail when
 // TDL_REQUIRE_WEBGPU=1 (as .ci/run sets it), so CI cannot pass without running them.
-import { existsSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { create } from 'webgpu';
 import { openWebGpu, type OpenOptions, type WebGpuDevice } from '../../src/index.js';
-
-export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+import { SWIFTSHADER_ICD } from './global-setup.js';
 
 /** GPU objects stay referenced for the life of the process (Dawn crashes when one is collected under a device). */
 const gpus: GPU[] = [];
 let shared: Promise<WebGpuDevice | string> | undefined;
 
-function prepareEnvironment(): void {
-  if (!process.env['XDG_RUNTIME_DIR']) {
-    const dir = join(tmpdir(), 'tdl-xdg');
-    mkdirSync(dir, { recursive: true });
-    process.env['XDG_RUNTIME_DIR'] = dir;
-  }
-  if (!process.env['VK_ICD_FILENAMES'] && existsSync(SWIFTSHADER_ICD)) process.env['VK_ICD_FILENAMES'] = SWIFTSHADER_ICD;
-}
-
 /** Opens a device of its own (for tests that destroy it or need other options). Returns the reason when there is none. */
 export async function openTestDevice(options: OpenOptions = {}): Promise<WebGpuDevice | string> {
-  prepareEnvironment();
   const gpu = create(['backend=vulkan']);
   gpus.push(gpu);
   try {
@@ -44,6 +31,13 @@ export function sharedDevice(): Promise<WebGpuDevice | string> {
 /** The shared device, or skips the test with the reason it is missing. */
 export async function deviceOrSkip(ctx: { skip: (note?: string) => never }): Promise<WebGpuDevice> {
   const device = await sharedDevice();
+  if (typeof device === 'string') ctx.skip(device);
+  return device;
+}
+
+/** A device of the test's own (to destroy, or with other options), or skips the test with the reason. */
+export async function ownDeviceOrSkip(ctx: { skip: (note?: string) => never }, options: OpenOptions = {}): Promise<WebGpuDevice> {
+  const device = await openTestDevice(options);
   if (typeof device === 'string') ctx.skip(device);
   return device;
 }
