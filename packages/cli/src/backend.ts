@@ -3,7 +3,8 @@ import { generateWebGpu, type Graph } from '@tdl/compiler';
 import { UsageError, type Executor, type WeightMap } from '@tdl/runtime';
 import { CpuExecutor, type GeneratedModule } from '@tdl/runtime-cpu';
 import { WebGpuExecutor, type WebGpuDevice, type WebGpuProgram } from '@tdl/runtime-webgpu';
-import { openNodeWebGpu } from './gpu.js';
+import { sharedNodeWebGpu } from './gpu.js';
+import { loadCpuModule } from './model.js';
 
 export const BACKENDS = ['cpu', 'webgpu'] as const;
 export type Backend = (typeof BACKENDS)[number];
@@ -28,10 +29,14 @@ export function compileForWebGpu(graph: Graph, f16 = false): WebGpuProgram {
   return generateWebGpu(graph, { f16 });
 }
 
-/** An executor for `graph` on `backend`, with `weights`. The CPU backend runs the already-loaded `module`. */
-export async function openExecutor(backend: Backend, graph: Graph, module: GeneratedModule, weights: WeightMap, options: BackendOptions = {}): Promise<Executor> {
+/**
+ * An executor for `graph` on `backend`, with `weights`: the one switch between backends, so a test
+ * written for the CPU runs on WebGPU by changing `backend`. The CPU backend runs `module` when given
+ * (the CLI has it loaded already), else compiles one; WebGPU shares one device per process.
+ */
+export async function openExecutor(backend: Backend, graph: Graph, weights: WeightMap, options: BackendOptions & { module?: GeneratedModule } = {}): Promise<Executor> {
   if (options.f16 && backend !== 'webgpu') throw new UsageError('--f16 is for the WebGPU backend: add --backend webgpu');
-  if (backend === 'cpu') return new CpuExecutor(module, weights);
-  const device = options.device ?? (await openNodeWebGpu({ ...(options.f16 ? { f16: true } : {}), ...(options.note ? { note: options.note } : {}) }));
+  if (backend === 'cpu') return new CpuExecutor(options.module ?? loadCpuModule(graph), weights);
+  const device = options.device ?? (await sharedNodeWebGpu({ ...(options.f16 ? { f16: true } : {}), ...(options.note ? { note: options.note } : {}) }));
   return WebGpuExecutor.create(device, compileForWebGpu(graph, options.f16), weights);
 }

@@ -45,3 +45,19 @@ export async function openNodeWebGpu(options: OpenOptions & { note?: (text: stri
     return openWebGpu(await createGpu(), options);
   }
 }
+
+const devices = new Map<string, Promise<WebGpuDevice>>();
+
+/** One device per process (and per f16 setting), opened on first use and opened again if lost. */
+export async function sharedNodeWebGpu(options: OpenOptions & { note?: (text: string) => void } = {}): Promise<WebGpuDevice> {
+  const key = options.f16 ? 'f16' : 'f32';
+  const known = devices.get(key);
+  if (known) {
+    const device = await known.catch(() => undefined);
+    if (device && !device.lost) return device;
+  }
+  const opening = openNodeWebGpu(options);
+  devices.set(key, opening);
+  opening.catch(() => devices.delete(key));
+  return opening;
+}

@@ -29,7 +29,7 @@ export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO): Pr
     io.stderr.write('tdl: making seeded random weights (no --weights given)…\n');
   }
   const weights = weightsPath ? await loadWeights(weightsPath, params) : initWeights(params, numberFlag(args, 'init-seed', 0, { integer: true, min: 0 }));
-  const executor = await openExecutor(backend, graph, module, weights, { f16: boolFlag(args, 'f16'), note: (text) => io.stderr.write(text) });
+  const executor = await openExecutor(backend, graph, weights, { module, f16: boolFlag(args, 'f16'), note: (text) => io.stderr.write(text) });
   const memoryPath = stringFlag(args, 'memory');
   const memorySpec = module.MODEL.memory;
   if (memoryPath && !memorySpec) throw new UsageError(`model '${graph.name}' has no memory input; drop --memory`);

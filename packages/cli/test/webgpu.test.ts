@@ -4,8 +4,9 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bufferSource, encodeSafetensors, readHeader, readTensorF32 } from '@tdl/runtime';
-import { main, type CliIO } from '../src/index.js';
+import { checkSource } from '@tdl/compiler';
+import { bufferSource, encodeSafetensors, initWeights, readHeader, readTensorF32 } from '@tdl/runtime';
+import { main, openExecutor, type CliIO } from '../src/index.js';
 
 const TINY = new URL('./fixtures/tiny.tdl', import.meta.url).pathname;
 const TRANSFORMER = new URL('../../../models/transformer.tdl', import.meta.url).pathname;
@@ -54,6 +55,23 @@ describe('tdl on WebGPU', () => {
     const [a, b] = [await logitsOf(join(temp, 'gpu.safetensors')), await logitsOf(join(temp, 'cpu.safetensors'))];
     expect(a).toHaveLength(4 * 40);
     expect(Math.max(...a.map((x, i) => Math.abs(x - b[i]!)))).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('switches backends with one argument of openExecutor (how CPU tests run on WebGPU)', async (ctx) => {
+    const graph = checkSource({ name: TINY, text: readFileSync(TINY, 'utf8') }).graph!;
+    const weights = initWeights(graph.params, 9);
+    const prompt = Int32Array.from([7, 3, 9, 1]);
+    const cpu = await openExecutor('cpu', graph, weights);
+    const gpu = await openExecutor('webgpu', graph, weights).catch((e: Error) => {
+      if (/no WebGPU adapter/.test(e.message) && process.env['TDL_REQUIRE_WEBGPU'] !== '1') ctx.skip(e.message);
+      throw e;
+    });
+    try {
+      const [a, b] = [await cpu.prefill(prompt, { allLogits: true }), await gpu.prefill(prompt, { allLogits: true })];
+      expect(Math.max(...a.map((x, i) => Math.abs(x - b[i]!)))).toBeLessThanOrEqual(1e-4);
+    } finally {
+      gpu.dispose();
+    }
   });
 
   it('compiles a model to a plan and WGSL kernels', async () => {

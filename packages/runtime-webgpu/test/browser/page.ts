@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference types="@webgpu/types" />
 // The browser smoke test's page: compiles a model file and generates tokens with navigator.gpu, using
 // the workspace's packages as a web app would (bundled by vite with the `browser` condition).
 import { checkSource, generateWebGpu } from '@tdl/compiler';
