@@ -19,8 +19,9 @@ export interface ConcreteBuffer {
 const USAGE: Record<BufferRole, number> = {
   weight: BufferUsage.STORAGE | BufferUsage.COPY_DST,
   constant: BufferUsage.STORAGE | BufferUsage.COPY_DST,
-  tokens: BufferUsage.STORAGE | BufferUsage.COPY_DST,
-  memory: BufferUsage.STORAGE | BufferUsage.COPY_DST,
+  // Inputs are also copied from: the tail takes the tokens' last rows when nothing mixes positions.
+  tokens: BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST,
+  memory: BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST,
   activation: BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST,
   cache: BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST,
   logits: BufferUsage.STORAGE | BufferUsage.COPY_SRC,

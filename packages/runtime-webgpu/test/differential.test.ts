@@ -41,4 +41,28 @@ describe('WebGPU against the CPU on random architectures', () => {
       { numRuns: Number(process.env['TDL_PROPERTY_RUNS'] ?? 24), seed: process.env['TDL_PROPERTY_SEED'] ? Number(process.env['TDL_PROPERTY_SEED']) : undefined },
     );
   }, 600_000);
+
+  it('agrees on a model in which nothing mixes positions: the last row alone is the last of all rows', async (ctx) => {
+    const device = await deviceOrSkip(ctx);
+    const graph = compileSource(`model bigram {
+  const vocab = 16, context = 8, d = 4
+  input tokens: i32[T <= context]
+  output logits = head: linear(silu(embed: embedding(tokens, vocab, d)), vocab)
+}`);
+    const weights = testWeights(graph.params, 8);
+    const prompt = Int32Array.from([3, 14, 15, 9]);
+    const cpu = cpuExecutor(graph, weights);
+    const gpu = await webgpuExecutor(device, graph, weights);
+    try {
+      const all = await cpu.prefill(prompt, { allLogits: true });
+      cpu.reset();
+      const last = await cpu.prefill(prompt);
+      expect(Array.from(last)).toEqual(Array.from(all.subarray(3 * 16)));
+      expect(maxDifference(await gpu.prefill(prompt, { allLogits: true }), all)).toBeLessThanOrEqual(TOLERANCE);
+      gpu.reset();
+      expect(maxDifference(await gpu.prefill(prompt), last)).toBeLessThanOrEqual(TOLERANCE);
+    } finally {
+      gpu.dispose();
+    }
+  });
 });
