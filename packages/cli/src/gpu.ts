@@ -1,6 +1,8 @@
 // WebGPU in Node: Dawn through the `webgpu` package, falling back to the SwiftShader driver that
 // Debian's Chromium ships when the system has no GPU Vulkan can use.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { UsageError } from '@tdl/runtime';
 import { openWebGpu, type OpenOptions, type WebGpuDevice } from '@tdl/runtime-webgpu';
 
@@ -14,6 +16,16 @@ export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const gpus: GPU[] = [];
 
 async function createGpu(): Promise<GPU> {
+  // Vulkan drivers complain on stderr without a runtime folder; any private, writable one will do.
+  if (!process.env['XDG_RUNTIME_DIR']) {
+    const dir = join(tmpdir(), `tdl-xdg-${process.getuid?.() ?? 'user'}`);
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      process.env['XDG_RUNTIME_DIR'] = dir;
+    } catch {
+      // Only the warnings stay.
+    }
+  }
   let webgpu: typeof import('webgpu');
   try {
     webgpu = await import('webgpu');

@@ -33,7 +33,7 @@ export function matmulKernel(s: LinearKind): KernelSpec {
   };
 }
 
-/** One row: 2 outputs per workgroup of 64 threads. */
+/** One row: 8 outputs per workgroup of 64 threads. */
 export function matvecKernel(s: LinearKind): KernelSpec {
   return {
     template: 'matvec',
@@ -47,4 +47,4 @@ export function matvecKernel(s: LinearKind): KernelSpec {
 }
 
 export const MATMUL_TILE = 32;
-export const MATVEC_OUTPUTS = 2;
+export const MATVEC_OUTPUTS = 8;

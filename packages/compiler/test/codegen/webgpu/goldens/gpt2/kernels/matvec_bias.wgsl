@@ -18,12 +18,13 @@ struct Params {
 @group(0) @binding(3) var<storage, read> bias: array<f32>;           // [outputs]
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;      // [1, outputs]
 
-const LANES: u32 = 32u;   // threads per output
-const OUTPUTS: u32 = 2u;  // outputs per workgroup
+const LANES: u32 = 8u;    // threads per output: 8 consecutive inputs at a time, one 32-byte read
+const OUTPUTS: u32 = 8u;  // outputs per workgroup
 
 var<workgroup> partial: array<f32, 64>;
 
-// out = x · wᵀ + bias for one row (decoding): 32 threads share each output's dot product
+// out = x · wᵀ + bias for one row (decoding): 8 threads share each output's dot product,
+// then one of them adds their parts (a single barrier: barriers are what CPU implementations pay for)
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(local_invocation_index) lane: u32) {
   let inputs = params.inputs;
@@ -37,13 +38,11 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3
   }
   partial[lane] = sum;
   workgroupBarrier();
-  for (var stride = LANES / 2u; stride > 0u; stride = stride / 2u) {
-    if (part < stride) {
-      partial[lane] = partial[lane] + partial[lane + stride];
-    }
-    workgroupBarrier();
-  }
   if (part == 0u && o < params.outputs) {
-    out[o] = partial[lane] + bias[o];
+    var total = 0.0;
+    for (var i = 0u; i < LANES; i++) {
+      total += partial[lane + i];
+    }
+    out[o] = total + bias[o];
   }
 }
