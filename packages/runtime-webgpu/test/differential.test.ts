@@ -65,4 +65,64 @@ describe('WebGPU against the CPU on random architectures', () => {
       gpu.dispose();
     }
   });
+
+  it('agrees on two regions, one of which passes a carried value to another (a swap)', async (ctx) => {
+    // The CPU backend's layer copies its results back in order, so a result that is another carried
+    // value reads a buffer already overwritten; the reference is the CPU with that value multiplied
+    // by 1 (exact), which it computes into a buffer of its own.
+    const device = await deviceOrSkip(ctx);
+    const model = (pass: string) => `model streams {
+  const vocab = 24, context = 12, d = 8
+  input tokens: i32[T <= context]
+  x = embed: embedding(tokens, vocab, d)
+  y = x * 0.5
+  a: repeat 3 as l {
+    t = x
+    x = y + att: attention(n1: layer_norm(x), 2, mask = sliding(3))
+    y = ${pass}
+  }
+  b: repeat 1 as l {
+    x = x + mlp: mlp(n2: rms_norm(x), 16)
+  }
+  output logits = head: linear(x - y, vocab)
+}`;
+    const graph = compileSource(model('t'));
+    const weights = testWeights(graph.params, 9);
+    const prompt = Int32Array.from([1, 5, 2, 23, 7, 7, 0]);
+    const cpu = cpuExecutor(compileSource(model('t * 1')), weights);
+    const gpu = await webgpuExecutor(device, graph, weights, { maxRows: 3 });
+    try {
+      expect(maxDifference(await gpu.prefill(prompt, { allLogits: true }), await cpu.prefill(prompt, { allLogits: true }))).toBeLessThanOrEqual(TOLERANCE);
+      expect(await greedy(gpu, prompt, 4)).toEqual(await greedy(cpu, prompt, 4));
+    } finally {
+      gpu.dispose();
+    }
+  });
+
+  it('runs attention outside any region like the same attention in a region of one layer', async (ctx) => {
+    // The CPU backend does not generate attention outside a region yet, so the reference is the CPU
+    // running the same computation wrapped in \`repeat 1\`, its parameters renamed w.0.… .
+    const device = await deviceOrSkip(ctx);
+    const body = 'x = x + top: attention(n0: rms_norm(x), 2, pos = rope(), kv_heads = 1)';
+    const model = (inner: string) => `model top {
+  const vocab = 24, context = 12, d = 8
+  input tokens: i32[T <= context]
+  x = embed: embedding(tokens, vocab, d)
+  ${inner}
+  output logits = head: linear(x, vocab)
+}`;
+    const flat = compileSource(model(body));
+    const wrapped = compileSource(model(`w: repeat 1 as l {\n    ${body}\n  }`));
+    const weights = testWeights(flat.params, 10);
+    const renamed = new Map([...weights].map(([name, w]) => [flat.params.some((p) => p.name === name) && !wrapped.params.some((p) => p.name === name) ? `w.0.${name}` : name, w]));
+    const prompt = Int32Array.from([4, 8, 15, 16, 23]);
+    const cpu = cpuExecutor(wrapped, renamed);
+    const gpu = await webgpuExecutor(device, flat, weights, { maxRows: 2 });
+    try {
+      expect(maxDifference(await gpu.prefill(prompt, { allLogits: true }), await cpu.prefill(prompt, { allLogits: true }))).toBeLessThanOrEqual(TOLERANCE);
+      expect(await greedy(gpu, prompt, 4)).toEqual(await greedy(cpu, prompt, 4));
+    } finally {
+      gpu.dispose();
+    }
+  });
 });

@@ -99,6 +99,7 @@ export class PlanState {
     const perLayer = param.includes(LAYER_INDEX);
     if (perLayer && !scope.layers) throw new Error(`internal compiler error: per-layer parameter ${param} outside a layer`);
     const known = this.buffers.get(param);
+    if (known && known.role !== 'weight') throw new Error(`internal compiler error: parameter ${param} has the name of another buffer`);
     if (known) {
       if (perLayer) this.buffers.set(param, { ...known, layers: [...new Set([...(known.layers ?? []), ...scope.layers!])].sort((a, b) => a - b) });
       return param;
