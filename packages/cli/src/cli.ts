@@ -3,6 +3,7 @@ import { InvariantError } from '@tdl/dsl';
 import { UsageError } from '@tdl/runtime';
 import { checkSpec, runCheck } from './commands/check.js';
 import { compileSpec, runCompile } from './commands/compile.js';
+import { exportSpec, runExport } from './commands/export.js';
 import { fmtSpec, runFmt } from './commands/fmt.js';
 import { graphSpec, runGraph } from './commands/graph.js';
 import { infoSpec, runInfo } from './commands/info.js';
@@ -29,6 +30,7 @@ export const COMMANDS: readonly Command[] = [
   { spec: initSpec, run: runInit },
   { spec: runSpec, run: runRun },
   { spec: logitsSpec, run: runLogits },
+  { spec: exportSpec, run: runExport },
 ];
 
 /** The top-level help: every command, then every command's flags with their defaults. */

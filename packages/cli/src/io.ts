@@ -19,7 +19,7 @@ export function readText(path: string): string {
 }
 
 /** Writes a file through a temporary name and a rename, so a failure never leaves half a file. */
-export function writeAtomic(path: string, chunks: string | readonly Uint8Array[]): void {
+export function writeAtomic(path: string, chunks: string | Iterable<Uint8Array>): void {
   try {
     mkdirSync(dirname(path) || '.', { recursive: true });
   } catch (e) {

@@ -1,6 +1,6 @@
 // Loads a model file for the commands: reads it, checks it, renders diagnostics, compiles it for the CPU.
 import { renderDiagnostics } from '@tdl/dsl';
-import { checkSource, generateCpuModule, transpileCpuModule, type CheckResult, type Graph } from '@tdl/compiler';
+import { checkSource, generateCpuModule, transpileCpuModule, type CheckpointPlan, type CheckResult, type Graph } from '@tdl/compiler';
 import { UsageError } from '@tdl/runtime';
 import * as cpu from '@tdl/runtime-cpu';
 import type { CliIO } from './io.js';
@@ -14,7 +14,7 @@ export class ModelError extends Error {
   }
 }
 
-export function printDiagnostics(io: CliIO, result: CheckResult): void {
+export function printDiagnostics(io: CliIO, result: Pick<CheckResult, 'source' | 'diagnostics'> & Partial<CheckResult>): void {
   if (!result.diagnostics.length) return;
   const text = renderDiagnostics(result.diagnostics, (name) => (name === result.source.name ? result.source.text : undefined), {
     color: io.stderr.isTTY ?? false,
@@ -30,9 +30,20 @@ export function checkFile(io: CliIO, file: string, overrides: Record<string, num
 
 /** Checks a model and refuses to go on if it has errors. */
 export function loadGraph(io: CliIO, file: string, overrides: Record<string, number>): Graph {
+  return loadModel(io, file, overrides).graph;
+}
+
+/** A checked model and the plans of its checkpoint sections. */
+export interface LoadedModel {
+  readonly graph: Graph;
+  readonly namings: readonly CheckpointPlan[];
+}
+
+/** Checks a model and refuses to go on if it has errors; keeps its checkpoint sections' plans. */
+export function loadModel(io: CliIO, file: string, overrides: Record<string, number>): LoadedModel {
   const result = checkFile(io, file, overrides, false);
   if (!result.ok || !result.graph) throw new ModelError(file);
-  return result.graph;
+  return { graph: result.graph, namings: result.checkpointPlans };
 }
 
 /** Compiles a model for the CPU and loads the generated module in this process. */

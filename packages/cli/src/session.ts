@@ -1,14 +1,15 @@
 // Sets up a model to run: compiled for a backend, with weights (a file or seeded random) and a memory.
-import type { Graph } from '@tdl/compiler';
+import type { CheckpointPlan, Graph } from '@tdl/compiler';
 import { initWeights, UsageError, type Executor } from '@tdl/runtime';
 import { openExecutor, parseBackend } from './backend.js';
 import { boolFlag, numberFlag, stringFlag, type FlagSpec, type ParsedArgs } from './flags.js';
 import type { CliIO } from './io.js';
 import { loadCpuModule } from './model.js';
-import { loadMemory, loadWeights } from './weights.js';
+import { loadCheckpoint, loadMemory } from './weights.js';
 
 export const WEIGHT_FLAGS: readonly FlagSpec[] = [
-  { name: 'weights', type: 'string', value: 'FILE', default: 'seeded random weights', doc: 'safetensors checkpoint' },
+  { name: 'weights', type: 'string', value: 'FILE', default: 'seeded random weights', doc: 'safetensors checkpoint: a file, a sharded index (.index.json) or a folder' },
+  { name: 'naming', type: 'string', value: 'NAME', default: 'the one the file fits', doc: "how the checkpoint names tensors: 'internal' or a checkpoint section of the model" },
   { name: 'init-seed', type: 'string', value: 'N', default: '0', doc: 'seed of the random weights when no --weights' },
   { name: 'memory', type: 'string', value: 'FILE', doc: "safetensors file with one [S, width] tensor 'memory', for models with cross-attention" },
   { name: 'backend', type: 'string', value: 'cpu|webgpu', default: 'cpu', doc: 'where to run' },
@@ -20,7 +21,8 @@ export interface Session {
   readonly memory?: { data: Float32Array; length: number };
 }
 
-export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO): Promise<Session> {
+/** `namings`: the plans of the model's checkpoint sections, for `--weights` in their naming. */
+export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO, namings: readonly CheckpointPlan[] = []): Promise<Session> {
   const backend = parseBackend(stringFlag(args, 'backend'));
   const module = loadCpuModule(graph);
   const weightsPath = stringFlag(args, 'weights');
@@ -28,7 +30,11 @@ export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO): Pr
   if (!weightsPath && io.stderr.isTTY && params.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0) > 50_000_000) {
     io.stderr.write('tdl: making seeded random weights (no --weights given)…\n');
   }
-  const weights = weightsPath ? await loadWeights(weightsPath, params) : initWeights(params, numberFlag(args, 'init-seed', 0, { integer: true, min: 0 }));
+  const naming = stringFlag(args, 'naming');
+  if (naming !== undefined && !weightsPath) throw new UsageError('--naming says how a --weights file names its tensors: give --weights too');
+  const weights = weightsPath
+    ? (await loadCheckpoint(weightsPath, params, namings, { model: graph.name, io, ...(naming !== undefined ? { naming } : {}) })).weights
+    : initWeights(params, numberFlag(args, 'init-seed', 0, { integer: true, min: 0 }));
   const executor = await openExecutor(backend, graph, weights, { module, f16: boolFlag(args, 'f16'), note: (text) => io.stderr.write(text) });
   const memoryPath = stringFlag(args, 'memory');
   const memorySpec = module.MODEL.memory;

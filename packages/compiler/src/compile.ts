@@ -9,12 +9,14 @@ import {
   type FileNode,
   type SourceFile,
 } from '@tdl/dsl';
+import { compileCheckpoints, type CheckpointPlan } from './checkpoint/index.js';
 import { runChecks } from './checks/index.js';
+import { holdBackWarnings } from './checks/quiet.js';
 import type { Graph } from './ir/nodes.js';
 import { verifyGraph } from './ir/verify.js';
 import { lowerModel, type LowerOptions } from './lower/model.js';
 
-export interface CheckOptions extends LowerOptions {}
+export interface CheckOptions extends Omit<LowerOptions, 'sourceText'> {}
 
 export interface CheckResult {
   readonly source: SourceFile;
@@ -22,13 +24,15 @@ export interface CheckResult {
   /** Present when the file parsed and lowered; it may still carry check errors (see `ok`). */
   readonly graph?: Graph;
   readonly checkpoints: readonly CheckpointDecl[];
+  /** The checkpoint sections compiled to plans for the runtime (those without errors). */
+  readonly checkpointPlans: readonly CheckpointPlan[];
   readonly diagnostics: readonly Diagnostic[];
   /** No errors: the graph is well-formed and can be compiled to a backend. */
   readonly ok: boolean;
 }
 
 /** The named passes, in order, for tools that want to show or time them. */
-export const PASSES = ['parse', 'lower', 'verify', 'check'] as const;
+export const PASSES = ['parse', 'lower', 'verify', 'check', 'checkpoints'] as const;
 
 /** Parses, lowers and checks one model file. Never throws on user input. */
 export function checkSource(source: SourceFile, options: CheckOptions = {}): CheckResult {
@@ -45,13 +49,15 @@ export function checkSource(source: SourceFile, options: CheckOptions = {}): Che
       diagnostic('E0109', models[1]!.name.span, 'a file declares one model', { notes: [{ message: 'the first is here', span: models[0]!.name.span }] }),
     ]);
   }
-  const lowered = lowerModel(parsed.ast, models[0]!, options);
+  const lowered = lowerModel(parsed.ast, models[0]!, { ...options, sourceText: source.text });
   const diagnostics = [...parsed.diagnostics, ...lowered.diagnostics];
   if (!lowered.graph) return done(source, parsed.ast, undefined, lowered.checkpoints, diagnostics);
   verifyGraph(lowered.graph);
   // Checks assume a complete graph: after lowering errors they would mostly repeat them.
   if (!hasErrors(diagnostics)) diagnostics.push(...runChecks(lowered.graph));
-  return done(source, parsed.ast, lowered.graph, lowered.checkpoints, diagnostics);
+  const checkpoints = hasErrors(diagnostics) ? undefined : compileCheckpoints(lowered.graph, lowered.checkpoints);
+  if (checkpoints) diagnostics.push(...checkpoints.diagnostics);
+  return done(source, parsed.ast, lowered.graph, lowered.checkpoints, holdBackWarnings(diagnostics), checkpoints?.plans ?? []);
 }
 
 function done(
@@ -60,6 +66,7 @@ function done(
   graph: Graph | undefined,
   checkpoints: readonly CheckpointDecl[],
   diagnostics: readonly Diagnostic[],
+  checkpointPlans: readonly CheckpointPlan[] = [],
 ): CheckResult {
   const sorted = sortDiagnostics(diagnostics);
   return {
@@ -67,6 +74,7 @@ function done(
     ...(ast ? { ast } : {}),
     ...(graph ? { graph } : {}),
     checkpoints,
+    checkpointPlans,
     diagnostics: sorted,
     ok: graph !== undefined && !hasErrors(sorted),
   };

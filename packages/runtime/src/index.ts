@@ -8,3 +8,5 @@ export * from './safetensors/dtypes.js';
 export * from './safetensors/read.js';
 export * from './safetensors/write.js';
 export * from './weights.js';
+export * from './tokenizers/hf.js';
+export * from './checkpoint/index.js';

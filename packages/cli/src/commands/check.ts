@@ -12,20 +12,37 @@ export const checkSpec: CommandSpec = {
   flags: [SET_FLAG],
 };
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 export async function runCheck(args: ParsedArgs, io: CliIO): Promise<number> {
-  if (!args.positionals.length) throw new UsageError('tdl check needs at least one model file');
+  if (!args.positionals.length) throw new UsageError("tdl check needs at least one model file\nrun 'tdl check --help' for usage");
+  const sets = overrides(args);
   let failed = 0;
   for (const file of args.positionals) {
-    const result = checkFile(io, file, overrides(args));
+    let result;
+    try {
+      result = checkFile(io, file, sets);
+    } catch (error) {
+      // One unreadable file does not stop the others from being checked.
+      if (!(error instanceof UsageError)) throw error;
+      io.stderr.write(`tdl: error: ${error.message}\n`);
+      io.stdout.write(`${file}: not checked\n`);
+      failed++;
+      continue;
+    }
     const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
     const warnings = result.diagnostics.length - errors;
+    const warned = warnings ? `, ${plural(warnings, 'warning')}` : '';
     if (errors) {
       failed++;
-      io.stdout.write(`${file}: ${errors} error${errors > 1 ? 's' : ''}${warnings ? `, ${warnings} warning${warnings > 1 ? 's' : ''}` : ''}\n`);
+      io.stdout.write(`${file}: ${plural(errors, 'error')}${warned}\n`);
     } else {
       const params = result.graph ? countParams(result.graph).total.toLocaleString('en-US') : '?';
-      io.stdout.write(`${file}: ok, model ${result.graph?.name}, ${params} parameters${warnings ? `, ${warnings} warning${warnings > 1 ? 's' : ''}` : ''}\n`);
+      io.stdout.write(`${file}: ok, model ${result.graph?.name}, ${params} parameters${warned}\n`);
     }
+  }
+  if (args.positionals.length > 1) {
+    io.stdout.write(failed ? `${plural(failed, 'file')} of ${args.positionals.length} failed\n` : `all ${args.positionals.length} files ok\n`);
   }
   return failed ? 1 : 0;
 }

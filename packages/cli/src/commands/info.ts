@@ -1,5 +1,5 @@
 // tdl info: parameters, FLOPs per token, KV-cache and weight memory, as a table or JSON.
-import { analyze } from '@tdl/compiler';
+import { analyze, type ModelInfo } from '@tdl/compiler';
 import { SET_FLAG, boolFlag, numberFlag, overrides, type CommandSpec, type ParsedArgs } from '../flags.js';
 import type { CliIO } from '../io.js';
 import { loadGraph, requireFile } from '../model.js';
@@ -10,13 +10,37 @@ export const infoSpec: CommandSpec = {
   summary: 'Show what a model costs: parameters (total and per component), FLOPs per token, KV cache and weight memory.',
   flags: [
     { name: 'context', type: 'string', value: 'N', default: "the model's context", doc: 'context length for FLOPs and the full KV cache' },
+    { name: 'memory-length', type: 'string', value: 'S', default: "the memory's bound, else the context", doc: 'memory rows for cross-attention FLOPs' },
     { name: 'json', type: 'boolean', doc: 'print JSON instead of a table' },
     SET_FLAG,
   ],
 };
 
-const n = (x: number) => Math.round(x).toLocaleString('en-US');
+export async function runInfo(args: ParsedArgs, io: CliIO): Promise<number> {
+  const file = requireFile(args.positionals, 'info');
+  const context = numberFlag(args, 'context', 0, { integer: true, min: 1 });
+  const memoryLength = numberFlag(args, 'memory-length', 0, { integer: true, min: 1 });
+  const graph = loadGraph(io, file, overrides(args));
+  const info = analyze(graph, { ...(context ? { context } : {}), ...(memoryLength ? { memoryLength } : {}) });
+  io.stdout.write(boolFlag(args, 'json') ? JSON.stringify({ file, ...info }, null, 2) + '\n' : formatInfo(info, file));
+  return 0;
+}
 
+/** 124439808 → "124,439,808". */
+const exact = (x: number) => Math.round(x).toLocaleString('en-US');
+
+/** 124439808 → "124.4 M": counts in SI steps. */
+export function approx(x: number): string {
+  const units = ['', 'K', 'M', 'G', 'T', 'P'];
+  let i = 0;
+  while (Math.abs(x) >= 1000 && i < units.length - 1) {
+    x /= 1000;
+    i++;
+  }
+  return i ? `${x.toFixed(1)} ${units[i]}` : String(Math.round(x));
+}
+
+/** 75497472 → "72.00 MiB": bytes in binary steps. */
 export function bytes(x: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let i = 0;
@@ -24,34 +48,47 @@ export function bytes(x: number): string {
     x /= 1024;
     i++;
   }
-  return `${i ? x.toFixed(2) : x} ${units[i]}`;
+  return i ? `${x.toFixed(2)} ${units[i]}` : `${x} B`;
 }
 
-export async function runInfo(args: ParsedArgs, io: CliIO): Promise<number> {
-  const file = requireFile(args.positionals, 'info');
-  const graph = loadGraph(io, file, overrides(args));
-  const context = numberFlag(args, 'context', 0, { integer: true, min: 1 });
-  const info = analyze(graph, context ? { context } : {});
-  if (boolFlag(args, 'json')) {
-    io.stdout.write(JSON.stringify(info, null, 2) + '\n');
-    return 0;
-  }
-  const c = info.costs;
-  const rows: [string, string][] = [
-    ['model', `${info.name} (${file})`],
-    ['vocabulary', n(info.vocab)],
-    ['context', n(info.context)],
-    ['parameters', n(info.params.total)],
-    ...info.params.byComponent.map(({ component, count }): [string, string] => [`  ${component}`, n(count)]),
-    [`FLOPs/token, decode at ${n(c.context)}`, n(c.decodeFlopsPerToken)],
-    [`FLOPs/token, prefill of ${n(c.context)}`, n(c.prefillFlopsPerToken)],
-    ['KV cache per token (f32)', bytes(c.kvBytesPerToken)],
-    [`KV cache at ${n(c.context)} tokens (f32)`, bytes(c.kvBytesFullContext)],
-    ...(c.crossKvBytesPerMemoryPosition ? [['cross KV per memory row (f32)', bytes(c.crossKvBytesPerMemoryPosition)] as [string, string]] : []),
-    ['weights f32', bytes(info.weightBytes.f32)],
-    ['weights f16 / bf16', bytes(info.weightBytes.f16)],
+type Row = readonly string[];
+
+/** Lays out sections of rows: the first column left-aligned, the others right-aligned, one width per column across the whole table. */
+function table(sections: readonly { title: Row; rows: readonly Row[] }[]): string {
+  const all = sections.flatMap((s) => [s.title, ...s.rows]);
+  const columns = Math.max(...all.map((r) => r.length));
+  const widths = Array.from({ length: columns }, (_, c) => Math.max(...all.map((r) => r[c]?.length ?? 0)));
+  const line = (r: Row) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[0]!) : cell.padStart(widths[c]!))).join('   ').trimEnd();
+  return sections.map((s) => [line(s.title), ...s.rows.map(line)].join('\n')).join('\n\n') + '\n';
+}
+
+export function formatInfo(info: ModelInfo, file: string): string {
+  const { params, costs, kvCache, weightBytes } = info;
+  const share = (count: number) => `${((100 * count) / Math.max(1, params.total)).toFixed(1)}%`;
+  const head = `model ${info.name} (${file}): vocabulary ${exact(info.vocab)}, context ${exact(info.context)} tokens\n\n`;
+  const compute: Row[] = [
+    ['  decode, one token', exact(costs.decodeFlopsPerToken), approx(costs.decodeFlopsPerToken)],
+    ['  prefill, per prompt token', exact(costs.prefillFlopsPerToken), approx(costs.prefillFlopsPerToken)],
   ];
-  const width = Math.max(...rows.map(([k]) => k.length));
-  io.stdout.write(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n');
-  return 0;
+  if (costs.memoryFlopsPerRow) compute.push(['  memory, per row (once)', exact(costs.memoryFlopsPerRow), approx(costs.memoryFlopsPerRow)]);
+  const memory: Row[] = [
+    ['  weights', bytes(weightBytes.f32), bytes(weightBytes.f16)],
+    ['  KV cache per token', bytes(kvCache.perToken.f32), bytes(kvCache.perToken.f16)],
+    [`  KV cache at ${exact(costs.context)} tokens`, bytes(kvCache.fullContext.f32), bytes(kvCache.fullContext.f16)],
+  ];
+  if (costs.crossKvBytesPerMemoryPosition) {
+    const cross = costs.crossKvBytesPerMemoryPosition;
+    memory.push(['  cross-attention KV per memory row', bytes(cross), bytes(cross / 2)]);
+  }
+  return (
+    head +
+    table([
+      {
+        title: ['parameters', exact(params.total), approx(params.total), '100%'],
+        rows: params.byComponent.map(({ component, count }) => [`  ${component}`, exact(count), approx(count), share(count)]),
+      },
+      { title: [`FLOPs at a context of ${exact(costs.context)}`, 'per token', ''], rows: compute },
+      { title: ['memory', 'f32', 'f16 / bf16'], rows: memory },
+    ])
+  );
 }

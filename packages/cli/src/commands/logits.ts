@@ -2,7 +2,7 @@
 import { encodeSafetensors, UsageError } from '@tdl/runtime';
 import { SET_FLAG, overrides, parseIds, stringFlag, type CommandSpec, type ParsedArgs } from '../flags.js';
 import { writeAtomic, type CliIO } from '../io.js';
-import { loadGraph, requireFile } from '../model.js';
+import { loadModel, requireFile } from '../model.js';
 import { openSession, WEIGHT_FLAGS } from '../session.js';
 
 export const logitsSpec: CommandSpec = {
@@ -24,8 +24,8 @@ export async function runLogits(args: ParsedArgs, io: CliIO): Promise<number> {
   if (idsText === undefined) throw new UsageError('tdl logits needs --ids');
   if (!out) throw new UsageError('tdl logits needs --out FILE.safetensors');
   const ids = parseIds(idsText);
-  const graph = loadGraph(io, file, overrides(args));
-  const { executor, memory } = await openSession(graph, args, io);
+  const { graph, namings } = loadModel(io, file, overrides(args));
+  const { executor, memory } = await openSession(graph, args, io, namings);
   if (memory) await executor.setMemory(memory.data, memory.length);
   const logits = await executor.prefill(Int32Array.from(ids), { allLogits: true });
   writeAtomic(out, encodeSafetensors([{ name: 'logits', shape: [ids.length, executor.spec.vocabSize], data: logits }], { model: graph.name }));

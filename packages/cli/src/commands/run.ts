@@ -1,17 +1,20 @@
 // tdl run: generates text from a model, streaming tokens as they come.
-import { ByteTokenizer, generate, UsageError, type GenerateEvent } from '@tdl/runtime';
+import { modelVocab } from '@tdl/compiler';
+import { generate, UsageError, type GenerateEvent } from '@tdl/runtime';
 import { SET_FLAG, boolFlag, numberFlag, overrides, parseIds, stringFlag, type CommandSpec, type ParsedArgs } from '../flags.js';
 import type { CliIO } from '../io.js';
-import { loadGraph, requireFile } from '../model.js';
+import { loadModel, requireFile } from '../model.js';
 import { openSession, WEIGHT_FLAGS } from '../session.js';
+import { resolveTokenizer, TOKENIZER_FLAG } from '../tokenizer.js';
 
 export const runSpec: CommandSpec = {
   name: 'run',
   args: 'FILE [--prompt TEXT | --ids 1,2,3]',
   summary: 'Generate tokens from a model, streaming them as they come; ends with prefill and decode speeds.',
   flags: [
-    { name: 'prompt', type: 'string', value: 'TEXT', default: '"Hello"', doc: 'prompt text (byte-level tokens)' },
+    { name: 'prompt', type: 'string', value: 'TEXT', default: '"Hello"', doc: 'prompt text' },
     { name: 'ids', type: 'string', value: '1,2,3', doc: 'prompt as token ids instead of text' },
+    TOKENIZER_FLAG,
     ...WEIGHT_FLAGS,
     { name: 'max-tokens', type: 'string', value: 'N', default: '64', doc: 'most tokens to generate' },
     { name: 'temperature', type: 'string', value: 'T', default: '0 (greedy)', doc: 'sampling temperature' },
@@ -19,7 +22,7 @@ export const runSpec: CommandSpec = {
     { name: 'top-p', type: 'string', value: 'P', default: '1 (off)', doc: 'sample from the smallest set with probability P' },
     { name: 'min-p', type: 'string', value: 'P', default: '0 (off)', doc: 'drop tokens below P times the most likely' },
     { name: 'repetition-penalty', type: 'string', value: 'R', default: '1 (off)', doc: 'penalise tokens already seen' },
-    { name: 'stop', type: 'string', value: '1,2', default: 'none', doc: 'token ids that end generation' },
+    { name: 'stop', type: 'string', value: '1,2', default: "the tokenizer's end-of-text token", doc: 'token ids that end generation' },
     { name: 'seed', type: 'string', value: 'N', default: '0', doc: 'sampling seed' },
     { name: 'json', type: 'boolean', doc: 'print one JSON object (ids, text, timings) instead of streaming' },
     SET_FLAG,
@@ -31,8 +34,8 @@ export async function runRun(args: ParsedArgs, io: CliIO): Promise<number> {
   const promptText = stringFlag(args, 'prompt');
   const idsText = stringFlag(args, 'ids');
   if (promptText !== undefined && idsText !== undefined) throw new UsageError('give --prompt or --ids, not both');
-  const graph = loadGraph(io, file, overrides(args));
-  const tokenizer = new ByteTokenizer();
+  const { graph, namings } = loadModel(io, file, overrides(args));
+  const tokenizer = resolveTokenizer(stringFlag(args, 'tokenizer'), modelVocab(graph), stringFlag(args, 'weights'));
   const prompt = idsText !== undefined ? parseIds(idsText) : tokenizer.encode(promptText ?? 'Hello');
   const options = {
     maxTokens: numberFlag(args, 'max-tokens', 64, { integer: true, min: 0 }),
@@ -42,10 +45,10 @@ export async function runRun(args: ParsedArgs, io: CliIO): Promise<number> {
     minP: numberFlag(args, 'min-p', 0),
     repetitionPenalty: numberFlag(args, 'repetition-penalty', 1),
     seed: numberFlag(args, 'seed', 0, { integer: true, min: 0 }),
-    stopTokens: stringFlag(args, 'stop') !== undefined ? parseIds(stringFlag(args, 'stop')!) : [],
+    stopTokens: stringFlag(args, 'stop') !== undefined ? parseIds(stringFlag(args, 'stop')!) : tokenizer.stopTokens,
   };
   const json = boolFlag(args, 'json');
-  const session = await openSession(graph, args, io);
+  const session = await openSession(graph, args, io, namings);
   const decoder = tokenizer.streamDecoder();
   let done: Extract<GenerateEvent, { kind: 'done' }> | undefined;
   if (!json && promptText !== undefined) io.stdout.write(promptText);
@@ -59,6 +62,7 @@ export async function runRun(args: ParsedArgs, io: CliIO): Promise<number> {
     io.stdout.write(
       JSON.stringify({
         model: graph.name,
+        tokenizer: tokenizer.name,
         promptIds: prompt,
         generatedIds: done!.tokens,
         text: tokenizer.decode([...done!.tokens]),

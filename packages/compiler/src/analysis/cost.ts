@@ -1,31 +1,36 @@
-// FLOPs per token and KV-cache bytes, derived from the IR: matmuls count 2 FLOPs per multiply-add,
-// element-wise work one FLOP per element per operation (norms 5, GELU and SiLU 8).
+// FLOPs per token and KV-cache bytes, derived from the IR. The counting conventions are those of
+// docs/analysis.md: matmuls 2 FLOPs per multiply-add, biases and element-wise work one FLOP per
+// element per step (norms 5, GELU and SiLU 8), attention 4·head_dim + 3 per (query, key, head).
 import { dimValue } from '../ir/dim.js';
 import type { AttentionNode, Graph, Node, TensorType, ValueId } from '../ir/nodes.js';
 import { valueOrigins, valueTypes } from '../ir/walk.js';
 
 export interface CostOptions {
-  /** Context length for the attention terms and the full-context cache (default: the model's bound). */
+  /** Context length for the attention terms and the full-context cache. */
   readonly context: number;
-  /** Length of a memory input, for cross-attention (default: its bound, else the context). */
+  /** Length of a memory input, for cross-attention (default: the context). */
   readonly memoryLength?: number;
 }
 
 export interface Costs {
   readonly context: number;
+  readonly memoryLength: number;
   /** FLOPs to decode one token with `context - 1` tokens already cached. */
   readonly decodeFlopsPerToken: number;
   /** Average FLOPs per token when a prompt of `context` tokens is processed at once. */
   readonly prefillFlopsPerToken: number;
-  /** Self-attention KV-cache bytes per cached token at f32 (halve for f16). */
+  /** FLOPs per memory row for work on memories alone (cross-attention keys and values), done once per memory. */
+  readonly memoryFlopsPerRow: number;
+  /** Self-attention KV-cache bytes per cached token at f32 (half at f16 or bf16). */
   readonly kvBytesPerToken: number;
-  /** Self-attention KV-cache bytes when the full context is cached (sliding windows cap their layers). */
+  /** Self-attention KV-cache bytes when the full context is cached at f32 (sliding windows cap their layers). */
   readonly kvBytesFullContext: number;
   /** Cross-attention keys and values per memory position at f32 (computed once per memory). */
   readonly crossKvBytesPerMemoryPosition: number;
 }
 
-const ELEMENTWISE_FLOPS: Partial<Record<Node['op'], number>> = {
+/** FLOPs per output element of element-wise operations. */
+export const ELEMENTWISE_FLOPS: Readonly<Partial<Record<Node['op'], number>>> = {
   layer_norm: 5,
   rms_norm: 5,
   add: 1,
@@ -37,11 +42,26 @@ const ELEMENTWISE_FLOPS: Partial<Record<Node['op'], number>> = {
   embedding: 0,
   positions: 0,
 };
-const ACTIVATION_FLOPS: Record<string, number> = { relu: 1, gelu: 8, gelu_tanh: 8, silu: 8, sigmoid: 4, tanh: 4, identity: 0 };
+export const ACTIVATION_FLOPS: Readonly<Record<string, number>> = { relu: 1, gelu: 8, gelu_tanh: 8, silu: 8, sigmoid: 4, tanh: 4, identity: 0 };
+/** Softmax per score: exponentiate, sum, divide (the max subtracted for stability is not counted). */
+export const SOFTMAX_FLOPS = 3;
+/** Rotary embeddings per rotated channel: x·cos ± rotated(x)·sin. */
+export const ROPE_FLOPS = 3;
 
-/** Elements per token of a value (its non-length dimensions), taking rows as tokens. */
-function width(t: TensorType): number {
+/** Elements per row of a value (its non-length dimensions). */
+function rowWidth(t: TensorType): number {
   return t.shape.slice(1).reduce((a, d) => a * (dimValue(d) ?? 1), 1);
+}
+
+/** Running totals: per-token work split into what does and does not depend on the position. */
+class Tally {
+  fixed = 0; // per token, independent of the position
+  attnDecode = 0; // attending from position context - 1
+  attnPrefillSum = 0; // attending from every position 0 … context - 1, summed
+  memory = 0; // per memory row, once per memory
+  kvPerToken = 0;
+  kvFull = 0;
+  crossKv = 0;
 }
 
 export function estimateCosts(graph: Graph, options: CostOptions): Costs {
@@ -51,65 +71,63 @@ export function estimateCosts(graph: Graph, options: CostOptions): Costs {
   const fromTokens = (id: ValueId) => tokenInput?.op === 'input' && (origins.get(id)?.has(tokenInput.name) ?? false);
   const n = options.context;
   const mem = options.memoryLength ?? n;
-  let fixed = 0; // FLOPs per token independent of position
-  let attnDecode = 0; // FLOPs per token for attending at position n - 1
-  let attnPrefill = 0; // summed over positions 0..n-1, divided by n later
-  let kvPerToken = 0;
-  let kvFull = 0;
-  let crossKv = 0;
+  const t = new Tally();
 
   const nodeCost = (node: Node, times: number) => {
+    if (node.op === 'input' || node.op === 'carried') return;
     if (node.op === 'attention') return attentionCost(node, times);
-    if (!fromTokens(node.id) || node.op === 'input' || node.op === 'carried') return;
+    let flops: number;
     if (node.op === 'linear') {
-      const x = types.get(node.x)!;
-      const out = width(node.type);
-      fixed += times * 2 * width(x) * out;
-      return;
+      const out = rowWidth(node.type);
+      flops = 2 * rowWidth(types.get(node.x)!) * out + (node.bias ? out : 0);
+    } else {
+      const per = node.op === 'activation' ? ACTIVATION_FLOPS[node.fn]! : (ELEMENTWISE_FLOPS[node.op] ?? 1);
+      flops = per * rowWidth(node.type);
     }
-    const per = node.op === 'activation' ? ACTIVATION_FLOPS[node.fn]! : (ELEMENTWISE_FLOPS[node.op] ?? 1);
-    fixed += times * per * width(node.type);
+    if (fromTokens(node.id)) t.fixed += times * flops;
+    else t.memory += times * flops;
   };
 
+  const projection = (rows: number, cols: number, bias: string | undefined) => 2 * rows * cols + (bias ? rows : 0);
+
   const attentionCost = (node: AttentionNode, times: number) => {
-    const hd = node.headDim;
-    const dq = width(types.get(node.q)!);
-    const dk = width(types.get(node.k)!);
-    const dv = width(types.get(node.v)!);
-    fixed += times * 2 * dq * node.heads * hd; // q projection
-    fixed += times * 2 * node.heads * hd * width(node.type); // output projection
-    const kvBytes = 2 * node.kvHeads * hd * 4;
-    const self = fromTokens(node.k);
-    if (self) {
-      fixed += times * 2 * (dk + dv) * node.kvHeads * hd; // k, v projections of the new token
-      kvPerToken += times * kvBytes;
-      const window = node.mask.kind === 'sliding' ? node.mask.window : Infinity;
-      kvFull += times * kvBytes * Math.min(n, window);
-      const seen = (pos: number) => Math.min(pos + 1, window);
-      attnDecode += times * 4 * node.heads * hd * seen(n - 1);
-      let sum = 0;
-      for (let p = 0; p < n; p++) sum += seen(p);
-      attnPrefill += times * 4 * node.heads * hd * sum;
-    } else {
-      crossKv += times * kvBytes;
-      attnDecode += times * 4 * node.heads * hd * mem;
-      attnPrefill += times * 4 * node.heads * hd * mem * n;
+    const { heads, kvHeads, headDim: hd, params } = node;
+    const [dq, dk, dv] = [node.q, node.k, node.v].map((id) => rowWidth(types.get(id)!)) as [number, number, number];
+    const kvFlops = projection(kvHeads * hd, dk, params.kBias) + projection(kvHeads * hd, dv, params.vBias);
+    t.fixed += times * (projection(heads * hd, dq, params.qBias) + projection(rowWidth(node.type), heads * hd, params.oBias));
+    const perScore = 4 * hd + SOFTMAX_FLOPS + (node.alibi ? 1 : 0) + (node.softcap > 0 ? 3 : 0);
+    const kvBytes = 2 * kvHeads * hd * 4;
+    if (!fromTokens(node.k)) {
+      // Cross-attention: keys and values are projected once per memory row and cached.
+      t.memory += times * kvFlops;
+      t.crossKv += times * kvBytes;
+      t.attnDecode += times * heads * perScore * mem;
+      t.attnPrefillSum += times * heads * perScore * mem * n;
+      return;
     }
+    t.fixed += times * (kvFlops + (node.rope ? ROPE_FLOPS * node.rope.dim * (heads + kvHeads) : 0));
+    const window = node.mask.kind === 'sliding' ? node.mask.window : Infinity;
+    const seen = (position: number) => Math.min(position + 1, window);
+    t.kvPerToken += times * kvBytes;
+    t.kvFull += times * kvBytes * Math.min(n, window);
+    t.attnDecode += times * heads * perScore * seen(n - 1);
+    let keys = 0;
+    for (let p = 0; p < n; p++) keys += seen(p);
+    t.attnPrefillSum += times * heads * perScore * keys;
   };
 
   for (const item of graph.items) {
-    if (item.op !== 'repeat') {
-      nodeCost(item, 1);
-      continue;
-    }
-    for (const body of item.bodies) for (const node of body.nodes) nodeCost(node, body.layers.length);
+    if (item.op !== 'repeat') nodeCost(item, 1);
+    else for (const body of item.bodies) for (const node of body.nodes) nodeCost(node, body.layers.length);
   }
   return {
     context: n,
-    decodeFlopsPerToken: fixed + attnDecode,
-    prefillFlopsPerToken: fixed + attnPrefill / Math.max(1, n),
-    kvBytesPerToken: kvPerToken,
-    kvBytesFullContext: kvFull,
-    crossKvBytesPerMemoryPosition: crossKv,
+    memoryLength: mem,
+    decodeFlopsPerToken: t.fixed + t.attnDecode,
+    prefillFlopsPerToken: t.fixed + t.attnPrefillSum / Math.max(1, n),
+    memoryFlopsPerRow: t.memory,
+    kvBytesPerToken: t.kvPerToken,
+    kvBytesFullContext: t.kvFull,
+    crossKvBytesPerMemoryPosition: t.crossKv,
   };
 }

@@ -5,26 +5,26 @@ import type { CheckRule } from './rule.js';
 
 export const elementwiseShapes: CheckRule = {
   name: 'elementwise-shapes',
-  run(ctx) {
-    return ctx.sites.flatMap(({ node }) => {
-      if (node.op !== 'add' && node.op !== 'sub' && node.op !== 'mul') return [];
-      const a = ctx.types.get(node.a)!.shape;
-      const b = ctx.types.get(node.b)!.shape;
-      const sign = node.op === 'add' ? '+' : node.op === 'sub' ? '-' : '*';
-      if (a.length !== b.length) {
-        return [diagnostic('E0301', node.span, `'${sign}' combines tensors of rank ${a.length} and ${b.length}`)];
-      }
-      const last = a.length - 1;
-      for (let axis = 0; axis < a.length; axis++) {
-        if (dimEquals(a[axis]!, b[axis]!)) continue;
-        const what = axis === last ? 'widths' : 'lengths';
-        return [
-          diagnostic(axis === last ? 'E0301' : 'E0307', node.argSpans['b'] ?? node.span, `'${sign}' combines tensors of different ${what}`, {
-            label: `this has ${axis === last ? 'width' : 'length'} ${dimToString(b[axis]!)} (from ${ctx.describeOrigin(node.b)}), the left side ${dimToString(a[axis]!)} (from ${ctx.describeOrigin(node.a)})`,
-          }),
-        ];
-      }
-      return [];
-    });
+  readsShapes: true,
+  node({ node }, ctx) {
+    if (node.op !== 'add' && node.op !== 'sub' && node.op !== 'mul') return undefined;
+    const a = ctx.types.get(node.a)!;
+    const b = ctx.types.get(node.b)!;
+    const sign = node.op === 'add' ? '+' : node.op === 'sub' ? '-' : '*';
+    const left = ctx.describeArg(node, 'a', node.a);
+    const right = ctx.describeArg(node, 'b', node.b);
+    if (a.shape.length !== b.shape.length) {
+      return diagnostic('E0301', node.span, `'${sign}' combines tensors of rank ${a.shape.length} and ${b.shape.length}`);
+    }
+    const last = a.shape.length - 1;
+    for (let axis = 0; axis < a.shape.length; axis++) {
+      const [da, db] = [a.shape[axis]!, b.shape[axis]!];
+      if (dimEquals(da, db)) continue;
+      const what = axis === last ? 'width' : 'length';
+      return diagnostic(axis === last ? 'E0301' : 'E0307', node.argSpans['b'] ?? node.span, `'${sign}' combines tensors of different ${what}s`, {
+        label: `this has ${what} ${dimToString(db)} (from ${right}), the left side ${dimToString(da)} (from ${left})`,
+      });
+    }
+    return undefined;
   },
 };

@@ -5,17 +5,14 @@ import type { CheckRule } from './rule.js';
 
 export const headsDivideWidth: CheckRule = {
   name: 'heads-divide-width',
-  run(ctx) {
-    return ctx.sites.flatMap(({ node }) => {
-      if (node.op !== 'attention' || node.headDimGiven) return [];
-      const q = ctx.types.get(node.q)!.shape;
-      const width = dimValue(q[q.length - 1]!) ?? 0;
-      if (width % node.heads === 0) return [];
-      return [
-        diagnostic('E0303', node.argSpans['heads'] ?? node.span, `${node.heads} heads do not divide the width ${width}`, {
-          label: `${width} / ${node.heads} is not a whole number; pick a divisor or give head_dim`,
-        }),
-      ];
+  readsShapes: true,
+  node({ node }, ctx) {
+    if (node.op !== 'attention' || node.headDimGiven) return undefined;
+    const q = ctx.types.get(node.q)!.shape;
+    const width = dimValue(q[q.length - 1]!) ?? 0;
+    if (width % node.heads === 0) return undefined;
+    return diagnostic('E0303', node.argSpans['heads'] ?? node.span, `${node.heads} heads do not divide the width ${width}`, {
+      label: `the queries have width ${width} (from ${ctx.describeArg(node, 'q', node.q)}); use a divisor of ${width}, or give head_dim`,
     });
   },
 };

@@ -4,14 +4,11 @@ import type { CheckRule } from './rule.js';
 
 export const kvHeadsDivideHeads: CheckRule = {
   name: 'kv-heads-divide-heads',
-  run(ctx) {
-    return ctx.sites.flatMap(({ node }) => {
-      if (node.op !== 'attention' || node.heads % node.kvHeads === 0) return [];
-      return [
-        diagnostic('E0304', node.argSpans['kv_heads'] ?? node.span, `${node.kvHeads} key/value heads do not divide ${node.heads} query heads`, {
-          label: 'each key/value head serves heads / kv_heads query heads',
-        }),
-      ];
+  readsShapes: false,
+  node({ node }) {
+    if (node.op !== 'attention' || node.heads % node.kvHeads === 0) return undefined;
+    return diagnostic('E0304', node.argSpans['kv_heads'] ?? node.span, `${node.kvHeads} key/value heads do not divide ${node.heads} query heads`, {
+      label: `each key/value head serves an equal group of query heads; use a divisor of ${node.heads}`,
     });
   },
 };

@@ -47,6 +47,11 @@ interface Base {
   readonly type: TensorType;
   /** Spans of the call's arguments by parameter name, so checks can point at one argument. */
   readonly argSpans: Readonly<Record<string, Span>>;
+  /**
+   * The source text of those arguments as the user wrote them (`x`, `memory`, `norm2: layer_norm(x)`),
+   * so messages can name values the way the file does. Set by lowering; absent on hand-built graphs.
+   */
+  readonly argText?: Readonly<Record<string, string>>;
   /** The label path that names this node's parameters (`layers.{i}.attn`), if it has any. */
   readonly label?: string;
 }

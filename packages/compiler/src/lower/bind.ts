@@ -73,7 +73,7 @@ function checkKind(spec: Pick<ArgSpec, 'name' | 'kind'>, arg: Located, what: str
     return { value: { kind: 'error' }, span: arg.span };
   }
   if (spec.kind === 'int' && v.kind === 'number' && !Number.isInteger(v.value)) {
-    out.push(diagnostic('E0209', arg.span, `argument '${spec.name}' of ${what} must be an integer`, { label: `this is ${v.value}` }));
+    out.push(diagnostic('E0209', arg.span, `argument '${spec.name}' of ${what} must be an integer`, { label: `this is ${Number(v.value.toPrecision(6))}` }));
     return { value: { kind: 'error' }, span: arg.span };
   }
   return arg;

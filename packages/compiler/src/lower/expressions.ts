@@ -137,7 +137,7 @@ function lowerCall(lw: Lowerer, call: Call, scope: Scope): Value {
   const op = OPS.get(name);
   if (op) {
     const bound = bindArgs(call, `'${name}'`, op.args, values, true);
-    lw.diagnostics.push(...bound.diagnostics);
+    lw.report(bound.diagnostics);
     if (bound.diagnostics.length) return ERROR;
     return op.lower(opContext(lw, call, name, bound.args), bound.args);
   }
@@ -171,6 +171,10 @@ function lowerMath(lw: Lowerer, call: Call, values: Located[]): Value {
   return { kind: 'number', value, isInteger };
 }
 
+function boundSpans(bound: ReadonlyMap<string, Located>): Record<string, Span> {
+  return Object.fromEntries([...bound].map(([name, arg]) => [name, arg.span]));
+}
+
 function opContext(lw: Lowerer, call: Call, opName: string, bound: ReadonlyMap<string, Located>): OpContext {
   let label: string | undefined;
   const claim = () => (label ??= lw.claimLabel(call.label ? { name: call.label.name, span: call.label.span } : undefined, opName));
@@ -179,10 +183,11 @@ function opContext(lw: Lowerer, call: Call, opName: string, bound: ReadonlyMap<s
     get label() {
       return claim();
     },
-    emit: (node) => lw.emit(node),
+    // Every argument's span is recorded, so checks can point at any of them (`out`, `mask`, …).
+    emit: (node) => lw.emit({ ...node, argSpans: { ...boundSpans(bound), ...node.argSpans } }),
     param(name, shape, init) {
       const full = `${claim()}.${name}`;
-      lw.list.addParam({ name: full, shape, init, span: call.label?.span ?? call.callee.span });
+      lw.list.addParam({ name: full, shape, init, span: lw.userSpan(call.label?.span ?? call.callee.span) });
       return full;
     },
     tiedWeight(labelArg, paramName) {

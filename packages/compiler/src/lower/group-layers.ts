@@ -12,7 +12,7 @@ export function layerSignature(nodes: readonly Node[], params: NodeList['params'
   const parts = nodes.map((n) => {
     const fields: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(n)) {
-      if (key === 'id' || key === 'span' || key === 'argSpans' || key === 'type') continue;
+      if (key === 'id' || key === 'span' || key === 'argSpans' || key === 'argText' || key === 'type') continue;
       fields[key] = (VALUE_FIELDS as readonly string[]).includes(key) ? ref(value as ValueId) : value;
     }
     return JSON.stringify(fields, (_k, v) => (v instanceof Map ? [...v] : v));

@@ -5,6 +5,7 @@ import type { RepeatRegion, SymbolDecl, TensorType, ValueId } from '../ir/nodes.
 import type { UntypedNode } from '../ir/shapes.js';
 import type { Call, Expr, Statement } from '@tdl/dsl';
 import type { BlockEntry } from './blocks.js';
+import { PRELUDE_FILE } from './prelude.js';
 import type { Scope } from './scope.js';
 import { ERROR, type Located, type Value } from './values.js';
 
@@ -20,6 +21,13 @@ export interface LowerHooks {
 
 /** Stands for the layer index in parameter names inside a repeat body: `layers.{i}.attn.q.weight`. */
 export const LAYER_INDEX = '{i}';
+
+/** `h.{i}.mlp.up` → `mlp.up`: a parameter label as written inside its repeat body. */
+export function labelInLayer(label: string): string {
+  const marker = `${LAYER_INDEX}.`;
+  const at = label.indexOf(marker);
+  return at < 0 ? label : label.slice(at + marker.length);
+}
 
 export class Lowerer {
   constructor(readonly hooks: LowerHooks) {}
@@ -38,12 +46,34 @@ export class Lowerer {
   readonly symbols: SymbolDecl[] = [];
   /** How many top-level parameters existed when each region was added, to list parameters in order. */
   readonly paramsBeforeRegion = new Map<RepeatRegion, number>();
+  /** Source texts by file name, so nodes can record their arguments as written. */
+  readonly sources = new Map<string, string>();
   private readonly types = new Map<ValueId, TensorType>();
   private readonly labelsUsed = new WeakMap<NodeList, Set<string>>();
 
+  /**
+   * While a prelude block (`mlp`, `gated_mlp`) is expanded: the call in the user's file, so what the
+   * block creates and reports points there rather than into the prelude's text, which no user sees.
+   */
+  preludeCall?: { readonly span: Span; readonly block: string };
+
   error(code: DiagnosticCode, span: Span, message: string, label?: string, notes?: DiagnosticNote[]): Value {
-    this.diagnostics.push(diagnostic(code, span, message, { ...(label ? { label } : {}), ...(notes ? { notes } : {}) }));
+    this.report([diagnostic(code, span, message, { ...(label ? { label } : {}), ...(notes ? { notes } : {}) })]);
     return ERROR;
+  }
+
+  /** Adds diagnostics, moved out of the prelude to the call that expanded it. */
+  report(ds: readonly Diagnostic[]) {
+    for (const d of ds) {
+      const call = this.preludeCall;
+      if (d.span.file !== PRELUDE_FILE || !call) this.diagnostics.push(d);
+      else this.diagnostics.push({ ...d, span: call.span, notes: [...d.notes, { message: `inside the prelude block '${call.block}' that this call expands` }] });
+    }
+  }
+
+  /** A span in the user's file for something a prelude block made; other spans unchanged. */
+  userSpan(span: Span): Span {
+    return span.file === PRELUDE_FILE && this.preludeCall ? this.preludeCall.span : span;
   }
 
   typeOf = (id: ValueId): TensorType => {
@@ -63,9 +93,33 @@ export class Lowerer {
   };
 
   emit(node: UntypedNode, declared?: TensorType): Value {
-    const full = this.list.add(node, { typeOf: this.typeOf, paramShape: this.paramShape }, declared);
+    const placed = this.preludeCall ? this.placeInUserFile(node) : node;
+    const argText = this.argTexts(placed.argSpans);
+    const withText = argText ? { ...placed, argText } : placed;
+    const full = this.list.add(withText, { typeOf: this.typeOf, paramShape: this.paramShape }, declared);
     this.types.set(full.id, full.type);
     return { kind: 'tensor', id: full.id, type: full.type };
+  }
+
+  /** The text at a span, whitespace runs collapsed to one space; undefined when its file is unknown. */
+  textAt(span: Span): string | undefined {
+    const text = this.sources.get(span.file);
+    if (text === undefined || span.length === 0) return undefined;
+    return text.slice(span.offset, span.offset + span.length).replace(/\s+/g, ' ').trim();
+  }
+
+  private placeInUserFile(node: UntypedNode): UntypedNode {
+    const argSpans = Object.fromEntries(Object.entries(node.argSpans).map(([name, span]) => [name, this.userSpan(span)]));
+    return { ...node, span: this.userSpan(node.span), argSpans };
+  }
+
+  private argTexts(spans: Readonly<Record<string, Span>>): Record<string, string> | undefined {
+    let out: Record<string, string> | undefined;
+    for (const [name, span] of Object.entries(spans)) {
+      const text = this.textAt(span);
+      if (text !== undefined) (out ??= {})[name] = text;
+    }
+    return out;
   }
 
   /** The full parameter path for `name` under `label` in the current list. */

@@ -6,7 +6,7 @@ import type { Graph, GraphOutput, ParamInfo, TensorType } from '../ir/nodes.js';
 import { lowerBlockCall } from './blocks.js';
 import { lowerExpr } from './expressions.js';
 import { LAYER_INDEX, Lowerer } from './lowerer.js';
-import { preludeBlocks } from './prelude.js';
+import { PRELUDE_FILE, PRELUDE_SOURCE, preludeBlocks } from './prelude.js';
 import { Scope } from './scope.js';
 import { lowerStatements } from './statements.js';
 import { describeKind } from './values.js';
@@ -14,6 +14,8 @@ import { describeKind } from './values.js';
 export interface LowerOptions {
   /** Constant overrides (`--set d=1024`), applied where the model defines the constant. */
   readonly overrides?: Readonly<Record<string, number>>;
+  /** The text of the model's file, so IR nodes can record their arguments as the user wrote them. */
+  readonly sourceText?: string;
 }
 
 export interface LowerResult {
@@ -24,6 +26,8 @@ export interface LowerResult {
 
 export function lowerModel(file: FileNode, model: ModelDecl, options: LowerOptions = {}): LowerResult {
   const lw = new Lowerer({ lowerExpr, lowerStatements, lowerBlockCall });
+  lw.sources.set(PRELUDE_FILE, PRELUDE_SOURCE);
+  if (options.sourceText !== undefined) lw.sources.set(model.span.file, options.sourceText);
   const root = new Scope();
   const modelScope = new Scope(root);
   for (const b of preludeBlocks()) lw.blocks.set(b.name.name, { decl: b, scope: root });

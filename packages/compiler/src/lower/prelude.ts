@@ -13,12 +13,15 @@ block gated_mlp(x, hidden, act = silu, bias = false) {
 }
 `;
 
+/** The file name the prelude's spans carry. */
+export const PRELUDE_FILE = '<prelude>';
+
 let cached: BlockDecl[] | undefined;
 
 /** The prelude's blocks, parsed once. */
 export function preludeBlocks(): readonly BlockDecl[] {
   if (!cached) {
-    const { ast, diagnostics } = parse({ name: '<prelude>', text: PRELUDE_SOURCE });
+    const { ast, diagnostics } = parse({ name: PRELUDE_FILE, text: PRELUDE_SOURCE });
     if (diagnostics.length) throw new Error(`internal compiler error: the prelude does not parse: ${diagnostics[0]!.message}`);
     cached = ast.items.filter((i): i is BlockDecl => i.kind === 'Block');
   }

@@ -107,8 +107,8 @@ function lowerRepeat(lw: Lowerer, r: Repeat, scope: Scope) {
       if (v?.kind !== 'tensor') return; // an error inside the body was reported already
       if (!sameType(v.type, c.type)) {
         const where = body.node(v.id)?.span ?? r.span;
-        lw.error('E0308', where, `layer ${i} changes the shape of '${c.name}'`, undefined, [
-          { message: `it enters the layer as ${shapeToString(c.type.shape)} and leaves as ${shapeToString(v.type.shape)}` },
+        lw.error('E0308', where, `layer ${i} changes the shape of '${c.name}'`, `this leaves '${c.name}' as ${shapeToString(v.type.shape)}`, [
+          { message: `'${c.name}' enters the layer as ${shapeToString(c.type.shape)}, and the next layer starts from what this one leaves` },
         ]);
         return;
       }

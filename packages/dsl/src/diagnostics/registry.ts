@@ -46,26 +46,32 @@ const shapes = {
   E0302: { severity: 'error', title: 'input width does not match the weight' },
   E0303: { severity: 'error', title: 'heads do not divide the width' },
   E0304: { severity: 'error', title: 'kv_heads do not divide heads' },
-  E0305: { severity: 'error', title: 'rotary dimension is odd' },
+  E0305: { severity: 'error', title: 'rotary dimension is odd or not positive' },
   E0306: { severity: 'error', title: 'rotary dimension larger than the head dimension' },
   E0307: { severity: 'error', title: 'operands have different lengths' },
   E0308: { severity: 'error', title: 'repeat body changes the shape of a carried value' },
   E0309: { severity: 'error', title: 'expected a token-id tensor' },
-  E0310: { severity: 'error', title: 'expected a float tensor of rank 2' },
+  E0310: { severity: 'error', title: 'expected a float tensor' },
   E0312: { severity: 'error', title: 'attention keys and values differ in length' },
   E0313: { severity: 'error', title: 'causal mask across a memory input' },
   E0314: { severity: 'error', title: 'tied head does not match the embedding' },
   E0315: { severity: 'error', title: 'output is not [T, vocab] logits' },
   E0316: { severity: 'error', title: 'attention queries come from the memory' },
   E0317: { severity: 'error', title: 'non-causal self-attention' },
-  E0318: { severity: 'error', title: 'embedding width is odd' },
+  E0318: { severity: 'error', title: 'sinusoidal width is odd' },
+  E0319: { severity: 'error', title: 'position encoding across a memory' },
+  E0320: { severity: 'error', title: 'head tied to something other than an embedding' },
+  E0321: { severity: 'error', title: 'keys and values from different streams' },
+  E0322: { severity: 'error', title: 'logits width differs from the token embedding' },
 } as const;
 
-/** W04xx: warnings about unused things. */
+/** W04xx: warnings: unused things, settings that have no effect. */
 const warnings = {
   W0401: { severity: 'warning', title: 'unused input' },
   W0402: { severity: 'warning', title: 'unused value' },
   W0403: { severity: 'warning', title: 'unused constant' },
+  W0404: { severity: 'warning', title: 'unused block parameter' },
+  W0405: { severity: 'warning', title: 'sliding window covers the whole context' },
 } as const;
 
 /** E05xx: checkpoint naming sections. */
@@ -75,6 +81,9 @@ const checkpoints = {
   E0503: { severity: 'error', title: 'parameter not mapped' },
   E0504: { severity: 'error', title: 'mapping shapes disagree' },
   E0505: { severity: 'error', title: 'unknown layout transform' },
+  E0506: { severity: 'error', title: 'placeholder not bound by the target' },
+  E0507: { severity: 'error', title: 'invalid mapping argument' },
+  E0508: { severity: 'error', title: 'checkpoint section name taken' },
 } as const;
 
 export const DIAGNOSTICS = { ...syntax, ...names, ...shapes, ...warnings, ...checkpoints } as const satisfies Record<

@@ -60,15 +60,14 @@ export function identity(out: Float32Array, x: Float32Array, n: number): void {
   if (out !== x) out.set(x.subarray(0, n));
 }
 
-/** erf(x) to about 1e-7 relative (W. J. Cody's rational approximations, as in many libms). */
+/** erf(x) in double precision: its Maclaurin series near 0, a continued fraction for erfc beyond. */
 export function erf(x: number): number {
   const ax = Math.abs(x);
-  if (ax < 0.5) {
-    // Maclaurin series converges fast near 0.
+  if (ax < 2.5) {
     const x2 = x * x;
     let term = x;
     let sum = x;
-    for (let k = 1; k < 30; k++) {
+    for (let k = 1; k < 80; k++) {
       term *= -x2 / k;
       const add = term / (2 * k + 1);
       sum += add;
@@ -76,7 +75,7 @@ export function erf(x: number): number {
     }
     return (2 / Math.sqrt(Math.PI)) * sum;
   }
-  // erfc by its continued fraction (Lentz), accurate for |x| >= 0.5.
+  // erfc by its continued fraction (Lentz), which converges quickly for |x| >= 2.5.
   const erfc = erfcContinuedFraction(ax);
   return x > 0 ? 1 - erfc : erfc - 1;
 }

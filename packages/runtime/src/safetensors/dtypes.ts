@@ -73,10 +73,34 @@ export function floatToBf16(x: number): number {
   return (rounded >>> 16) & 0xffff;
 }
 
+let halfTable: Float32Array | undefined;
+
+/** Every IEEE half as a float, built once (256 KiB): decoding is then one lookup per element. */
+function halfToFloatTable(): Float32Array {
+  if (!halfTable) {
+    halfTable = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) halfTable[h] = halfToFloat(h);
+  }
+  return halfTable;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
 /** Decodes little-endian elements of `dtype` into float32. */
 export function toFloat32(bytes: Uint8Array, dtype: STDType, count: number): Float32Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float32Array(count);
+  if ((dtype === 'F16' || dtype === 'BF16') && LITTLE_ENDIAN && bytes.byteOffset % 2 === 0) {
+    const halves = new Uint16Array(bytes.buffer, bytes.byteOffset, count);
+    if (dtype === 'BF16') {
+      const bits = new Uint32Array(out.buffer);
+      for (let i = 0; i < count; i++) bits[i] = halves[i]! << 16;
+    } else {
+      const table = halfToFloatTable();
+      for (let i = 0; i < count; i++) out[i] = table[halves[i]!]!;
+    }
+    return out;
+  }
   switch (dtype) {
     case 'F32':
       for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, true);
@@ -109,8 +133,9 @@ export function toFloat32(bytes: Uint8Array, dtype: STDType, count: number): Flo
   }
 }
 
-/** Encodes float32 values as little-endian `dtype` (F32, F16 or BF16). */
+/** Encodes float32 values as little-endian `dtype` (F32, F16 or BF16); F32 is a view of `values` on little-endian hosts. */
 export function fromFloat32(values: Float32Array, dtype: 'F32' | 'F16' | 'BF16'): Uint8Array {
+  if (dtype === 'F32' && LITTLE_ENDIAN) return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
   if (dtype === 'F32') {
     const out = new Uint8Array(values.length * 4);
     const view = new DataView(out.buffer);

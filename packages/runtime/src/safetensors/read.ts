@@ -7,6 +7,10 @@ import { DTYPE_BYTES, isDType, toFloat32, type STDType } from './dtypes.js';
 export interface ByteSource {
   /** Total size in bytes. */
   readonly size: number;
+  /**
+   * The bytes [offset, offset + length): a fresh buffer, or a view of bytes nobody changes, which the
+   * caller may keep (a float32 tensor is used in place, without a copy).
+   */
   read(offset: number, length: number): Promise<Uint8Array>;
 }
 
@@ -74,11 +78,12 @@ export async function readHeader(src: ByteSource, file = 'safetensors file'): Pr
     }
     tensors.set(name, parseEntry(name, raw, dataStart, dataSize, fail));
   }
-  const sorted = [...tensors.values()].sort((a, b) => a.begin - b.begin || a.end - b.end);
-  for (let i = 1; i < sorted.length; i++) {
-    const prev = sorted[i - 1]!;
-    const cur = sorted[i]!;
-    if (cur.begin < prev.end && cur.end > cur.begin) fail(`tensors '${prev.name}' and '${cur.name}' overlap in the data section`);
+  // Sorted by start, a tensor overlaps an earlier one exactly when it starts before the furthest end so far.
+  const sorted = [...tensors.values()].filter((t) => t.end > t.begin).sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let furthest: TensorEntry | undefined;
+  for (const cur of sorted) {
+    if (furthest && cur.begin < furthest.end) fail(`tensors '${furthest.name}' and '${cur.name}' overlap in the data section`);
+    if (!furthest || cur.end > furthest.end) furthest = cur;
   }
   return { tensors, metadata };
 }
@@ -107,12 +112,16 @@ function parseEntry(name: string, raw: unknown, dataStart: number, dataSize: num
   return { name, dtype, shape: shape as number[], begin: dataStart + begin, end: dataStart + end };
 }
 
-/** Reads one tensor as float32 (converting F16, BF16 and integer types). */
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/**
+ * Reads one tensor as float32 (converting F16, BF16 and integer types). An aligned F32 tensor is used
+ * in place: the bytes read are the returned array's memory, so a large tensor is never held twice.
+ */
 export async function readTensorF32(src: ByteSource, entry: TensorEntry): Promise<Float32Array> {
   const count = (entry.end - entry.begin) / DTYPE_BYTES[entry.dtype];
   const bytes = await src.read(entry.begin, entry.end - entry.begin);
-  if (entry.dtype === 'F32' && bytes.byteOffset % 4 === 0) {
-    return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  }
+  if (bytes.byteLength !== entry.end - entry.begin) throw new SafetensorsError(entry.name, `read ${bytes.byteLength} of ${entry.end - entry.begin} bytes`);
+  if (entry.dtype === 'F32' && LITTLE_ENDIAN && bytes.byteOffset % 4 === 0) return new Float32Array(bytes.buffer, bytes.byteOffset, count);
   return toFloat32(bytes, entry.dtype, count);
 }

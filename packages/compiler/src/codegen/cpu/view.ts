@@ -55,7 +55,7 @@ export interface CpuView {
   readonly name: string;
   readonly doc: readonly string[];
   readonly summary: string;
-  readonly manifest: string;
+  readonly manifest: { readonly name: string; readonly vocab: number; readonly context: number; readonly memory: string; readonly params: readonly string[] };
   readonly context: number;
   readonly configs: readonly { readonly name: string; readonly value: string; readonly comment: string }[];
   readonly states: readonly StateView[];
@@ -169,7 +169,15 @@ class ViewBuilder {
       name: g.name,
       doc: (g.doc ?? '').split('\n').filter(Boolean),
       summary: `vocab ${this.info.vocab}, context ${this.info.context}, ${this.info.params.total.toLocaleString('en-US')} parameters`,
-      manifest: JSON.stringify(manifest),
+      manifest: {
+        name: JSON.stringify(manifest.name),
+        vocab: manifest.vocab,
+        context: manifest.context,
+        memory: manifest.memory
+          ? `{ name: ${JSON.stringify(manifest.memory.name)}, width: ${manifest.memory.width}${manifest.memory.maxLength !== undefined ? `, maxLength: ${manifest.memory.maxLength}` : ''} }`
+          : 'null',
+        params: manifest.params.map((p) => `{ name: ${JSON.stringify(p.name)}, shape: [${p.shape.join(', ')}], init: ${initText(p.init)} }`),
+      },
       context: this.info.context,
       configs: this.configs,
       states: this.states,
@@ -506,6 +514,10 @@ function lastMixingIndex(items: readonly Item[]): number {
 function memoryLengthBound(graph: Graph, dim: ReadonlyMap<string, number>): number | undefined {
   const sym = [...dim.keys()][0];
   return graph.symbols.find((s) => s.name === sym)?.bound;
+}
+
+function initText(init: Graph['params'][number]['init']): string {
+  return init.kind === 'normal' ? `{ kind: "normal", std: ${init.std} }` : `{ kind: "${init.kind}" }`;
 }
 
 /** A number as TypeScript source (keeps full precision). */

@@ -1,0 +1,72 @@
+// Loads a checkpoint through a naming's plan, tensor by tensor: each stored tensor is read, transformed
+// and kept as the parameters it fills; no second copy of the file is ever held.
+import { UsageError } from '../executor.js';
+import { readTensorF32 } from '../safetensors/read.js';
+import type { ParamSpec } from '../weights.js';
+import type { NamingFit } from './fit.js';
+import type { PlanTensor } from './plan.js';
+import { joinSource, runForward } from './steps.js';
+import type { TensorStore } from './store.js';
+
+export interface LoadOptions {
+  /** Called after each stored tensor is read, with bytes read so far and in all. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** The model's parameters from a checkpoint whose naming fits (see `chooseNaming`). */
+export async function loadNamed(
+  fit: NamingFit,
+  store: TensorStore,
+  params: readonly ParamSpec[],
+  options: LoadOptions = {},
+): Promise<Map<string, Float32Array>> {
+  if (!fit.ok) throw new TypeError('loadNamed needs a naming that fits the checkpoint (see chooseNaming)');
+  const stored = (t: PlanTensor) => store.tensors.get(fit.resolved.get(t)!)!;
+  const entries = fit.plan.entries;
+  // Tensors read untransformed by several entries (tied weights) are read once and shared.
+  const reads = new Map<string, number>();
+  for (const e of entries) {
+    if (e.source.kind === 'tensor' && e.steps.length === 0) {
+      const name = fit.resolved.get(e.source.tensor)!;
+      reads.set(name, (reads.get(name) ?? 0) + 1);
+    }
+  }
+  const shared = new Map<string, Float32Array>();
+  let total = 0;
+  const counted = new Set<string>();
+  for (const e of entries) {
+    for (const t of e.source.kind === 'tensor' ? [e.source.tensor] : e.source.parts) {
+      const s = stored(t);
+      const name = fit.resolved.get(t)!;
+      if ((reads.get(name) ?? 0) > 1 && counted.has(name)) continue;
+      counted.add(name);
+      total += s.entry.end - s.entry.begin;
+    }
+  }
+
+  const out = new Map<string, Float32Array>();
+  let done = 0;
+  for (const e of entries) {
+    const parts = e.source.kind === 'tensor' ? [e.source.tensor] : e.source.parts;
+    const tensors = [];
+    for (const t of parts) {
+      const name = fit.resolved.get(t)!;
+      let data = shared.get(name);
+      if (!data) {
+        const s = stored(t);
+        data = await readTensorF32(s.source, s.entry);
+        done += s.entry.end - s.entry.begin;
+        options.onProgress?.(done, total);
+        if ((reads.get(name) ?? 0) > 1 && e.steps.length === 0) shared.set(name, data);
+      }
+      tensors.push({ data, shape: t.shape });
+    }
+    const results = runForward(e, joinSource(e.source, tensors));
+    e.targets.forEach((target, j) => out.set(target, results[j]!.data));
+  }
+  const absent = params.filter((p) => !out.has(p.name));
+  if (absent.length) {
+    throw new UsageError(`naming '${fit.plan.naming}' fills no value for ${absent.map((p) => p.name).join(', ')} (the naming was compiled for another model?)`);
+  }
+  return out;
+}
