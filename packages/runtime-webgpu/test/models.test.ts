@@ -14,7 +14,7 @@ const DIR = new URL('../../../models/', import.meta.url).pathname;
 const MODELS = readdirSync(DIR).filter((f) => f.endsWith('.tdl')).sort();
 
 /** Small sizes for the constants a model has (unknown ones are an error for --set). */
-const SMALL: Record<string, number> = { vocab: 40, context: 20, d: 16, heads: 4, kv_heads: 2, d_ff: 24, layers: 2 };
+const SMALL: Record<string, number> = { vocab: 40, context: 20, d: 32, heads: 4, kv_heads: 2, head_dim: 8, d_ff: 48, layers: 2, window: 4 };
 
 function shrunk(text: string, file: string): Record<string, number> {
   const consts = compileSource(text, file).consts;
