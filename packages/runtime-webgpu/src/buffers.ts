@@ -24,7 +24,7 @@ const USAGE: Record<BufferRole, number> = {
   memory: BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST,
   activation: BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST,
   cache: BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST,
-  logits: BufferUsage.STORAGE | BufferUsage.COPY_SRC,
+  logits: BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST,
 };
 
 export function sizeClassOf(b: PlanBuffer): SizeClass {

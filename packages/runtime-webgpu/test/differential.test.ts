@@ -125,4 +125,29 @@ describe('WebGPU against the CPU on random architectures', () => {
       gpu.dispose();
     }
   });
+
+  it('gives the logits when the output is an attention itself (computed before the tail, then cut to its rows)', async (ctx) => {
+    // The reference is the CPU running the same attention inside \`repeat 1\` (the CPU backend does not
+    // generate attention outside a region), its parameters renamed w.0.… .
+    const device = await deviceOrSkip(ctx);
+    const model = (body: string) => `model direct {
+  const vocab = 16, context = 8, d = 16
+  input tokens: i32[T <= context]
+  x = embed: embedding(tokens, vocab, d)
+  ${body}
+}`;
+    const flat = compileSource(model('output logits = head: attention(x, 2)'));
+    const wrapped = compileSource(model('w: repeat 1 as l {\n    x = head: attention(x, 2)\n  }\n  output logits = x'));
+    const weights = testWeights(flat.params, 11);
+    const renamed = new Map([...weights].map(([name, w]) => [name.startsWith('head.') ? `w.0.${name}` : name, w]));
+    const prompt = Int32Array.from([2, 7, 1, 8]);
+    const cpu = cpuExecutor(wrapped, renamed);
+    const gpu = await webgpuExecutor(device, flat, weights);
+    try {
+      expect(maxDifference(await gpu.prefill(prompt, { allLogits: true }), await cpu.prefill(prompt, { allLogits: true }))).toBeLessThanOrEqual(TOLERANCE);
+      expect(await greedy(gpu, prompt, 3)).toEqual(await greedy(cpu, prompt, 3));
+    } finally {
+      gpu.dispose();
+    }
+  });
 });

@@ -29,9 +29,12 @@ export class NodeSteps {
     private readonly model: ModelFacts,
   ) {}
 
-  /** The buffer a node writes: the logits for the output, else an activation named after it. */
+  /**
+   * The buffer a node writes: the logits for the output computed in the tail, else an activation
+   * named after it (an output computed before the tail reaches the logits by the tail's copy).
+   */
   output(node: Node, scope: Scope, width: number): string {
-    if (node.id === this.model.output) return this.logits(scope, width);
+    if (node.id === this.model.output && scope.rows === 'tail') return this.logits(scope, width);
     const local = node.label ? node.label.replace(`.${LAYER_INDEX}.`, '.') : `${scope.prefix}${node.op}`;
     const name = this.st.activation(local, node.type.dtype, scope.rows, width);
     scope.names.set(node.id, name);
