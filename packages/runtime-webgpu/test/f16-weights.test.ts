@@ -19,7 +19,7 @@ function fromFloat16Bits(bits: number): number {
 const CONFIG: ModelConfig = {
   vocab: 32, context: 16, d: 16, layers: 2, heads: 4, kvHeads: 2, norm: 'rms_norm', placement: 'pre', positions: 'rope',
   rope: { theta: 10000, fraction: 1, layout: 'half' }, mask: 'causal', window: 4, scoreSoftcap: 0, bias: true, ffn: 'gated_mlp',
-  act: 'silu', cross: 'every', memoryWidth: 12, crossHeads: 2, tied: true, embedScale: false, finalNorm: true, logitSoftcap: 0,
+  act: 'silu', cross: 'every', memoryNorm: 'layer', memoryWidth: 12, crossHeads: 2, tied: true, embedScale: false, finalNorm: true, logitSoftcap: 0,
 };
 
 describe('f16 weights', () => {

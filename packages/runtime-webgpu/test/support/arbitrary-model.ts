@@ -2,7 +2,8 @@
 // heads, head sizes, norm kinds and placements, masks (causal, sliding, alternating per layer),
 // positions (learned, sinusoidal, RoPE in both layouts and partial, ALiBi), score and logit
 // soft-capping, every activation, plain and gated feed-forward layers, biases, tied heads, and
-// cross-attention to a memory of another width, on every layer or every other one.
+// cross-attention to a memory of another width (as given, or normalised before or in the layers), on
+// every layer or every other one.
 import fc from 'fast-check';
 
 export interface ModelConfig {
@@ -26,6 +27,8 @@ export interface ModelConfig {
   readonly ffn: 'mlp' | 'gated_mlp';
   readonly act: 'relu' | 'gelu' | 'gelu_tanh' | 'silu' | 'sigmoid' | 'tanh' | 'identity';
   readonly cross: 'none' | 'every' | 'odd';
+  /** Cross-attention reads the memory as given, normalised once before the layers, or in each layer. */
+  readonly memoryNorm: 'none' | 'top' | 'layer';
   readonly memoryWidth: number;
   readonly crossHeads: number;
   readonly tied: boolean;
@@ -57,6 +60,7 @@ export const modelConfig: fc.Arbitrary<ModelConfig> = fc
     ffn: fc.constantFrom('mlp', 'gated_mlp'),
     act: fc.constantFrom('relu', 'gelu', 'gelu_tanh', 'silu', 'sigmoid', 'tanh', 'identity'),
     cross: fc.constantFrom('none', 'none', 'every', 'odd'),
+    memoryNorm: fc.constantFrom('none', 'top', 'layer'),
     memoryWidth: fc.constantFrom(...WIDTHS, 12),
     crossHeads: fc.constantFrom(1, 2),
     tied: fc.boolean(),
@@ -100,7 +104,8 @@ function selfAttention(c: ModelConfig, x: string): string {
 }
 
 function crossAttention(c: ModelConfig, q: string): string {
-  return `cross: attention(q = ${q}, kv = memory, heads = ${c.crossHeads}, head_dim = 4, bias = ${c.bias})`;
+  const kv = c.memoryNorm === 'top' ? 'm' : c.memoryNorm === 'layer' ? 'mn: layer_norm(memory)' : 'memory';
+  return `cross: attention(q = ${q}, kv = ${kv}, heads = ${c.crossHeads}, head_dim = 4, bias = ${c.bias})`;
 }
 
 function ffn(c: ModelConfig, x: string): string {
@@ -144,6 +149,7 @@ export function modelSource(c: ModelConfig): string {
     `  const vocab = ${c.vocab}, context = ${c.context}, d = ${c.d}, heads = ${c.heads}, layers = ${c.layers}`,
     '  input tokens: i32[T <= context]',
     ...(c.cross !== 'none' ? [`  input memory: f32[S, ${c.memoryWidth}]`] : []),
+    ...(c.cross !== 'none' && c.memoryNorm === 'top' ? ['  m = memory_norm: rms_norm(memory)'] : []),
     `  x = ${embed}`,
     '  h: repeat layers as l {',
     ...layerBody(c).map((line) => `    ${line}`),
