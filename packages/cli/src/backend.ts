@@ -16,7 +16,7 @@ export function parseBackend(value: string | undefined): Backend {
 }
 
 export interface BackendOptions {
-  /** WebGPU: keep matrix weights in f16 (the adapter must offer shader-f16). */
+  /** WebGPU: keep matrix weights in f16 (half the memory; computed in f32). */
   readonly f16?: boolean;
   /** WebGPU: a device to run on (tests share one); otherwise one is opened. */
   readonly device?: WebGpuDevice;
@@ -37,6 +37,6 @@ export function compileForWebGpu(graph: Graph, f16 = false): WebGpuProgram {
 export async function openExecutor(backend: Backend, graph: Graph, weights: WeightMap, options: BackendOptions & { module?: GeneratedModule } = {}): Promise<Executor> {
   if (options.f16 && backend !== 'webgpu') throw new UsageError('--f16 is for the WebGPU backend: add --backend webgpu');
   if (backend === 'cpu') return new CpuExecutor(options.module ?? loadCpuModule(graph), weights);
-  const device = options.device ?? (await sharedNodeWebGpu({ ...(options.f16 ? { f16: true } : {}), ...(options.note ? { note: options.note } : {}) }));
+  const device = options.device ?? (await sharedNodeWebGpu(options.note ? { note: options.note } : {}));
   return WebGpuExecutor.create(device, compileForWebGpu(graph, options.f16), weights);
 }

@@ -60,9 +60,9 @@ export async function openNodeWebGpu(options: OpenOptions & { note?: (text: stri
 
 const devices = new Map<string, Promise<WebGpuDevice>>();
 
-/** One device per process (and per f16 setting), opened on first use and opened again if lost. */
+/** One device per process (and per options), opened on first use and opened again if lost. */
 export async function sharedNodeWebGpu(options: OpenOptions & { note?: (text: string) => void } = {}): Promise<WebGpuDevice> {
-  const key = options.f16 ? 'f16' : 'f32';
+  const key = JSON.stringify({ ...options, note: undefined });
   const known = devices.get(key);
   if (known) {
     const device = await known.catch(() => undefined);

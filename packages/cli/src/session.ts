@@ -13,7 +13,7 @@ export const WEIGHT_FLAGS: readonly FlagSpec[] = [
   { name: 'init-seed', type: 'string', value: 'N', default: '0', doc: 'seed of the random weights when no --weights' },
   { name: 'memory', type: 'string', value: 'FILE', doc: "safetensors file with one [S, width] tensor 'memory', for models with cross-attention" },
   { name: 'backend', type: 'string', value: 'cpu|webgpu', default: 'cpu', doc: 'where to run' },
-  { name: 'f16', type: 'boolean', doc: "WebGPU: keep matrix weights in f16 (needs the adapter's shader-f16)" },
+  { name: 'f16', type: 'boolean', doc: 'WebGPU: keep matrix weights in f16 (half the memory; computed in f32)' },
 ];
 
 export interface Session {

@@ -1,5 +1,5 @@
 // The CLI on the WebGPU backend: the same tokens and logits as the CPU, a compiled plan on disk, and
-// clear errors for a wrong backend or f16 weights the adapter cannot run.
+// clear errors for a wrong backend or target.
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,6 +57,15 @@ describe('tdl on WebGPU', () => {
     expect(Math.max(...a.map((x, i) => Math.abs(x - b[i]!)))).toBeLessThanOrEqual(1e-4);
   });
 
+  it('runs f16 weights (--f16) like the CPU runs the same f16 checkpoint', async (ctx) => {
+    const weights = join(temp, 'tiny.f16.safetensors');
+    expect((await tdl('init', TINY, '--seed', '4', '--dtype', 'f16', '--out', weights)).code).toBe(0);
+    const args = ['run', TINY, '--weights', weights, '--ids', '9,8,7', '--max-tokens', '6', '--json'];
+    const gpu = await onWebGpu(ctx, ...args, '--f16');
+    expect(gpu.code, gpu.stderr).toBe(0);
+    expect(JSON.parse(gpu.stdout).generatedIds).toEqual(JSON.parse((await tdl(...args)).stdout).generatedIds);
+  });
+
   it('switches backends with one argument of openExecutor (how CPU tests run on WebGPU)', async (ctx) => {
     const graph = checkSource({ name: TINY, text: readFileSync(TINY, 'utf8') }).graph!;
     const weights = initWeights(graph.params, 9);
@@ -86,7 +95,7 @@ describe('tdl on WebGPU', () => {
     expect(readdirSync(join(out, 'tiny')).filter((f) => f.startsWith('.'))).toEqual([]);
   });
 
-  it('refuses an unknown backend or target, and f16 weights where they cannot run', async () => {
+  it('refuses an unknown backend or target, and --f16 without WebGPU', async () => {
     expect((await tdl('run', TINY, '--backend', 'metal')).stderr).toBe("tdl: error: unknown --backend 'metal': use cpu or webgpu\n");
     expect((await tdl('compile', TINY, '--target', 'cuda', '--out', temp)).stderr).toBe("tdl: error: unknown --target 'cuda': use cpu or webgpu\n");
     expect((await tdl('run', TINY, '--f16')).stderr).toBe('tdl: error: --f16 is for the WebGPU backend: add --backend webgpu\n');

@@ -1,11 +1,9 @@
 // Adapter and device setup from a GPU object (navigator.gpu in browsers, the `webgpu` package in Node):
-// the limits the model needs raised to what the adapter offers, shader-f16 when asked for, loss watched.
+// the limits the model needs raised to what the adapter offers, and loss watched.
 import { UsageError } from '@tdl/runtime';
 import { DeviceLostError } from './errors.js';
 
 export interface OpenOptions {
-  /** Ask for `shader-f16` (f16 weights); an error if the adapter does not offer it. */
-  readonly f16?: boolean;
   /** Keep WebGPU's default limits instead of raising them to the adapter's (to test limit errors). */
   readonly defaultLimits?: boolean;
   readonly powerPreference?: GPUPowerPreference;
@@ -47,10 +45,6 @@ export class WebGpuDevice {
     return this.device.limits;
   }
 
-  get f16(): boolean {
-    return this.device.features.has('shader-f16');
-  }
-
   /** Throws if the device was lost. */
   check(): void {
     if (this.lost) throw this.lost;
@@ -61,19 +55,15 @@ export class WebGpuDevice {
   }
 }
 
-/** Opens the adapter and a device on it; a missing adapter or feature is a UsageError saying so. */
+/** Opens the adapter and a device on it; a missing adapter is a UsageError saying so. */
 export async function openWebGpu(gpu: GPU | undefined, options: OpenOptions = {}): Promise<WebGpuDevice> {
   if (!gpu) throw new UsageError('WebGPU is not available here (no navigator.gpu)');
   const adapter = await gpu.requestAdapter(options.powerPreference ? { powerPreference: options.powerPreference } : {});
   if (!adapter) throw new UsageError('no WebGPU adapter found: this system offers no GPU that WebGPU can use');
-  if (options.f16 && !adapter.features.has('shader-f16')) {
-    throw new UsageError("f16 weights need the WebGPU feature 'shader-f16', which this adapter does not offer");
-  }
   const requiredLimits: Record<string, number> = {};
   if (!options.defaultLimits) for (const name of RAISED_LIMITS) requiredLimits[name] = adapter.limits[name];
   const device = await adapter.requestDevice({
     requiredLimits,
-    requiredFeatures: options.f16 ? ['shader-f16'] : [],
     label: 'tdl',
   });
   const info = adapter.info;

@@ -65,7 +65,7 @@ export class WebGpuExecutor implements Executor {
     if (plan.format !== 'tdl-webgpu-plan' || plan.version !== 1) throw new UsageError(`not a tdl WebGPU plan of version 1 (format '${plan.format}', version ${plan.version})`);
     const limits = gpu.limits;
     const concrete = concreteBuffers(plan.buffers);
-    checkKernels(plan.kernels, limits, gpu.f16);
+    checkKernels(plan.kernels, limits);
     checkBuffers(concrete.filter((b) => b.sizeClass === 'static'), { R: 0, past: 0, S: 0, tail: 0 }, limits);
     const capacity = rowCapacity(concrete, Math.min(plan.model.context, options.maxRows ?? 256), limits);
     for (const b of concrete) {

@@ -31,7 +31,7 @@ export function checkBuffers(buffers: readonly ConcreteBuffer[], symbols: Symbol
   }
 }
 
-export function checkKernels(kernels: readonly PlanKernel[], limits: GPUSupportedLimits, f16: boolean): void {
+export function checkKernels(kernels: readonly PlanKernel[], limits: GPUSupportedLimits): void {
   for (const k of kernels) {
     if (k.workgroupStorage > limits.maxComputeWorkgroupStorageSize) {
       throw new LimitError(
@@ -45,7 +45,6 @@ export function checkKernels(kernels: readonly PlanKernel[], limits: GPUSupporte
     if (storage > limits.maxStorageBuffersPerShaderStage) {
       throw new LimitError(`kernel '${k.name}' binds ${storage} storage buffers, more than this adapter's maxStorageBuffersPerShaderStage (${limits.maxStorageBuffersPerShaderStage})`);
     }
-    if (k.f16 && !f16) throw new LimitError(`kernel '${k.name}' reads f16 weights, but the device was opened without 'shader-f16'`);
   }
 }
 

@@ -38,8 +38,6 @@ export interface PlanKernel {
   /** Invocations per workgroup, and bytes of workgroup memory: checked against the adapter's limits. */
   readonly invocations: number;
   readonly workgroupStorage: number;
-  /** Needs the adapter's `shader-f16` feature. */
-  readonly f16: boolean;
 }
 
 /**
@@ -121,7 +119,7 @@ export interface WebGpuPlan {
   readonly format: 'tdl-webgpu-plan';
   readonly version: 1;
   readonly model: PlanModel;
-  /** How matrix weights (linear and embedding tables) are stored. */
+  /** How matrix weights (linear and embedding tables) are stored: f16 buffers hold two values per 32-bit word. */
   readonly weights: 'f32' | 'f16';
   readonly kernels: readonly PlanKernel[];
   readonly buffers: readonly PlanBuffer[];

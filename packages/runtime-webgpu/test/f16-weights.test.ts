@@ -1,20 +1,13 @@
-// f16 weights (behind OpenOptions.f16 / --f16): where the adapter offers shader-f16, WebGPU with f16
-// matrices gives the CPU's logits with the same weights rounded to f16 (both compute in f32). Where it
-// does not (SwiftShader), asking for f16 is a clear error and the comparison is skipped, saying why.
+// f16 weights (--f16): matrices stored as f16, two to a 32-bit word, decoded by WGSL's core
+// unpack2x16float, so any adapter runs them (SwiftShader included). With the same weights rounded to
+// f16, WebGPU gives the CPU's logits (both compute in f32) and greedy tokens; the weights take half the memory.
 import { describe, expect, it } from 'vitest';
-import { toFloat16Bits } from '../src/f16.js';
-import { openWebGpu } from '../src/index.js';
+import { generateWebGpu } from '@tdl/compiler';
 import { modelSource, type ModelConfig } from './support/arbitrary-model.js';
-import { compileSource, cpuExecutor, maxDifference, webgpuExecutor } from './support/backends.js';
+import { compileSource, cpuExecutor, greedy, maxDifference, webgpuExecutor } from './support/backends.js';
+import { roundMatrices } from './support/f16.js';
 import { deviceOrSkip } from './support/gpu.js';
 import { testWeights } from './support/weights.js';
-
-function fromFloat16Bits(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  return exponent === 0 ? sign * fraction * 2 ** -24 : sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
-}
 
 const CONFIG: ModelConfig = {
   vocab: 32, context: 16, d: 16, layers: 2, heads: 4, kvHeads: 2, norm: 'rms_norm', placement: 'pre', positions: 'rope',
@@ -23,27 +16,39 @@ const CONFIG: ModelConfig = {
 };
 
 describe('f16 weights', () => {
-  it('give the logits of the CPU with the weights rounded to f16', async (ctx) => {
-    const shared = await deviceOrSkip(ctx);
-    if (!shared.adapter.features.has('shader-f16')) {
-      await expect(openWebGpu(shared.gpu, { f16: true })).rejects.toThrow("f16 weights need the WebGPU feature 'shader-f16', which this adapter does not offer");
-      ctx.skip(`this adapter (${shared.description}) does not offer shader-f16`);
-    }
-    const device = await openWebGpu(shared.gpu, { f16: true });
+  it('give the logits of the CPU with the weights rounded to f16, in half the memory', async (ctx) => {
+    const device = await deviceOrSkip(ctx);
+    const graph = compileSource(modelSource(CONFIG));
+    const weights = testWeights(graph.params, 6);
+    const rounded = roundMatrices(graph.params, weights);
+    // Rounding matters here: the f32 weights give other logits.
+    const exact = cpuExecutor(graph, weights);
+    const cpu = cpuExecutor(graph, rounded);
+    const gpu = await webgpuExecutor(device, graph, weights, { f16: true, maxRows: 5 });
     try {
-      const graph = compileSource(modelSource(CONFIG));
-      const weights = testWeights(graph.params, 6);
-      const rounded = new Map([...weights].map(([name, w]) => [name, graph.params.find((p) => p.name === name)!.shape.length === 2 ? w.map((x) => fromFloat16Bits(toFloat16Bits(x))) : w]));
-      const gpu = await webgpuExecutor(device, graph, weights, { f16: true });
-      const cpu = cpuExecutor(graph, rounded);
       const memory = Float32Array.from({ length: 3 * 12 }, (_, i) => Math.cos(i));
-      await gpu.setMemory(memory, 3);
-      await cpu.setMemory(memory, 3);
+      for (const e of [exact, cpu, gpu]) await e.setMemory(memory, 3);
       const prompt = Int32Array.from([3, 1, 4, 1, 5, 9, 2, 6]);
-      expect(maxDifference(await gpu.prefill(prompt, { allLogits: true }), await cpu.prefill(prompt, { allLogits: true }))).toBeLessThanOrEqual(1e-4);
-      gpu.dispose();
+      const expected = await cpu.prefill(prompt, { allLogits: true });
+      expect(maxDifference(await gpu.prefill(prompt, { allLogits: true }), expected)).toBeLessThanOrEqual(1e-4);
+      expect(maxDifference(await exact.prefill(prompt, { allLogits: true }), expected)).toBeGreaterThan(1e-3);
+      expect(await greedy(gpu, prompt, 4)).toEqual(await greedy(cpu, prompt, 4));
     } finally {
-      device.destroy();
+      gpu.dispose();
     }
+  });
+
+  it('store every matrix, and only the matrices, as f16', () => {
+    const graph = compileSource(modelSource(CONFIG));
+    const { plan, kernels } = generateWebGpu(graph, { f16: true });
+    expect(plan.weights).toBe('f16');
+    for (const b of plan.buffers.filter((x) => x.role === 'weight')) {
+      const p = graph.params.find((q) => q.name.replace(/\.\d+\./, '.{i}.') === b.name || q.name === b.name)!;
+      expect(b.dtype, b.name).toBe(p.shape.length === 2 ? 'f16' : 'f32');
+    }
+    const readers = plan.kernels.filter((k) => /^(matmul|matvec|embedding)/.test(k.name));
+    expect(readers.length).toBeGreaterThan(0);
+    for (const k of readers) expect(kernels[k.name]).toContain('unpack2x16float');
+    for (const source of Object.values(kernels)) expect(source).not.toContain('enable f16');
   });
 });

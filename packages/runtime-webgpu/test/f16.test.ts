@@ -3,15 +3,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toFloat16Array, toFloat16Bits } from '../src/f16.js';
+import { fromFloat16Bits } from './support/f16.js';
 
-function decode(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
-  if (exponent === 0) return sign * fraction * 2 ** -24;
-  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
-}
+const decode = fromFloat16Bits;
 
 /** Every finite f16 value, ascending by magnitude (bits 0 … 0x7bff). */
 const POSITIVE = Array.from({ length: 0x7c00 }, (_, b) => decode(b));

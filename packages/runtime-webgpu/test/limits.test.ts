@@ -58,14 +58,13 @@ describe('limits', () => {
     );
   });
 
-  it('names a kernel over the workgroup memory, thread or binding limits, or needing f16', () => {
-    const kernel: PlanKernel = { name: 'attention_8x512', file: 'k.wgsl', bindings: ['uniform', 'read', 'read-write'], invocations: 64, workgroupStorage: 20000, f16: false };
-    expect(() => checkKernels([kernel], limits(), false)).toThrow(
+  it('names a kernel over the workgroup memory, thread or binding limits', () => {
+    const kernel: PlanKernel = { name: 'attention_8x512', file: 'k.wgsl', bindings: ['uniform', 'read', 'read-write'], invocations: 64, workgroupStorage: 20000 };
+    expect(() => checkKernels([kernel], limits())).toThrow(
       "kernel 'attention_8x512' needs 20,000 bytes of workgroup memory, more than this adapter's maxComputeWorkgroupStorageSize (16,384)",
     );
-    expect(() => checkKernels([{ ...kernel, workgroupStorage: 0, invocations: 512 }], limits(), false)).toThrow(/runs 512 threads per workgroup/);
-    expect(() => checkKernels([{ ...kernel, workgroupStorage: 0, bindings: ['uniform', ...Array<'read'>(9).fill('read')] }], limits(), false)).toThrow(/binds 9 storage buffers/);
-    expect(() => checkKernels([{ ...kernel, workgroupStorage: 0, f16: true }], limits(), false)).toThrow(/without 'shader-f16'/);
-    expect(() => checkKernels([{ ...kernel, workgroupStorage: 0 }], limits(), false)).not.toThrow();
+    expect(() => checkKernels([{ ...kernel, workgroupStorage: 0, invocations: 512 }], limits())).toThrow(/runs 512 threads per workgroup/);
+    expect(() => checkKernels([{ ...kernel, workgroupStorage: 0, bindings: ['uniform', ...Array<'read'>(9).fill('read')] }], limits())).toThrow(/binds 9 storage buffers/);
+    expect(() => checkKernels([{ ...kernel, workgroupStorage: 0 }], limits())).not.toThrow();
   });
 });

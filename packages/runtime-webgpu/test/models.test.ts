@@ -24,13 +24,16 @@ function shrunk(text: string, file: string): Record<string, number> {
 describe.each(MODELS)('models/%s on WebGPU', (file) => {
   const text = readFileSync(join(DIR, file), 'utf8');
 
-  it('compiles every kernel in Dawn without a message', async (ctx) => {
+  it('compiles every kernel in Dawn without a message, with f32 and with f16 weights', async (ctx) => {
     const device = await deviceOrSkip(ctx);
-    const { plan, kernels } = generateWebGpu(compileSource(text, file));
+    const graph = compileSource(text, file);
     const cache = PipelineCache.of(device.device);
-    const compiled = await Promise.all(plan.kernels.map((k) => cache.get(k, kernels[k.name]!)));
-    expect(compiled.flatMap((c) => c.messages)).toEqual([]);
-    expect(compiled).toHaveLength(plan.kernels.length);
+    for (const f16 of [false, true]) {
+      const { plan, kernels } = generateWebGpu(graph, { f16 });
+      const compiled = await Promise.all(plan.kernels.map((k) => cache.get(k, kernels[k.name]!)));
+      expect(compiled.flatMap((c) => c.messages)).toEqual([]);
+      expect(compiled).toHaveLength(plan.kernels.length);
+    }
   }, 300_000);
 
   it('runs shrunk like the CPU: logits within 1e-4, the same greedy tokens', async (ctx) => {

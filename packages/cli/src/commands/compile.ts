@@ -14,7 +14,7 @@ export const compileSpec: CommandSpec = {
   flags: [
     { name: 'target', type: 'string', value: 'cpu|webgpu', default: 'cpu', doc: 'what to generate' },
     { name: 'out', type: 'string', value: 'DIR', doc: 'folder to write into (created if missing)' },
-    { name: 'f16', type: 'boolean', doc: 'webgpu: keep matrix weights in f16 (the kernels need shader-f16)' },
+    { name: 'f16', type: 'boolean', doc: 'webgpu: keep matrix weights in f16, two to a 32-bit word' },
     SET_FLAG,
   ],
 };

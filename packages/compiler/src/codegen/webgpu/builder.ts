@@ -11,7 +11,7 @@ import { PlanState, UNIFORMS, type Scope } from './state.js';
 import { times } from './expr.js';
 
 export interface WebGpuOptions {
-  /** Store matrix weights (linear layers, embedding tables) as f16; the adapter must offer `shader-f16`. */
+  /** Store matrix weights (linear layers, embedding tables) as f16, two to a 32-bit word (any adapter). */
   readonly f16?: boolean;
 }
 

@@ -25,12 +25,9 @@ export class KernelSet {
   readonly kernels: PlanKernel[] = [];
   readonly sources: Record<string, string> = {};
 
-  constructor(private readonly f16: boolean) {}
-
   /** Renders a kernel and returns its name; the same source twice gives the same name. */
-  add(spec: KernelSpec, usesF16 = false): string {
-    const f16 = this.f16 && usesF16;
-    const source = template(`${spec.template}.wgsl`)({ ...spec.view, summary: spec.summary, f16 });
+  add(spec: KernelSpec): string {
+    const source = template(`${spec.template}.wgsl`)({ ...spec.view, summary: spec.summary });
     const known = this.bySource.get(source);
     if (known) return known;
     let name = spec.base;
@@ -44,7 +41,6 @@ export class KernelSet {
       bindings: ['uniform', ...spec.bindings],
       invocations: spec.invocations,
       workgroupStorage: spec.workgroupStorage,
-      f16,
     });
     return name;
   }

@@ -63,7 +63,7 @@ export class NodeSteps {
         return;
       case 'embedding': {
         const type = st.weightType(node.weight);
-        const kernel = st.kernels.add(embeddingKernel(width, type), type === 'f16');
+        const kernel = st.kernels.add(embeddingKernel(width, type));
         st.dispatch(scope, name, kernel, [input(node.ids), st.weight(node.weight, scope), out], flat(times(rows, width)));
         return;
       }
@@ -109,12 +109,11 @@ export class NodeSteps {
   linear(scope: Scope, name: string, x: string, weight: string, bias: string | undefined, inDim: number, outDim: number, out: string): void {
     const st = this.st;
     const kind = { bias: !!bias, weightType: st.weightType(weight) };
-    const f16 = kind.weightType === 'f16';
     const bindings = [x, st.weight(weight, scope), ...(bias ? [st.weight(bias, scope)] : []), out];
     const uniform = st.uniform({ ...st.uniforms[scope.uniform]!, inputs: String(inDim), outputs: String(outDim) });
-    st.dispatch(scope, name, st.kernels.add(matmulKernel(kind), f16), bindings, [ceildiv(String(outDim), MATMUL_TILE), ceildiv(scope.rows, MATMUL_TILE)], {
+    st.dispatch(scope, name, st.kernels.add(matmulKernel(kind)), bindings, [ceildiv(String(outDim), MATMUL_TILE), ceildiv(scope.rows, MATMUL_TILE)], {
       uniform,
-      single: { kernel: st.kernels.add(matvecKernel(kind), f16), workgroups: [ceildiv(String(outDim), MATVEC_OUTPUTS), '1'] },
+      single: { kernel: st.kernels.add(matvecKernel(kind)), workgroups: [ceildiv(String(outDim), MATVEC_OUTPUTS), '1'] },
     });
   }
 

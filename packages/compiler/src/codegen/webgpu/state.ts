@@ -51,7 +51,7 @@ export class PlanState {
   ) {
     this.types = valueTypes(graph);
     this.phases = valuePhases(graph);
-    this.kernels = new KernelSet(f16);
+    this.kernels = new KernelSet();
     for (const p of graph.params) this.paramShapes.set(p.name, p.shape);
     for (const item of graph.items) {
       if (item.op === 'repeat') for (const body of item.bodies) for (const p of body.params) this.paramShapes.set(p.name, p.shape);

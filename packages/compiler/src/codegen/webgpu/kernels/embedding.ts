@@ -7,7 +7,7 @@ export function embeddingKernel(width: number, weightType: 'f32' | 'f16'): Kerne
     template: 'embedding',
     base: `embedding_${width}${weightType === 'f16' ? '_f16' : ''}`,
     summary: `embedding: ids [rows] -> [rows, ${width}]`,
-    view: { width, weightType, threads: THREADS },
+    view: { width, packed: weightType === 'f16', threads: THREADS },
     bindings: ['read', 'read', 'read-write'],
     invocations: THREADS,
     workgroupStorage: 0,

@@ -9,7 +9,7 @@ export interface LinearKind {
 }
 
 function view(s: LinearKind) {
-  return { bias: s.bias, weightType: s.weightType, out: s.bias ? 4 : 3 };
+  return { bias: s.bias, packed: s.weightType === 'f16', out: s.bias ? 4 : 3 };
 }
 
 function suffix(s: LinearKind): string {

@@ -17,6 +17,11 @@ struct Params {
 @group(0) @binding(2) var<storage, read> w: array<f32>; // [outputs, inputs], as PyTorch stores it
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;      // [rows, outputs]
 
+// Element i of w.
+fn w_at(i: u32) -> f32 {
+  return w[i];
+}
+
 const TILE: u32 = 32u;  // rows and columns of out per workgroup
 const STEP: u32 = 8u;   // inputs staged through workgroup memory at a time
 
@@ -43,7 +48,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) tid: ve
       x_tile[slot] = xv;
       var wv = 0.0;
       if (col0 + r < outputs && k < inputs) {
-        wv = f32(w[(col0 + r) * inputs + k]);
+        wv = w_at((col0 + r) * inputs + k);
       }
       w_tile[slot] = wv;
     }

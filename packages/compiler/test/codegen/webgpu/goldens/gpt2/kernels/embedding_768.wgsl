@@ -17,6 +17,11 @@ struct Params {
 @group(0) @binding(2) var<storage, read> table: array<f32>; // [table rows, 768]
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;      // [rows, 768]
 
+// Element i of table.
+fn table_at(i: u32) -> f32 {
+  return table[i];
+}
+
 const WIDTH: u32 = 768u;
 
 // out[r, c] = table[ids[r], c]
@@ -27,5 +32,5 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3
   if (i >= params.rows * WIDTH) {
     return;
   }
-  out[i] = f32(table[u32(ids[i / WIDTH]) * WIDTH + i % WIDTH]);
+  out[i] = table_at(u32(ids[i / WIDTH]) * WIDTH + i % WIDTH);
 }

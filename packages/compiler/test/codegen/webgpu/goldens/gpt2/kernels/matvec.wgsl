@@ -17,6 +17,11 @@ struct Params {
 @group(0) @binding(2) var<storage, read> w: array<f32>; // [outputs, inputs], as PyTorch stores it
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;      // [1, outputs]
 
+// Element i of w.
+fn w_at(i: u32) -> f32 {
+  return w[i];
+}
+
 const LANES: u32 = 8u;    // threads per output: 8 consecutive inputs at a time, one 32-byte read
 const OUTPUTS: u32 = 8u;  // outputs per workgroup
 
@@ -32,7 +37,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3
   var sum = 0.0;
   if (o < params.outputs) {
     for (var k = part; k < inputs; k += LANES) {
-      sum += x[k] * f32(w[o * inputs + k]);
+      sum += x[k] * w_at(o * inputs + k);
     }
   }
   partial[lane] = sum;
