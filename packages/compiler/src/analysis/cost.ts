@@ -38,6 +38,7 @@ export const ELEMENTWISE_FLOPS: Readonly<Partial<Record<Node['op'], number>>> = 
   mul: 1,
   scale: 1,
   softcap: 3,
+  tanh_gate: 1,
   sinusoidal: 0,
   embedding: 0,
   positions: 0,

@@ -131,6 +131,13 @@ export interface ScaleNode extends Base {
   readonly factor: number;
 }
 
+/** `tanh(w) * x`, w a learned scalar `weight [1]` (Flamingo's gated cross-attention). */
+export interface TanhGateNode extends Base {
+  readonly op: 'tanh_gate';
+  readonly x: ValueId;
+  readonly weight: string;
+}
+
 /** `cap * tanh(x / cap)`. */
 export interface SoftcapNode extends Base {
   readonly op: 'softcap';
@@ -187,6 +194,7 @@ export type Node =
   | BinaryNode
   | ScaleNode
   | SoftcapNode
+  | TanhGateNode
   | AttentionNode
   | CarriedNode;
 

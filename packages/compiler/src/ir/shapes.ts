@@ -40,6 +40,7 @@ export function inferType(node: UntypedNode, env: ShapeEnv, declared?: TensorTyp
     case 'activation':
     case 'scale':
     case 'softcap':
+    case 'tanh_gate':
       return f32(env.typeOf(node.x).shape);
     case 'add':
     case 'sub':

@@ -399,6 +399,9 @@ class ViewBuilder {
         return [{ partial: 'unary', ...base, kernel: 'scale', x: name(node.x), extra: `, ${num(node.factor)}` }];
       case 'softcap':
         return [{ partial: 'unary', ...base, kernel: 'softcap', x: name(node.x), extra: `, ${num(node.cap)}` }];
+      case 'tanh_gate':
+        // The scale kernel, by tanh of the learned scalar.
+        return [{ partial: 'unary', ...base, kernel: 'scale', x: name(node.x), extra: `, Math.tanh(${scope.weight(node.weight)}[0]!)` }];
       case 'add':
       case 'sub':
       case 'mul':
