@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { generateWebGpu } from '@tdl/compiler';
 import { Rng } from '@tdl/runtime';
 import { PipelineCache } from '../src/index.js';
+// The model library's shrunk sizes, kept beside its CPU tests (every file of models/ has a row).
+import { SHRUNK } from '../../cli/test/support/model-files.js';
 import { compileSource, cpuExecutor, greedy, maxDifference, webgpuExecutor } from './support/backends.js';
 import { deviceOrSkip } from './support/gpu.js';
 import { testWeights } from './support/weights.js';
@@ -13,13 +15,6 @@ import { testWeights } from './support/weights.js';
 const DIR = new URL('../../../models/', import.meta.url).pathname;
 const MODELS = readdirSync(DIR).filter((f) => f.endsWith('.tdl')).sort();
 
-/** Small sizes for the constants a model has (unknown ones are an error for --set). */
-const SMALL: Record<string, number> = { vocab: 40, context: 20, d: 32, heads: 4, kv_heads: 2, head_dim: 8, d_ff: 48, layers: 2, window: 4 };
-
-function shrunk(text: string, file: string): Record<string, number> {
-  const consts = compileSource(text, file).consts;
-  return Object.fromEntries(Object.entries(SMALL).filter(([name]) => name in consts));
-}
 
 describe.each(MODELS)('models/%s on WebGPU', (file) => {
   const text = readFileSync(join(DIR, file), 'utf8');
@@ -38,10 +33,12 @@ describe.each(MODELS)('models/%s on WebGPU', (file) => {
 
   it('runs shrunk like the CPU: logits within 1e-4, the same greedy tokens', async (ctx) => {
     const device = await deviceOrSkip(ctx);
-    const graph = compileSource(text, file, shrunk(text, file));
+    const set = SHRUNK[file];
+    expect(set, `a shrunk size for ${file} in cli/test/support/model-files.ts`).toBeDefined();
+    const graph = compileSource(text, file, set);
     const weights = testWeights(graph.params, 3);
     const rng = new Rng(11);
-    const prompt = Int32Array.from({ length: 9 }, () => Math.floor(rng.next() * 40));
+    const prompt = Int32Array.from({ length: 9 }, () => Math.floor(rng.next() * graph.consts['vocab']!));
     const cpu = cpuExecutor(graph, weights);
     const gpu = await webgpuExecutor(device, graph, weights, { maxRows: 4 });
     try {

@@ -4,7 +4,7 @@ import { LAYER_INDEX } from '../../lower/lowerer.js';
 import { ceildiv, times } from './expr.js';
 import { ropeTurns, sinusoidalTurns, alibiSlopes } from './constants.js';
 import { attentionKernel, ropeKernel } from './kernels/attention.js';
-import { binaryKernel, ELEMENTWISE_THREADS, unaryKernel, type UnaryFn } from './kernels/elementwise.js';
+import { binaryKernel, ELEMENTWISE_THREADS, tanhGateKernel, unaryKernel, type UnaryFn } from './kernels/elementwise.js';
 import { embeddingKernel, positionsKernel, sinusoidalKernel } from './kernels/embedding.js';
 import { MATMUL_TILE, MATVEC_OUTPUTS, matmulKernel, matvecKernel } from './kernels/linear.js';
 import { layerNormKernel, rmsNormKernel } from './kernels/norms.js';
@@ -17,6 +17,10 @@ export interface ModelFacts {
   readonly vocab: number;
   /** The value whose buffer is the logits. */
   readonly output: ValueId;
+}
+
+function unsupported(node: never): never {
+  throw new Error(`internal compiler error: no WebGPU kernel for ${(node as Node).op}`);
 }
 
 function flat(count: PlanExpr): PlanWorkgroups {
@@ -93,11 +97,17 @@ export class NodeSteps {
         return this.unary(scope, name, input(node.x), out, { kind: 'scale', factor: node.factor }, width);
       case 'softcap':
         return this.unary(scope, name, input(node.x), out, { kind: 'softcap', cap: node.cap }, width);
+      case 'tanh_gate':
+        st.dispatch(scope, name, st.kernels.add(tanhGateKernel(width)), [input(node.x), st.weight(node.weight, scope), out], flat(times(rows, width)));
+        return;
       case 'add':
       case 'sub':
       case 'mul':
         st.dispatch(scope, name, st.kernels.add(binaryKernel(node.op, width)), [input(node.a), input(node.b), out], flat(times(rows, width)));
         return;
+      default:
+        // Every op of the IR has a case above: a new one is a compile error here until it has.
+        return unsupported(node);
     }
   }
 

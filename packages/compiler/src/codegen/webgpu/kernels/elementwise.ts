@@ -1,4 +1,5 @@
-// Element-wise kernels: activations, scaling and soft-capping (one input), add / sub / mul (two).
+// Element-wise kernels: activations, scaling and soft-capping (one input), add / sub / mul (two), and
+// tanh_gate (one input times tanh of a learned scalar).
 import type { Activation } from '../../../ir/nodes.js';
 import { f32Literal } from '../wgsl.js';
 import type { KernelSpec } from '../kernel-set.js';
@@ -35,6 +36,18 @@ export function binaryKernel(op: keyof typeof OPERATORS, width: number): KernelS
     base: `${op}_${width}`,
     summary: `${op}: [rows, ${width}] element-wise`,
     view: { width, operator: OPERATORS[op], threads: ELEMENTWISE_THREADS },
+    bindings: ['read', 'read', 'read-write'],
+    invocations: ELEMENTWISE_THREADS,
+    workgroupStorage: 0,
+  };
+}
+
+export function tanhGateKernel(width: number): KernelSpec {
+  return {
+    template: 'tanh_gate',
+    base: `tanh_gate_${width}`,
+    summary: `tanh_gate: [rows, ${width}] times tanh of a learned scalar`,
+    view: { width, threads: ELEMENTWISE_THREADS },
     bindings: ['read', 'read', 'read-write'],
     invocations: ELEMENTWISE_THREADS,
     workgroupStorage: 0,
