@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'threads',
+    // WebGPU tests: SwiftShader as the Vulkan driver when none is set (see the file).
+    globalSetup: ['packages/runtime-webgpu/test/support/global-setup.ts'],
   },
 });

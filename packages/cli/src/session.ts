@@ -1,8 +1,8 @@
 // Sets up a model to run: compiled for a backend, with weights (a file or seeded random) and a memory.
 import type { CheckpointPlan, Graph } from '@tdl/compiler';
 import { initWeights, UsageError, type Executor } from '@tdl/runtime';
-import { CpuExecutor } from '@tdl/runtime-cpu';
-import { numberFlag, stringFlag, type FlagSpec, type ParsedArgs } from './flags.js';
+import { openExecutor, parseBackend } from './backend.js';
+import { boolFlag, numberFlag, stringFlag, type FlagSpec, type ParsedArgs } from './flags.js';
 import type { CliIO } from './io.js';
 import { loadCpuModule } from './model.js';
 import { CORES, nodeThreads } from './threads.js';
@@ -13,9 +13,10 @@ export const WEIGHT_FLAGS: readonly FlagSpec[] = [
   { name: 'naming', type: 'string', value: 'NAME', default: 'the one the file fits', doc: "how the checkpoint names tensors: 'internal' or a checkpoint section of the model" },
   { name: 'init-seed', type: 'string', value: 'N', default: '0', doc: 'seed of the random weights when no --weights' },
   { name: 'memory', type: 'string', value: 'FILE', doc: "safetensors file with one [S, width] tensor 'memory', for models with cross-attention" },
-  { name: 'backend', type: 'string', value: 'cpu', default: 'cpu', doc: 'where to run' },
+  { name: 'backend', type: 'string', value: 'cpu|webgpu', default: 'cpu', doc: 'where to run' },
   { name: 'kernels', type: 'string', value: 'wasm|js', default: 'wasm (js for weights over 3 GiB)', doc: 'CPU kernels: WebAssembly SIMD, or plain JavaScript' },
   { name: 'threads', type: 'string', value: 'N', default: 'every core', doc: 'CPU threads for the WebAssembly kernels' },
+  { name: 'f16', type: 'boolean', doc: 'WebGPU: keep matrix weights in f16 (half the memory; computed in f32)' },
 ];
 
 export interface Session {
@@ -25,10 +26,12 @@ export interface Session {
 
 /** `namings`: the plans of the model's checkpoint sections, for `--weights` in their naming. */
 export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO, namings: readonly CheckpointPlan[] = []): Promise<Session> {
-  const backend = stringFlag(args, 'backend') ?? 'cpu';
-  if (backend !== 'cpu') throw new UsageError(`unknown --backend '${backend}': use cpu`);
+  const backend = parseBackend(stringFlag(args, 'backend'));
   const kernels = stringFlag(args, 'kernels');
   if (kernels !== undefined && kernels !== 'wasm' && kernels !== 'js') throw new UsageError(`unknown --kernels '${kernels}': use wasm or js`);
+  if (backend !== 'cpu' && (kernels !== undefined || stringFlag(args, 'threads') !== undefined)) {
+    throw new UsageError('--kernels and --threads are for the CPU backend');
+  }
   const threads = numberFlag(args, 'threads', CORES, { integer: true, min: 1 });
   const module = loadCpuModule(graph);
   const weightsPath = stringFlag(args, 'weights');
@@ -41,7 +44,12 @@ export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO, nam
   const weights = weightsPath
     ? (await loadCheckpoint(weightsPath, params, namings, { model: graph.name, io, ...(naming !== undefined ? { naming } : {}) })).weights
     : initWeights(params, numberFlag(args, 'init-seed', 0, { integer: true, min: 0 }));
-  const executor = new CpuExecutor(module, weights, { ...(kernels ? { wasm: kernels === 'wasm' } : {}), threads: nodeThreads(threads) });
+  const executor = await openExecutor(backend, graph, weights, {
+    module,
+    f16: boolFlag(args, 'f16'),
+    cpu: { ...(kernels ? { wasm: kernels === 'wasm' } : {}), threads: nodeThreads(threads) },
+    note: (text) => io.stderr.write(text),
+  });
   try {
     const memoryPath = stringFlag(args, 'memory');
     const memorySpec = module.MODEL.memory;

@@ -1,17 +1,4 @@
 // @tdl/compiler: lowering to IR, symbolic shape checking, analysis and code generation.
-export { checkSource, PASSES, type CheckOptions, type CheckResult } from './compile.js';
-export type * from './ir/nodes.js';
-export * from './ir/dim.js';
-export { typeToString, sameType } from './ir/types.js';
-export { verifyGraph } from './ir/verify.js';
-export { allNodes, valueTypes, valueOrigins, operands } from './ir/walk.js';
-export { inferType } from './ir/shapes.js';
-export { runChecks, CHECKS } from './checks/index.js';
-export { analyze, modelContext, modelVocab, countParams, numel, type ModelInfo } from './analysis/index.js';
-export { OPS, type OpDef, type ArgSpec } from './ops/index.js';
-export { PRELUDE_SOURCE } from './lower/prelude.js';
-export { LAYER_INDEX } from './lower/lowerer.js';
-export { generateCpuModule, transpileCpuModule, type CpuModule } from './codegen/cpu/index.js';
-export { exportGraph, type GraphFormat } from './graph/export.js';
-export { compileCheckpoints, INTERNAL_NAMING, TRANSFORMS, type CheckpointResult, type TransformDef } from './checkpoint/index.js';
-export type { CheckpointPlan, PlanEntry, PlanSource, PlanStep, PlanOp, PlanTensor } from './checkpoint/plan.js';
+// portable.ts has all of it but transpileCpuModule, which loads TypeScript: browsers get that entry.
+export * from './portable.js';
+export { transpileCpuModule } from './codegen/cpu/transpile.js';

@@ -1,5 +1,5 @@
 // The CPU Executor: drives a generated module's model instance for the shared generation loop.
-import { UsageError, validateTokens, type Executor, type ForwardOptions, type ModelSpec, type WeightMap } from '@tdl/runtime';
+import { UsageError, validateMemory, validateTokens, type Executor, type ForwardOptions, type ModelSpec, type WeightMap } from '@tdl/runtime';
 import { Arena } from './arena.js';
 import type { ThreadOptions } from './threads/team.js';
 import type { GeneratedModule, ModelInstance } from './module.js';
@@ -100,17 +100,5 @@ export class CpuExecutor implements Executor {
     const logits = this.instance.forward(tokens, this.cached, lastOnly);
     this.cached += tokens.length;
     return logits.slice();
-  }
-}
-
-/** Checks a memory against the model's declared width and bound. */
-export function validateMemory(spec: ModelSpec, memory: Float32Array, length: number): void {
-  const m = spec.memory!;
-  if (!Number.isInteger(length) || length < 1) throw new UsageError(`the memory must have at least one row, got ${length}`);
-  if (memory.length !== length * m.width) {
-    throw new UsageError(`memory '${m.name}' must be [S, ${m.width}], but ${memory.length} values do not make ${length} rows of ${m.width}`);
-  }
-  if (m.maxLength !== undefined && length > m.maxLength) {
-    throw new UsageError(`memory '${m.name}' has ${length} rows; the model allows at most ${m.maxLength}`);
   }
 }

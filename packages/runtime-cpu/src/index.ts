@@ -11,4 +11,6 @@ export { prepareKernels } from './wasm/kernels.js';
 export type { SpawnWorker, ThreadOptions, WorkerHandle } from './threads/team.js';
 export type * from './module.js';
 export { loadGeneratedModule } from './loader.js';
-export { CpuExecutor, validateMemory, type CpuOptions } from './executor.js';
+export { CpuExecutor, type CpuOptions } from './executor.js';
+/** Moved to @tdl/runtime (both backends check memories the same way); re-exported for existing callers. */
+export { validateMemory } from '@tdl/runtime';

@@ -1,3 +1,10 @@
-// @tdl/runtime-webgpu: the WebGPU backend (device, buffers, pipelines, dispatch of generated WGSL).
-// The backend itself is the work of issue 7; this package exists so the workspace has its final shape.
-export const WEBGPU_BACKEND_READY = false;
+// @tdl/runtime-webgpu: the WebGPU backend: device setup, buffers, the pipeline cache, and an Executor
+// that runs a compiled plan for the shared generation loop. Needs only a GPU object (navigator.gpu,
+// or the `webgpu` package's in Node): no file system, no process.
+export { openWebGpu, WebGpuDevice, RAISED_LIMITS, type OpenOptions } from './device.js';
+export { WebGpuExecutor, type WebGpuExecutorOptions } from './executor.js';
+export { DeviceLostError, LimitError, WebGpuError } from './errors.js';
+export { PipelineCache, type CompilationMessage, type CompiledKernel } from './pipelines.js';
+export { compileExpr, type Symbols } from './expr.js';
+export { toFloat16Bits, toFloat16Array } from './f16.js';
+export type * from './plan.js';

@@ -59,3 +59,16 @@ export function validateTokens(spec: ModelSpec, position: number, tokens: ArrayL
     );
   }
 }
+
+/** Checks a memory against the model's declared width and bound. */
+export function validateMemory(spec: ModelSpec, memory: Float32Array, length: number): void {
+  const m = spec.memory;
+  if (!m) throw new UsageError(`model '${spec.name}' has no memory input`);
+  if (!Number.isInteger(length) || length < 1) throw new UsageError(`the memory must have at least one row, got ${length}`);
+  if (memory.length !== length * m.width) {
+    throw new UsageError(`memory '${m.name}' must be [S, ${m.width}], but ${memory.length} values do not make ${length} rows of ${m.width}`);
+  }
+  if (m.maxLength !== undefined && length > m.maxLength) {
+    throw new UsageError(`memory '${m.name}' has ${length} rows; the model allows at most ${m.maxLength}`);
+  }
+}

@@ -1,18 +1,20 @@
 // tdl compile: writes the generated code for a target into a folder.
 import { join } from 'node:path';
-import { generateCpuModule } from '@tdl/compiler';
+import { formatPlan, generateCpuModule, generateWebGpu } from '@tdl/compiler';
 import { UsageError } from '@tdl/runtime';
-import { SET_FLAG, overrides, stringFlag, type CommandSpec, type ParsedArgs } from '../flags.js';
+import { SET_FLAG, boolFlag, overrides, stringFlag, type CommandSpec, type ParsedArgs } from '../flags.js';
 import { writeAtomic, type CliIO } from '../io.js';
 import { loadGraph, requireFile } from '../model.js';
 
 export const compileSpec: CommandSpec = {
   name: 'compile',
   args: 'FILE --out DIR',
-  summary: 'Generate code for a model: for the CPU, one TypeScript module calling @tdl/runtime-cpu.',
+  summary:
+    'Generate code for a model: for the CPU, one TypeScript module calling @tdl/runtime-cpu; for WebGPU, DIR/NAME/plan.json (buffers and dispatches) and its WGSL kernels in DIR/NAME/kernels/.',
   flags: [
-    { name: 'target', type: 'string', value: 'cpu', default: 'cpu', doc: 'what to generate' },
+    { name: 'target', type: 'string', value: 'cpu|webgpu', default: 'cpu', doc: 'what to generate' },
     { name: 'out', type: 'string', value: 'DIR', doc: 'folder to write into (created if missing)' },
+    { name: 'f16', type: 'boolean', doc: 'webgpu: keep matrix weights in f16, two to a 32-bit word' },
     SET_FLAG,
   ],
 };
@@ -22,10 +24,22 @@ export async function runCompile(args: ParsedArgs, io: CliIO): Promise<number> {
   const target = stringFlag(args, 'target') ?? 'cpu';
   const out = stringFlag(args, 'out');
   if (!out) throw new UsageError('tdl compile needs --out DIR');
-  if (target !== 'cpu') throw new UsageError(`unknown --target '${target}': use cpu`);
+  if (target !== 'cpu' && target !== 'webgpu') throw new UsageError(`unknown --target '${target}': use cpu or webgpu`);
+  if (boolFlag(args, 'f16') && target !== 'webgpu') throw new UsageError('--f16 is for --target webgpu');
   const graph = loadGraph(io, file, overrides(args));
-  const path = join(out, `${graph.name}.ts`);
-  writeAtomic(path, generateCpuModule(graph, file).typescript);
+  if (target === 'cpu') {
+    const path = join(out, `${graph.name}.ts`);
+    writeAtomic(path, generateCpuModule(graph, file).typescript);
+    io.stdout.write(`${path}\n`);
+    return 0;
+  }
+  const { plan, kernels } = generateWebGpu(graph, { f16: boolFlag(args, 'f16') });
+  const dir = join(out, graph.name);
+  // The kernels first and the plan last: a plan on disk always has its kernels beside it.
+  for (const k of plan.kernels) writeAtomic(join(dir, k.file), kernels[k.name]!);
+  const path = join(dir, 'plan.json');
+  writeAtomic(path, formatPlan(plan));
   io.stdout.write(`${path}\n`);
+  io.stderr.write(`${plan.kernels.length} kernels in ${join(dir, 'kernels')}\n`);
   return 0;
 }

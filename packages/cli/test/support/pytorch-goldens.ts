@@ -1,10 +1,9 @@
 // Reads PyTorch golden fixtures (scripts/fixtures/make_goldens.py and make_family_goldens.py write
-// them) and runs a case through the CLI's own loading path: model file, checkpoint naming, CPU executor.
+// them) and runs a case through the CLI's own loading path: model file, checkpoint naming, executor.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bufferSource, generate, readHeader, readTensorF32 } from '@tdl/runtime';
-import { CpuExecutor } from '@tdl/runtime-cpu';
-import type { CliIO } from '../../src/index.js';
+import { openExecutor, type Backend, type CliIO } from '../../src/index.js';
 import { loadCpuModule, loadModel } from '../../src/model.js';
 import { loadCheckpoint, loadMemory } from '../../src/weights.js';
 
@@ -47,12 +46,15 @@ export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 
 const quiet: CliIO = { stdout: { write: () => {} }, stderr: { write: () => {} } };
 
-/** What `tdl logits` and `tdl run --temperature 0` do for one checkpoint of a case: logits of the prompt, greedy tokens. */
-export async function runGoldenCase(dir: string, c: GoldenCase, dtype: DType = 'f32') {
+/**
+ * What `tdl logits` and `tdl run --temperature 0` do for one checkpoint of a case: logits of the prompt,
+ * greedy tokens, on the CPU or on another backend.
+ */
+export async function runGoldenCase(dir: string, c: GoldenCase, dtype: DType = 'f32', backend: Backend = 'cpu') {
   const { graph, namings } = loadModel(quiet, join(ROOT, c.model), c.set);
   const module = loadCpuModule(graph);
   const { weights, naming } = await loadCheckpoint(join(dir, c.checkpoints[dtype]!), module.MODEL.params, namings, { model: graph.name });
-  const executor = new CpuExecutor(module, weights);
+  const executor = await openExecutor(backend, graph, weights, { module });
   const memory = c.memory ? await loadMemory(join(dir, c.memory), module.MODEL.memory!.width) : undefined;
   if (memory) await executor.setMemory(memory.data, memory.length);
   const logits = await executor.prefill(Int32Array.from(c.prompt), { allLogits: true });

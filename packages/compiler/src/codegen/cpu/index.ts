@@ -1,5 +1,4 @@
-// CPU code generation: one readable TypeScript module per model, and its JavaScript for in-process use.
-import ts from 'typescript';
+// CPU code generation: one readable TypeScript module per model (transpile.ts turns it into JavaScript).
 import type { Graph } from '../../ir/nodes.js';
 import { templatesFor } from '../render.js';
 import { buildCpuView } from './view.js';
@@ -14,12 +13,4 @@ export interface CpuModule {
 export function generateCpuModule(graph: Graph, sourceName = graph.file): CpuModule {
   const view = buildCpuView(graph, sourceName);
   return { typescript: template('module.ts')(view) };
-}
-
-/** TypeScript → CommonJS JavaScript, for the runtime-cpu loader. */
-export function transpileCpuModule(typescript: string): string {
-  const out = ts.transpileModule(typescript, {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, strict: true, sourceMap: false },
-  });
-  return out.outputText;
 }

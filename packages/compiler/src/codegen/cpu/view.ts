@@ -221,6 +221,8 @@ class ViewBuilder {
       if (item.op === 'repeat') item.results.forEach((id) => before.add(id));
       else before.add(item.id);
     }
+    // Inputs are there from the start, wherever they are declared.
+    for (const item of this.graph.items) if (item.op === 'input') before.add(item.id);
     const usedAfter = new Set<ValueId>();
     for (const item of this.graph.items.slice(index)) if (item.op !== 'repeat') operands(item).forEach((id) => usedAfter.add(id));
     this.graph.outputs.forEach((o) => usedAfter.add(o.value));
@@ -358,7 +360,8 @@ class ViewBuilder {
     const width = t.shape.length > 1 ? (dimValue(t.shape[t.shape.length - 1]!) ?? 0) : 1;
     const label = node.label ? node.label.split('.').pop()! : node.op;
     if (node.op === 'input') {
-      scope.names.set(node.id, node.role === 'tokens' ? 'tokens' : 'memory');
+      // The tail may have named the input's last rows already (a model in which nothing mixes positions).
+      if (!scope.names.has(node.id)) scope.names.set(node.id, node.role === 'tokens' ? 'tokens' : 'memory');
       return [];
     }
     if (node.op === 'carried') return [];

@@ -1,0 +1,44 @@
+// The backends a model runs on, behind one switch: the CPU (generated TypeScript) or WebGPU (WGSL and a plan).
+import { generateWebGpu, type Graph } from '@tdl/compiler';
+import { UsageError, type Executor, type WeightMap } from '@tdl/runtime';
+import { CpuExecutor, type CpuOptions, type GeneratedModule } from '@tdl/runtime-cpu';
+import { WebGpuExecutor, type WebGpuDevice, type WebGpuProgram } from '@tdl/runtime-webgpu';
+import { sharedNodeWebGpu } from './gpu.js';
+import { loadCpuModule } from './model.js';
+
+export const BACKENDS = ['cpu', 'webgpu'] as const;
+export type Backend = (typeof BACKENDS)[number];
+
+export function parseBackend(value: string | undefined): Backend {
+  const backend = value ?? 'cpu';
+  if (!(BACKENDS as readonly string[]).includes(backend)) throw new UsageError(`unknown --backend '${backend}': use ${BACKENDS.join(' or ')}`);
+  return backend as Backend;
+}
+
+export interface BackendOptions {
+  /** WebGPU: keep matrix weights in f16 (half the memory; computed in f32). */
+  readonly f16?: boolean;
+  /** WebGPU: a device to run on (tests share one); otherwise one is opened. */
+  readonly device?: WebGpuDevice;
+  /** CPU: which kernels, and worker threads. */
+  readonly cpu?: CpuOptions;
+  /** Where notes for the user go (the SwiftShader fallback). */
+  readonly note?: (text: string) => void;
+}
+
+/** Compiles `graph` for the WebGPU backend; the compiler's plan is the runtime's plan (TypeScript checks they agree). */
+export function compileForWebGpu(graph: Graph, f16 = false): WebGpuProgram {
+  return generateWebGpu(graph, { f16 });
+}
+
+/**
+ * An executor for `graph` on `backend`, with `weights`: the one switch between backends, so a test
+ * written for the CPU runs on WebGPU by changing `backend`. The CPU backend runs `module` when given
+ * (the CLI has it loaded already), else compiles one; WebGPU shares one device per process.
+ */
+export async function openExecutor(backend: Backend, graph: Graph, weights: WeightMap, options: BackendOptions & { module?: GeneratedModule } = {}): Promise<Executor> {
+  if (options.f16 && backend !== 'webgpu') throw new UsageError('--f16 is for the WebGPU backend: add --backend webgpu');
+  if (backend === 'cpu') return new CpuExecutor(options.module ?? loadCpuModule(graph), weights, options.cpu ?? {});
+  const device = options.device ?? (await sharedNodeWebGpu(options.note ? { note: options.note } : {}));
+  return WebGpuExecutor.create(device, compileForWebGpu(graph, options.f16), weights);
+}

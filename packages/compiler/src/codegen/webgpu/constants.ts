@@ -1,0 +1,45 @@
+// Tables the compiler works out once in double precision for the WebGPU kernels: rotary and sinusoidal
+// frequencies split so that f32 kernels still get accurate angles at large positions, and ALiBi slopes.
+
+/**
+ * A frequency `f` (radians per position) as turns per position split in two f32 numbers, hi + lo,
+ * where hi has so few significant bits that `p * hi` is exact in f32 for every position p up to
+ * `maxPosition`. A kernel then takes fract(p·hi) + fract(p·lo) as the angle's turns: its error stays
+ * near 2⁻²⁴ of a turn instead of growing with p, as p·f in f32 would.
+ */
+export function splitTurns(frequency: number, maxPosition: number): [number, number] {
+  const turns = frequency / (2 * Math.PI);
+  const positionBits = Math.max(1, Math.ceil(Math.log2(maxPosition + 1)));
+  const bits = 24 - positionBits;
+  if (bits < 1 || turns === 0) return [0, Math.fround(turns)];
+  const exponent = Math.floor(Math.log2(turns));
+  const scale = 2 ** (bits - 1 - exponent);
+  const hi = Math.round(turns * scale) / scale;
+  return [hi, Math.fround(turns - hi)];
+}
+
+/** Rotary frequencies 1 / theta^(2i / dim) for i < dim / 2, split: [hi₀, lo₀, hi₁, lo₁, …]. */
+export function ropeTurns(theta: number, dim: number, maxPosition: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < dim / 2; i++) out.push(...splitTurns(1 / Math.pow(theta, (2 * i) / dim), maxPosition));
+  return out;
+}
+
+/** Sinusoidal frequencies 1 / base^(2i / width) for the channel pairs (2i, 2i + 1), split likewise. */
+export function sinusoidalTurns(base: number, width: number, maxPosition: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < width; i += 2) out.push(...splitTurns(1 / Math.pow(base, i / width), maxPosition));
+  return out;
+}
+
+/**
+ * ALiBi slopes for `heads` heads (Press et al. 2022): a geometric sequence starting at 2^(-8/n) for
+ * the largest power of two n ≤ heads; further heads take every other slope of the sequence for 2n.
+ */
+export function alibiSlopes(heads: number): number[] {
+  const closest = 2 ** Math.floor(Math.log2(heads));
+  const start = (n: number) => 2 ** (-8 / n);
+  const slopes = Array.from({ length: closest }, (_, i) => start(closest) ** (i + 1));
+  for (let i = 0; i < heads - closest; i++) slopes.push(start(2 * closest) ** (2 * i + 1));
+  return slopes.map(Math.fround);
+}

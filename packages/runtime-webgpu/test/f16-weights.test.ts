@@ -1,0 +1,54 @@
+// f16 weights (--f16): matrices stored as f16, two to a 32-bit word, decoded by WGSL's core
+// unpack2x16float, so any adapter runs them (SwiftShader included). With the same weights rounded to
+// f16, WebGPU gives the CPU's logits (both compute in f32) and greedy tokens; the weights take half the memory.
+import { describe, expect, it } from 'vitest';
+import { generateWebGpu } from '@tdl/compiler';
+import { modelSource, type ModelConfig } from './support/arbitrary-model.js';
+import { compileSource, cpuExecutor, greedy, maxDifference, webgpuExecutor } from './support/backends.js';
+import { roundMatrices } from './support/f16.js';
+import { deviceOrSkip } from './support/gpu.js';
+import { testWeights } from './support/weights.js';
+
+const CONFIG: ModelConfig = {
+  vocab: 32, context: 16, d: 16, layers: 2, heads: 4, kvHeads: 2, norm: 'rms_norm', placement: 'pre', positions: 'rope',
+  rope: { theta: 10000, fraction: 1, layout: 'half' }, mask: 'causal', window: 4, scoreSoftcap: 0, bias: true, ffn: 'gated_mlp',
+  act: 'silu', cross: 'every', memoryNorm: 'layer', memoryWidth: 12, crossHeads: 2, tied: true, embedScale: false, finalNorm: true, logitSoftcap: 0,
+};
+
+describe('f16 weights', () => {
+  it('give the logits of the CPU with the weights rounded to f16, in half the memory', async (ctx) => {
+    const device = await deviceOrSkip(ctx);
+    const graph = compileSource(modelSource(CONFIG));
+    const weights = testWeights(graph.params, 6);
+    const rounded = roundMatrices(graph.params, weights);
+    // Rounding matters here: the f32 weights give other logits.
+    const exact = cpuExecutor(graph, weights);
+    const cpu = cpuExecutor(graph, rounded);
+    const gpu = await webgpuExecutor(device, graph, weights, { f16: true, maxRows: 5 });
+    try {
+      const memory = Float32Array.from({ length: 3 * 12 }, (_, i) => Math.cos(i));
+      for (const e of [exact, cpu, gpu]) await e.setMemory(memory, 3);
+      const prompt = Int32Array.from([3, 1, 4, 1, 5, 9, 2, 6]);
+      const expected = await cpu.prefill(prompt, { allLogits: true });
+      expect(maxDifference(await gpu.prefill(prompt, { allLogits: true }), expected)).toBeLessThanOrEqual(1e-4);
+      expect(maxDifference(await exact.prefill(prompt, { allLogits: true }), expected)).toBeGreaterThan(1e-3);
+      expect(await greedy(gpu, prompt, 4)).toEqual(await greedy(cpu, prompt, 4));
+    } finally {
+      gpu.dispose();
+    }
+  });
+
+  it('store every matrix, and only the matrices, as f16', () => {
+    const graph = compileSource(modelSource(CONFIG));
+    const { plan, kernels } = generateWebGpu(graph, { f16: true });
+    expect(plan.weights).toBe('f16');
+    for (const b of plan.buffers.filter((x) => x.role === 'weight')) {
+      const p = graph.params.find((q) => q.name.replace(/\.\d+\./, '.{i}.') === b.name || q.name === b.name)!;
+      expect(b.dtype, b.name).toBe(p.shape.length === 2 ? 'f16' : 'f32');
+    }
+    const readers = plan.kernels.filter((k) => /^(matmul|matvec|embedding)/.test(k.name));
+    expect(readers.length).toBeGreaterThan(0);
+    for (const k of readers) expect(kernels[k.name]).toContain('unpack2x16float');
+    for (const source of Object.values(kernels)) expect(source).not.toContain('enable f16');
+  });
+});
