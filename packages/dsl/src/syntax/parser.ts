@@ -8,7 +8,7 @@ export class TdlParser extends CstParser {
     super(t.ALL_TOKENS, {
       recoveryEnabled: true,
       maxLookahead: 3,
-      nodeLocationTracking: 'full',
+      nodeLocationTracking: 'onlyOffset',
       errorMessageProvider: tdlErrorMessages,
     });
     this.performSelfAnalysis();
@@ -21,8 +21,14 @@ export class TdlParser extends CstParser {
         { ALT: () => this.SUBRULE(this.modelDecl) },
         { ALT: () => this.SUBRULE(this.blockDecl) },
         { ALT: () => this.SUBRULE(this.junk), IGNORE_AMBIGUITIES: true },
+        { ALT: () => this.SUBRULE(this.strayBrace) },
       ]),
     );
+  });
+
+  /** An error production: a `}` that closes nothing, skipped so the rest of the file is still parsed. */
+  private strayBrace = this.RULE('strayBrace', () => {
+    this.CONSUME(t.RCurly);
   });
 
   /**
@@ -44,10 +50,9 @@ export class TdlParser extends CstParser {
     );
   });
 
-  /** A misspelt `model` keyword still opens a model, so the errors inside it are found too. */
   private modelDecl = this.RULE('modelDecl', () => {
-    this.OR([{ ALT: () => this.CONSUME(t.Model) }, { ALT: () => this.CONSUME(t.Identifier) }]);
-    this.CONSUME2(t.Identifier);
+    this.CONSUME(t.Model);
+    this.CONSUME(t.Identifier);
     this.CONSUME(t.LCurly);
     this.MANY(() => this.OR2([{ ALT: () => this.CONSUME(t.Newline) }, { ALT: () => this.SUBRULE(this.modelItem) }, { ALT: () => this.SUBRULE(this.junk), IGNORE_AMBIGUITIES: true }]));
     this.CONSUME(t.RCurly);
@@ -85,10 +90,10 @@ export class TdlParser extends CstParser {
   });
 
   private dimDecl = this.RULE('dimDecl', () => {
-    this.SUBRULE(this.additive);
+    this.SUBRULE(this.arithmetic);
     this.OPTION(() => {
       this.CONSUME(t.LessEq);
-      this.SUBRULE2(this.additive);
+      this.SUBRULE2(this.arithmetic);
     });
   });
 
@@ -117,8 +122,13 @@ export class TdlParser extends CstParser {
     });
     this.CONSUME(t.Return);
     this.SUBRULE(this.expression);
-    this.OPTION(() => this.CONSUME2(t.Newline));
+    this.MANY2(() => this.OR2([{ ALT: () => this.CONSUME2(t.Newline) }, { ALT: () => this.SUBRULE(this.afterReturn) }]));
     this.CONSUME(t.RCurly);
+  });
+
+  /** An error production: a line after a block's `return`, parsed (so its errors are found) and reported. */
+  private afterReturn = this.RULE('afterReturn', () => {
+    this.OR([{ ALT: () => this.SUBRULE(this.statement) }, { ALT: () => this.SUBRULE(this.junk), IGNORE_AMBIGUITIES: true }]);
   });
 
   private param = this.RULE('param', () => {
@@ -185,7 +195,7 @@ export class TdlParser extends CstParser {
   private mappingRule = this.RULE('mappingRule', () => {
     this.SUBRULE(this.paramPattern);
     this.CONSUME(t.Arrow);
-    this.OR([{ ALT: () => this.CONSUME(t.StringLiteral) }, { ALT: () => this.SUBRULE(this.call) }]);
+    this.OR([{ ALT: () => this.CONSUME(t.StringLiteral) }, { ALT: () => this.SUBRULE(this.sourceCall) }]);
     this.MANY(() => {
       this.CONSUME(t.Pipe);
       this.SUBRULE(this.transform);
@@ -217,6 +227,14 @@ export class TdlParser extends CstParser {
     ]);
   });
 
+  /** Tensors combined from several in the checkpoint: `concat(0, "a", "b")` (no label). */
+  private sourceCall = this.RULE('sourceCall', () => {
+    this.CONSUME(t.Identifier);
+    this.CONSUME(t.LParen);
+    this.OPTION(() => this.SUBRULE(this.args));
+    this.CONSUME(t.RParen);
+  });
+
   private transform = this.RULE('transform', () => {
     this.CONSUME(t.Identifier);
     this.OPTION(() => {
@@ -229,7 +247,7 @@ export class TdlParser extends CstParser {
   // ----- expressions, loosest binding first -----
 
   private expression = this.RULE('expression', () => {
-    this.OR([{ ALT: () => this.SUBRULE(this.ifExpression) }, { ALT: () => this.SUBRULE(this.orExpression) }]);
+    this.OR([{ ALT: () => this.SUBRULE(this.ifExpression) }, { ALT: () => this.SUBRULE(this.binary) }]);
   });
 
   private ifExpression = this.RULE('ifExpression', () => {
@@ -241,53 +259,23 @@ export class TdlParser extends CstParser {
     this.SUBRULE3(this.expression);
   });
 
-  private orExpression = this.RULE('orExpression', () => {
-    this.SUBRULE(this.andExpression);
-    this.MANY(() => {
-      this.CONSUME(t.OrOr);
-      this.SUBRULE2(this.andExpression);
-    });
-  });
-
-  private andExpression = this.RULE('andExpression', () => {
-    this.SUBRULE(this.comparison);
-    this.MANY(() => {
-      this.CONSUME(t.AndAnd);
-      this.SUBRULE2(this.comparison);
-    });
-  });
-
-  private comparison = this.RULE('comparison', () => {
-    this.SUBRULE(this.additive);
-    this.OPTION(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(t.EqEq) },
-        { ALT: () => this.CONSUME(t.NotEq) },
-        { ALT: () => this.CONSUME(t.LessEq) },
-        { ALT: () => this.CONSUME(t.GreaterEq) },
-        { ALT: () => this.CONSUME(t.Less) },
-        { ALT: () => this.CONSUME(t.Greater) },
-      ]);
-      this.SUBRULE2(this.additive);
-    });
-  });
-
-  private additive = this.RULE('additive', () => {
-    this.SUBRULE(this.multiplicative);
-    this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(t.Plus) }, { ALT: () => this.CONSUME(t.Minus) }]);
-      this.SUBRULE2(this.multiplicative);
-    });
-  });
-
-  private multiplicative = this.RULE('multiplicative', () => {
+  /**
+   * Operands joined by binary operators, flat: the AST builder applies precedence (`||` loosest, then
+   * `&&`, comparisons, `+ -`, `* / %`). One rule instead of one per precedence level keeps parsing fast.
+   */
+  private binary = this.RULE('binary', () => {
     this.SUBRULE(this.unary);
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(t.Star) },
-        { ALT: () => this.CONSUME(t.Slash) },
-        { ALT: () => this.CONSUME(t.Percent) },
-      ]);
+      this.CONSUME(t.BinaryOperator);
+      this.SUBRULE2(this.unary);
+    });
+  });
+
+  /** Arithmetic only (`+ - * / %`): the sizes of an input's dimensions, where `<=` introduces a bound. */
+  private arithmetic = this.RULE('arithmetic', () => {
+    this.SUBRULE(this.unary);
+    this.MANY(() => {
+      this.CONSUME(t.ArithmeticOperator);
       this.SUBRULE2(this.unary);
     });
   });

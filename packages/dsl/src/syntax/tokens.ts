@@ -43,6 +43,38 @@ export const Newline = createToken({ name: 'Newline', pattern: /\n/, line_breaks
 export const DocComment = createToken({ name: 'DocComment', pattern: /##[^\n]*/, group: 'comments' });
 export const Comment = createToken({ name: 'Comment', pattern: /#[^\n]*/, group: 'comments' });
 
+/** A valid number: `12`, `0.02`, `1e-5`, `3.5E+2`. */
+const NUMBER = /\d+\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|\d+/y;
+/** What may follow a malformed number's valid start: letters, digits, `_`, and `.` before a digit. */
+const NUMBER_TAIL = /(?:[A-Za-z0-9_]|\.\d)*/y;
+
+/**
+ * A number run into letters or a second decimal point (`2d`, `1e`, `1.2.3`). Matched whole, so the
+ * parser sees one bad number (reported once) instead of a number and a stray name. A number followed by
+ * `.name` (`layers.0.attn`) is a valid number and a path.
+ */
+export const MalformedNumber = createToken({
+  name: 'MalformedNumber',
+  pattern: {
+    exec(text: string, offset: number) {
+      NUMBER.lastIndex = offset;
+      const valid = NUMBER.exec(text);
+      if (!valid) return null;
+      const end = offset + valid[0].length;
+      const next = text.charCodeAt(end);
+      const intoName = /[A-Za-z_]/.test(text[end] ?? '');
+      const secondPoint = next === 46 /* . */ && /\d/.test(text[end + 1] ?? '');
+      if (!intoName && !secondPoint) return null;
+      NUMBER_TAIL.lastIndex = end;
+      const tail = NUMBER_TAIL.exec(text)![0];
+      return [text.slice(offset, end + tail.length)] as unknown as RegExpExecArray;
+    },
+  },
+  start_chars_hint: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+  line_breaks: false,
+  label: 'number',
+});
+
 export const FloatLiteral = token({
   name: 'FloatLiteral',
   pattern: /\d+\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+/,
@@ -50,26 +82,40 @@ export const FloatLiteral = token({
 });
 export const IntegerLiteral = token({ name: 'IntegerLiteral', pattern: /\d+/, label: 'integer' });
 export const StringLiteral = token({ name: 'StringLiteral', pattern: /"(?:[^"\\\n]|\\.)*"/, label: 'string' });
-/** A string missing its closing quote; the parser reports it and carries on. */
+/** A string missing its closing quote; `parse` reports it and hands the parser a string in its place. */
 export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\n]|\\.)*/ });
 
+/** Every binary operator; the AST builder gives each its precedence. */
+export const BinaryOperator = createToken({ name: 'BinaryOperator', pattern: Lexer.NA, label: 'an operator' });
+/** The arithmetic operators `+ - * / %`, the only ones allowed in an input's dimensions. */
+export const ArithmeticOperator = createToken({
+  name: 'ArithmeticOperator',
+  pattern: Lexer.NA,
+  categories: [BinaryOperator],
+  label: 'an arithmetic operator',
+});
+
+function operator(config: ITokenConfig, arithmetic = false): TokenType {
+  return createToken({ ...config, categories: [AnyToken, arithmetic ? ArithmeticOperator : BinaryOperator] });
+}
+
 export const Arrow = token({ name: 'Arrow', pattern: /<-/, label: "'<-'" });
-export const EqEq = token({ name: 'EqEq', pattern: /==/, label: "'=='" });
-export const NotEq = token({ name: 'NotEq', pattern: /!=/, label: "'!='" });
-export const LessEq = token({ name: 'LessEq', pattern: /<=/, label: "'<='" });
-export const GreaterEq = token({ name: 'GreaterEq', pattern: />=/, label: "'>='" });
-export const Less = token({ name: 'Less', pattern: /</, label: "'<'" });
-export const Greater = token({ name: 'Greater', pattern: />/, label: "'>'" });
-export const AndAnd = token({ name: 'AndAnd', pattern: /&&/, label: "'&&'" });
-export const OrOr = token({ name: 'OrOr', pattern: /\|\|/, label: "'||'" });
+export const EqEq = operator({ name: 'EqEq', pattern: /==/, label: "'=='" });
+export const NotEq = operator({ name: 'NotEq', pattern: /!=/, label: "'!='" });
+export const LessEq = operator({ name: 'LessEq', pattern: /<=/, label: "'<='" });
+export const GreaterEq = operator({ name: 'GreaterEq', pattern: />=/, label: "'>='" });
+export const Less = operator({ name: 'Less', pattern: /</, label: "'<'" });
+export const Greater = operator({ name: 'Greater', pattern: />/, label: "'>'" });
+export const AndAnd = operator({ name: 'AndAnd', pattern: /&&/, label: "'&&'" });
+export const OrOr = operator({ name: 'OrOr', pattern: /\|\|/, label: "'||'" });
 export const Pipe = token({ name: 'Pipe', pattern: /\|/, label: "'|'" });
 export const Bang = token({ name: 'Bang', pattern: /!/, label: "'!'" });
 export const Equals = token({ name: 'Equals', pattern: /=/, label: "'='" });
-export const Plus = token({ name: 'Plus', pattern: /\+/, label: "'+'" });
-export const Minus = token({ name: 'Minus', pattern: /-/, label: "'-'" });
-export const Star = token({ name: 'Star', pattern: /\*/, label: "'*'" });
-export const Slash = token({ name: 'Slash', pattern: /\//, label: "'/'" });
-export const Percent = token({ name: 'Percent', pattern: /%/, label: "'%'" });
+export const Plus = operator({ name: 'Plus', pattern: /\+/, label: "'+'" }, true);
+export const Minus = operator({ name: 'Minus', pattern: /-/, label: "'-'" }, true);
+export const Star = operator({ name: 'Star', pattern: /\*/, label: "'*'" }, true);
+export const Slash = operator({ name: 'Slash', pattern: /\//, label: "'/'" }, true);
+export const Percent = operator({ name: 'Percent', pattern: /%/, label: "'%'" }, true);
 export const LCurly = createToken({ name: 'LCurly', pattern: /\{/, label: "'{'" });
 export const RCurly = createToken({ name: 'RCurly', pattern: /\}/, label: "'}'" });
 export const LParen = token({ name: 'LParen', pattern: /\(/, label: "'('" });
@@ -85,6 +131,7 @@ export const ALL_TOKENS: TokenType[] = [
   Newline,
   DocComment,
   Comment,
+  MalformedNumber,
   FloatLiteral,
   IntegerLiteral,
   StringLiteral,
@@ -118,6 +165,8 @@ export const ALL_TOKENS: TokenType[] = [
   Colon,
   Dot,
   AnyToken,
+  BinaryOperator,
+  ArithmeticOperator,
 ];
 
 /** One lexer, built once and reused. */
