@@ -1,35 +1,25 @@
 // parse(): text → AST plus syntax diagnostics. Never throws on user input.
-import { EOF, type IRecognitionException, type IToken } from 'chevrotain';
 import { AstBuilder } from './ast/build.js';
 import type { FileNode } from './ast/nodes.js';
 import { diagnostic, type Diagnostic } from './diagnostics/diagnostic.js';
-import type { DiagnosticCode } from './diagnostics/registry.js';
 import type { SourceFile } from './span.js';
-import { tooDeep, unclosedOpener } from './syntax/brackets.js';
+import { tooDeep } from './syntax/brackets.js';
+import { syntaxDiagnostic } from './syntax/errors.js';
 import { fixKeywordTypos } from './syntax/keyword-typos.js';
 import { lex } from './syntax/lex.js';
-import { dangles } from './syntax/messages.js';
 import { tdlParser } from './syntax/parser.js';
 import { SpanMaker } from './syntax/span-maker.js';
 import { keepTerminators } from './syntax/terminators.js';
-import * as t from './syntax/tokens.js';
 
 /** At most this many syntax errors are reported for one file; the rest are summarised. */
 export const MAX_SYNTAX_ERRORS = 20;
-/** Brackets may nest this deep; deeper nesting is refused before parsing (it would exhaust the stack). */
+/** Brackets, prefix operators and `if`s may nest this deep; deeper is refused before parsing (it could exhaust the stack). */
 export const MAX_NESTING = 64;
 
 export interface ParseResult {
   readonly ast: FileNode;
   readonly diagnostics: readonly Diagnostic[];
 }
-
-const EXCEPTION_CODES: Record<string, DiagnosticCode> = {
-  MismatchedTokenException: 'E0103',
-  NotAllInputParsedException: 'E0103',
-  NoViableAltException: 'E0104',
-  EarlyExitException: 'E0105',
-};
 
 export function parse(source: SourceFile): ParseResult {
   const spans = new SpanMaker(source);
@@ -40,7 +30,12 @@ export function parse(source: SourceFile): ParseResult {
 
   const deep = tooDeep(tokens, MAX_NESTING);
   if (deep) {
-    diagnostics.push(diagnostic('E0112', spans.ofToken(deep), `brackets nest more than ${MAX_NESTING} deep here`, { label: 'tdl parses no further' }));
+    diagnostics.push(
+      diagnostic('E0112', spans.ofToken(deep), `this nests more than ${MAX_NESTING} levels deep`, {
+        label: 'tdl parses no further',
+        notes: [{ message: 'brackets, prefix operators and the `if`s of one statement each count a level' }],
+      }),
+    );
     return { ast: empty(), diagnostics: capErrors(diagnostics) };
   }
 
@@ -57,38 +52,18 @@ export function parse(source: SourceFile): ParseResult {
   try {
     tdlParser.input = tokens;
     const cst = tdlParser.file();
-    for (const err of tdlParser.errors) diagnostics.push(syntaxDiagnostic(err, tokens, source, spans));
+    const context = { tokens, text: source.text, spans, end: spans.end(), isEnd: () => false };
+    for (const err of tdlParser.errors) diagnostics.push(syntaxDiagnostic(err, context));
     const builder = new AstBuilder(source, lexed.comments, spans);
     ast = builder.buildFile(cst);
     diagnostics.push(...builder.diagnostics);
   } catch (error) {
-    // Nesting the bracket limit does not catch (thousands of `-` or `if … then`) can exhaust the stack.
+    // A safety net: MAX_NESTING keeps the parser's recursion far from the stack's limit.
     if (!(error instanceof RangeError)) throw error;
     diagnostics.push(diagnostic('E0112', spans.at(0, 0), 'this file nests expressions too deeply to parse'));
     ast = empty();
   }
   return { ast, diagnostics: capErrors(quietAfterLexErrors(diagnostics)) };
-}
-
-function syntaxDiagnostic(err: IRecognitionException, tokens: readonly IToken[], source: SourceFile, spans: SpanMaker): Diagnostic {
-  const tok = err.token;
-  const previous = (err as { previousToken?: IToken }).previousToken;
-  const atEnd = tok.tokenType === EOF || Number.isNaN(tok.startOffset);
-  if (atEnd) {
-    const brace = unclosedOpener(tokens, source.text, t.RCurly, Infinity);
-    if (brace && /^expected '}'/.test(err.message)) {
-      return diagnostic('E0111', spans.ofToken(brace), "this '{' is never closed", {
-        label: "the file ends before its '}'",
-      });
-    }
-  }
-  if (dangles(tok, previous)) return diagnostic(EXCEPTION_CODES[err.name] ?? 'E0103', spans.ofToken(previous), err.message, { label: 'nothing follows it on this line' });
-  const span = atEnd ? spans.end() : spans.ofToken(tok);
-  const closer = /^expected (?:',' or )?'([)\]}])'/.exec(err.message)?.[1];
-  const closerType = closer === ')' ? t.RParen : closer === ']' ? t.RBracket : closer === '}' ? t.RCurly : undefined;
-  const opener = closerType && unclosedOpener(tokens, source.text, closerType, atEnd ? Infinity : tok.startOffset);
-  const notes = opener ? [{ message: `to close this '${opener.image}'`, span: spans.ofToken(opener) }] : [];
-  return diagnostic(EXCEPTION_CODES[err.name] ?? 'E0103', span, err.message, { notes });
 }
 
 /** A parse error on the line of a bad character, after it, is only the parser tripping over the gap. */

@@ -3,6 +3,7 @@ import type { CstNode, IToken } from 'chevrotain';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceFile, Span } from '../span.js';
 import { tdlParser } from '../syntax/parser.js';
+import { probeLine } from '../syntax/probe.js';
 import { SpanMaker } from '../syntax/span-maker.js';
 import { junkDiagnostic, type JunkContext } from './junk.js';
 import type * as A from './nodes.js';
@@ -94,7 +95,13 @@ export class AstBuilder extends BaseVisitor {
     for (const j of this.nodes(c, 'junk')) {
       const tokens = this.tokensOf(j);
       if (tokens.length === 0) continue;
-      const { token, message, notes } = junkDiagnostic(context, tokens, this.startsLine(tokens[0]!));
+      const atLineStart = this.startsLine(tokens[0]!);
+      const probed = atLineStart ? probeLine(tokens, this.source.text, this.spans) : [];
+      if (probed.length > 0) {
+        this.diagnostics.push(...probed);
+        continue;
+      }
+      const { token, message, notes } = junkDiagnostic(context, tokens, atLineStart);
       this.diagnostics.push(diagnostic('E0103', this.tokenSpan(token), message, { notes: notes.map((n) => ({ message: n })) }));
     }
   }
@@ -440,7 +447,7 @@ export class AstBuilder extends BaseVisitor {
       const operand = this.unary(this.nodes(c, 'unary')[0], this.tokenSpan(opTok));
       const opSpan = this.tokenSpan(opTok);
       // Fold a minus sign into a number literal, so `-1` is a number as the formatter prints it.
-      if (opTok.image === '-' && operand.kind === 'Number') {
+      if (opTok.image === '-' && operand.kind === 'Number' && !operand.text.startsWith('-')) {
         return { ...operand, value: -operand.value, text: '-' + operand.text, span: spanBetween(opSpan, operand.span) };
       }
       return { kind: 'Unary', op: opTok.image as A.UnaryOp, operand, span: spanBetween(opSpan, operand.span) };

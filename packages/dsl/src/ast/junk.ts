@@ -33,6 +33,12 @@ export interface JunkMessage {
 export function junkDiagnostic(context: JunkContext, tokens: readonly IToken[], atLineStart: boolean): JunkMessage {
   const [first, second, third] = tokens as [IToken, IToken | undefined, IToken | undefined];
   if (!atLineStart) return { token: first, message: `expected the end of the line, found ${describeToken(first)}`, notes: [] };
+  if (first.tokenType === t.Return && context !== 'block') {
+    return { token: first, message: "'return' ends a block, and this is not one", notes: ['a model gives its results with `output name = …`'] };
+  }
+  if (first.tokenType === t.Model && context !== 'file') {
+    return { token: first, message: 'a model cannot be declared inside another', notes: ['declare each model at the top level of a file'] };
+  }
   const forms = FORMS[context];
   const notes = forms ? [forms] : [];
   if (context !== 'file' && context !== 'checkpoint' && first.tokenType === t.Identifier && second) {

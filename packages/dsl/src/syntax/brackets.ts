@@ -39,14 +39,23 @@ export function unclosedOpener(tokens: readonly IToken[], text: string, closer: 
   return stack[stack.length - 1];
 }
 
-/** The first bracket (any kind) opened deeper than `limit`, if one is. */
+/**
+ * The first token at which the file nests deeper than `limit`, if one does. Nesting counts open
+ * brackets, a run of prefix operators (`- - x`), and the `if`s of the current statement (each
+ * `if … then … else` nests the next), so the limit bounds the parser's recursion whatever the stack size.
+ */
 export function tooDeep(tokens: readonly IToken[], limit: number): IToken | undefined {
-  let depth = 0;
+  let brackets = 0;
+  let prefixRun = 0;
+  let ifs = 0;
   for (const tok of tokens) {
     const type = tok.tokenType;
-    if (type === t.LParen || type === t.LBracket || type === t.LCurly) {
-      if (++depth > limit) return tok;
-    } else if (type === t.RParen || type === t.RBracket || type === t.RCurly) depth = Math.max(0, depth - 1);
+    if (type === t.LParen || type === t.LBracket || type === t.LCurly) brackets++;
+    else if (type === t.RParen || type === t.RBracket || type === t.RCurly) brackets = Math.max(0, brackets - 1);
+    prefixRun = type === t.Minus || type === t.Bang ? prefixRun + 1 : 0;
+    if (type === t.Newline || type === t.LCurly || type === t.RCurly) ifs = 0;
+    else if (type === t.If) ifs++;
+    if (brackets + prefixRun + ifs > limit) return tok;
   }
   return undefined;
 }

@@ -31,8 +31,10 @@ export function lex(source: SourceFile, spans: SpanMaker): Lexed {
       return retype(tok, t.StringLiteral);
     }
     if (tok.tokenType === t.MalformedNumber) {
-      diagnostics.push(diagnostic('E0107', spans.ofToken(tok), `'${tok.image}' is not a number`, { label: numberHelp(tok.image) }));
-      return retype(tok, t.FloatLiteral);
+      diagnostics.push(diagnostic('E0107', spans.ofToken(tok), `'${tok.image}' is not a number`, {
+        label: source.text[tok.startOffset - 1] === '.' ? 'a path segment is a name or a whole number' : numberHelp(tok.image),
+      }));
+      return retype(tok, t.IntegerLiteral);
     }
     return tok;
   });

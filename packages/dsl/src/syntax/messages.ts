@@ -88,7 +88,7 @@ export const tdlErrorMessages: IParserErrorMessageProvider = {
     return `expected ${what}, found ${describeToken(actual)}${keywordHint(actual, [expected])}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
-    return `expected 'model' or 'block', found ${describeToken(firstRedundant)}`;
+    return `expected the end of the line, found ${describeToken(firstRedundant)}`;
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual, previous, ruleName }) {
     const found = actual[0]!;

@@ -50,7 +50,7 @@ export class TdlParser extends CstParser {
     );
   });
 
-  private modelDecl = this.RULE('modelDecl', () => {
+  public modelDecl = this.RULE('modelDecl', () => {
     this.CONSUME(t.Model);
     this.CONSUME(t.Identifier);
     this.CONSUME(t.LCurly);
@@ -68,7 +68,7 @@ export class TdlParser extends CstParser {
     ]);
   });
 
-  private constDecl = this.RULE('constDecl', () => {
+  public constDecl = this.RULE('constDecl', () => {
     this.CONSUME(t.Const);
     this.AT_LEAST_ONE_SEP({ SEP: t.Comma, DEF: () => this.SUBRULE(this.constBinding) });
   });
@@ -79,7 +79,7 @@ export class TdlParser extends CstParser {
     this.SUBRULE(this.expression);
   });
 
-  private inputDecl = this.RULE('inputDecl', () => {
+  public inputDecl = this.RULE('inputDecl', () => {
     this.CONSUME(t.Input);
     this.CONSUME(t.Identifier);
     this.CONSUME(t.Colon);
@@ -97,14 +97,14 @@ export class TdlParser extends CstParser {
     });
   });
 
-  private outputDecl = this.RULE('outputDecl', () => {
+  public outputDecl = this.RULE('outputDecl', () => {
     this.CONSUME(t.Output);
     this.CONSUME(t.Identifier);
     this.CONSUME(t.Equals);
     this.SUBRULE(this.expression);
   });
 
-  private blockDecl = this.RULE('blockDecl', () => {
+  public blockDecl = this.RULE('blockDecl', () => {
     this.CONSUME(t.Block);
     this.CONSUME(t.Identifier);
     this.CONSUME(t.LParen);
@@ -148,7 +148,7 @@ export class TdlParser extends CstParser {
     ]);
   });
 
-  private repeatStmt = this.RULE('repeatStmt', () => {
+  public repeatStmt = this.RULE('repeatStmt', () => {
     this.OPTION(() => {
       this.CONSUME(t.Identifier);
       this.CONSUME(t.Colon);
@@ -160,7 +160,7 @@ export class TdlParser extends CstParser {
     this.SUBRULE(this.statementBlock);
   });
 
-  private ifStmt = this.RULE('ifStmt', () => {
+  public ifStmt = this.RULE('ifStmt', () => {
     this.CONSUME(t.If);
     this.SUBRULE(this.expression);
     this.SUBRULE(this.statementBlock);
@@ -184,7 +184,7 @@ export class TdlParser extends CstParser {
 
   // ----- checkpoint naming sections -----
 
-  private checkpointDecl = this.RULE('checkpointDecl', () => {
+  public checkpointDecl = this.RULE('checkpointDecl', () => {
     this.CONSUME(t.Checkpoint);
     this.CONSUME(t.Identifier);
     this.CONSUME(t.LCurly);
@@ -192,7 +192,7 @@ export class TdlParser extends CstParser {
     this.CONSUME(t.RCurly);
   });
 
-  private mappingRule = this.RULE('mappingRule', () => {
+  public mappingRule = this.RULE('mappingRule', () => {
     this.SUBRULE(this.paramPattern);
     this.CONSUME(t.Arrow);
     this.OR([{ ALT: () => this.CONSUME(t.StringLiteral) }, { ALT: () => this.SUBRULE(this.sourceCall) }]);

@@ -45,8 +45,21 @@ export const Comment = createToken({ name: 'Comment', pattern: /#[^\n]*/, group:
 
 /** A valid number: `12`, `0.02`, `1e-5`, `3.5E+2`. */
 const NUMBER = /\d+\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|\d+/y;
+const FLOAT = /\d+\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+/y;
+const INTEGER = /\d+/y;
 /** What may follow a malformed number's valid start: letters, digits, `_`, and `.` before a digit. */
 const NUMBER_TAIL = /(?:[A-Za-z0-9_]|\.\d)*/y;
+const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+
+/** Right after a `.` only integers are read, so the path `layers.0.1.weight` is not the number 0.1. */
+function afterDot(text: string, offset: number): boolean {
+  return text.charCodeAt(offset - 1) === 46;
+}
+
+function matchAt(re: RegExp, text: string, offset: number): RegExpExecArray | null {
+  re.lastIndex = offset;
+  return re.exec(text);
+}
 
 /**
  * A number run into letters or a second decimal point (`2d`, `1e`, `1.2.3`). Matched whole, so the
@@ -57,27 +70,27 @@ export const MalformedNumber = createToken({
   name: 'MalformedNumber',
   pattern: {
     exec(text: string, offset: number) {
-      NUMBER.lastIndex = offset;
-      const valid = NUMBER.exec(text);
+      const path = afterDot(text, offset);
+      const valid = matchAt(path ? INTEGER : NUMBER, text, offset);
       if (!valid) return null;
       const end = offset + valid[0].length;
-      const next = text.charCodeAt(end);
       const intoName = /[A-Za-z_]/.test(text[end] ?? '');
-      const secondPoint = next === 46 /* . */ && /\d/.test(text[end + 1] ?? '');
+      const secondPoint = !path && text.charCodeAt(end) === 46 && /\d/.test(text[end + 1] ?? '');
       if (!intoName && !secondPoint) return null;
-      NUMBER_TAIL.lastIndex = end;
-      const tail = NUMBER_TAIL.exec(text)![0];
+      const tail = matchAt(NUMBER_TAIL, text, end)![0];
       return [text.slice(offset, end + tail.length)] as unknown as RegExpExecArray;
     },
   },
-  start_chars_hint: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+  start_chars_hint: DIGITS,
   line_breaks: false,
   label: 'number',
 });
 
 export const FloatLiteral = token({
   name: 'FloatLiteral',
-  pattern: /\d+\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+/,
+  pattern: { exec: (text: string, offset: number) => (afterDot(text, offset) ? null : matchAt(FLOAT, text, offset)) },
+  start_chars_hint: DIGITS,
+  line_breaks: false,
   label: 'number',
 });
 export const IntegerLiteral = token({ name: 'IntegerLiteral', pattern: /\d+/, label: 'integer' });
@@ -170,4 +183,10 @@ export const ALL_TOKENS: TokenType[] = [
 ];
 
 /** One lexer, built once and reused. */
-export const tdlLexer = new Lexer(ALL_TOKENS, { ensureOptimizations: true, positionTracking: 'full' });
+export const tdlLexer = new Lexer(ALL_TOKENS, {
+  ensureOptimizations: true,
+  positionTracking: 'full',
+  // Only \n ends a line (a \r before it is a space), as in positionAt and the renderer.
+  lineTerminatorsPattern: /\n/g,
+  lineTerminatorCharacters: ['\n'],
+});

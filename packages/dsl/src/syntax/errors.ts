@@ -1,0 +1,46 @@
+// Turns chevrotain's recognition errors into diagnostics: the right place (the dangling operator, the
+// end of the line), the code for the kind of error, and a note pointing at an unclosed bracket.
+import { EOF, type IRecognitionException, type IToken } from 'chevrotain';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { DiagnosticCode } from '../diagnostics/registry.js';
+import type { Span } from '../span.js';
+import { unclosedOpener } from './brackets.js';
+import { dangles } from './messages.js';
+import type { SpanMaker } from './span-maker.js';
+import * as t from './tokens.js';
+
+const EXCEPTION_CODES: Record<string, DiagnosticCode> = {
+  MismatchedTokenException: 'E0103',
+  NotAllInputParsedException: 'E0103',
+  NoViableAltException: 'E0104',
+  EarlyExitException: 'E0105',
+};
+
+export interface ErrorContext {
+  /** The tokens that were parsed, for finding unclosed brackets. */
+  readonly tokens: readonly IToken[];
+  readonly text: string;
+  readonly spans: SpanMaker;
+  /** Where input ran out: the end of the file, or of the one line probed. */
+  readonly end: Span;
+  /** Whether `token` stands for the end of the input (EOF, or a probe's line end). */
+  isEnd(token: IToken): boolean;
+}
+
+export function syntaxDiagnostic(err: IRecognitionException, ctx: ErrorContext): Diagnostic {
+  const tok = err.token;
+  const code = EXCEPTION_CODES[err.name] ?? 'E0103';
+  const previous = (err as { previousToken?: IToken }).previousToken;
+  const atEnd = tok.tokenType === EOF || Number.isNaN(tok.startOffset) || ctx.isEnd(tok);
+  if (tok.tokenType === EOF && /^expected '}'/.test(err.message)) {
+    const brace = unclosedOpener(ctx.tokens, ctx.text, t.RCurly, Infinity);
+    if (brace) return diagnostic('E0111', ctx.spans.ofToken(brace), "this '{' is never closed", { label: "the file ends before its '}'" });
+  }
+  if (dangles(tok, previous)) return diagnostic(code, ctx.spans.ofToken(previous), err.message, { label: 'nothing follows it on this line' });
+  const span = atEnd ? ctx.end : ctx.spans.ofToken(tok);
+  const closer = /^expected (?:',' or )?'([)\]}])'/.exec(err.message)?.[1];
+  const closerType = closer === ')' ? t.RParen : closer === ']' ? t.RBracket : closer === '}' ? t.RCurly : undefined;
+  const opener = closerType && unclosedOpener(ctx.tokens, ctx.text, closerType, atEnd ? Infinity : tok.startOffset);
+  const notes = opener ? [{ message: `to close this '${opener.image}'`, span: ctx.spans.ofToken(opener) }] : [];
+  return diagnostic(code, span, err.message, { notes });
+}
