@@ -3,7 +3,8 @@ import { AstBuilder } from './ast/build.js';
 import type { FileNode } from './ast/nodes.js';
 import { diagnostic, type Diagnostic } from './diagnostics/diagnostic.js';
 import type { SourceFile } from './span.js';
-import { tooDeep } from './syntax/brackets.js';
+import type { IToken } from 'chevrotain';
+import { tooDeep, unclosedBrace } from './syntax/brackets.js';
 import { syntaxDiagnostic } from './syntax/errors.js';
 import { fixKeywordTypos } from './syntax/keyword-typos.js';
 import { lex } from './syntax/lex.js';
@@ -63,7 +64,20 @@ export function parse(source: SourceFile): ParseResult {
     diagnostics.push(diagnostic('E0112', spans.at(0, 0), 'this file nests expressions too deeply to parse'));
     ast = empty();
   }
-  return { ast, diagnostics: capErrors(quietAfterLexErrors(diagnostics)) };
+  return { ast, diagnostics: capErrors(quietMisnested(quietAfterLexErrors(diagnostics), tokens, source.text)) };
+}
+
+/**
+ * With a `{` left open, the lines from where its body seems to end to the `}` it took from an outer
+ * block are parsed at the wrong depth: their parse errors only repeat the missing brace.
+ */
+function quietMisnested(diagnostics: Diagnostic[], tokens: readonly IToken[], text: string): Diagnostic[] {
+  if (!diagnostics.some((d) => d.code === 'E0111')) return diagnostics;
+  const brace = unclosedBrace(tokens, text);
+  if (!brace?.resumesAt || !brace.borrowedClose) return diagnostics;
+  const from = brace.resumesAt.startOffset;
+  const to = brace.borrowedClose.startOffset;
+  return diagnostics.filter((d) => !['E0103', 'E0104', 'E0105'].includes(d.code) || d.span.offset < from || d.span.offset > to);
 }
 
 /** A parse error on the line of a bad character, after it, is only the parser tripping over the gap. */

@@ -90,9 +90,10 @@ export class AstBuilder extends BaseVisitor {
     return { kind: 'Ident', name: token.image, span: this.tokenSpan(token) };
   }
 
-  /** Reports the stray lines (the grammar's `junk` production) among a node's children. */
+  /** Reports the stray lines (the grammar's `junk` production) among a node's children, and stray line ends. */
   private reportJunk(c: Children, context: JunkContext) {
-    for (const j of this.nodes(c, 'junk')) {
+    const lineEnds = this.nodes(c, 'endOfStatement').flatMap((e) => this.nodes(e.children as Children, 'junk'));
+    for (const j of [...this.nodes(c, 'junk'), ...lineEnds]) {
       const tokens = this.tokensOf(j);
       if (tokens.length === 0) continue;
       const atLineStart = this.startsLine(tokens[0]!);

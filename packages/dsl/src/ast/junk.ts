@@ -14,8 +14,8 @@ const EXPECTED: Record<JunkContext, string> = {
   checkpoint: 'a mapping rule',
 };
 
-const FORMS: Record<JunkContext, string | undefined> = {
-  file: undefined,
+const FORMS: Record<JunkContext, string> = {
+  file: 'a file holds `model name { … }` and `block name(…) { … }` declarations; constants and statements go inside them',
   model: 'a model holds `const`, `input`, `output`, `block` and `checkpoint` declarations and the statements `name = …`, `label: repeat …` and `if …`',
   block: 'a block holds the statements `name = …`, `const …`, `if …` and `label: repeat …`, and ends with `return …`',
   statements: 'the statements are `name = …`, `const …`, `if …` and `label: repeat …`',
@@ -39,8 +39,7 @@ export function junkDiagnostic(context: JunkContext, tokens: readonly IToken[], 
   if (first.tokenType === t.Model && context !== 'file') {
     return { token: first, message: 'a model cannot be declared inside another', notes: ['declare each model at the top level of a file'] };
   }
-  const forms = FORMS[context];
-  const notes = forms ? [forms] : [];
+  const notes = [FORMS[context]];
   if (context !== 'file' && context !== 'checkpoint' && first.tokenType === t.Identifier && second) {
     if (second.tokenType === t.Equals) {
       const found = third ? describeToken(third) : 'the end of the line';

@@ -18,25 +18,58 @@ function indentOf(text: string, offset: number): number {
   return /^[ \t]*/.exec(text.slice(start, offset))![0].length;
 }
 
-/**
- * The opening bracket of `closer`'s kind that is still open at `offset`. For braces, the one most
- * likely missing its `}`: a `}` indented less than the `{` it would close belongs to an outer brace,
- * so that `{` is the one left open.
- */
-export function unclosedOpener(tokens: readonly IToken[], text: string, closer: TokenType, offset: number): IToken | undefined {
+/** The innermost opening bracket of `closer`'s kind still open at `offset`. */
+export function unclosedOpener(tokens: readonly IToken[], closer: TokenType, offset: number): IToken | undefined {
   const opener = OPENER_OF.get(closer)!;
   const stack: IToken[] = [];
-  let suspect: IToken | undefined;
   for (const tok of tokens) {
     if (tok.startOffset >= offset) break;
     if (tok.tokenType === opener) stack.push(tok);
-    else if (tok.tokenType === closer && stack.length > 0) {
+    else if (tok.tokenType === closer) stack.pop();
+  }
+  return stack[stack.length - 1];
+}
+
+/** A `{` left without its `}` at the end of the file, and where its body seems to end. */
+export interface UnclosedBrace {
+  readonly opener: IToken;
+  /** The first token indented no deeper than the opener's line: where the `}` seems to be missing. */
+  readonly resumesAt?: IToken;
+  /** The `}` the opener was matched with instead (which belongs to an outer brace). */
+  readonly borrowedClose?: IToken;
+}
+
+/**
+ * The `{` most likely missing its `}` when the file ends with braces open: a `}` indented less than
+ * the `{` it closes belongs to an outer brace, so that `{` is the one left open; otherwise the innermost.
+ */
+export function unclosedBrace(tokens: readonly IToken[], text: string): UnclosedBrace | undefined {
+  const stack: IToken[] = [];
+  let suspect: UnclosedBrace | undefined;
+  for (const tok of tokens) {
+    if (tok.tokenType === t.LCurly) stack.push(tok);
+    else if (tok.tokenType === t.RCurly && stack.length > 0) {
       const top = stack.pop()!;
-      if (opener === t.LCurly && !suspect && indentOf(text, tok.startOffset) < indentOf(text, top.startOffset)) suspect = top;
+      if (!suspect && indentOf(text, tok.startOffset) < indentOf(text, top.startOffset)) suspect = { opener: top, borrowedClose: tok };
     }
   }
-  if (suspect && stack.length > 0) return suspect;
-  return stack[stack.length - 1];
+  if (stack.length === 0) return undefined;
+  if (!suspect) return { opener: stack[stack.length - 1]! };
+  const indent = indentOf(text, suspect.opener.startOffset);
+  const resumesAt = tokens.find(
+    (tok) =>
+      tok.startOffset > suspect!.opener.startOffset &&
+      tok.startLine! > suspect!.opener.startLine! &&
+      tok.tokenType !== t.Newline &&
+      startsItsLine(text, tok.startOffset) &&
+      indentOf(text, tok.startOffset) <= indent,
+  );
+  return resumesAt ? { ...suspect, resumesAt } : suspect;
+}
+
+function startsItsLine(text: string, offset: number): boolean {
+  const start = text.lastIndexOf('\n', offset - 1) + 1;
+  return text.slice(start, offset).trim() === '';
 }
 
 /**

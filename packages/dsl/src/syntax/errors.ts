@@ -4,7 +4,7 @@ import { EOF, type IRecognitionException, type IToken } from 'chevrotain';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DiagnosticCode } from '../diagnostics/registry.js';
 import type { Span } from '../span.js';
-import { unclosedOpener } from './brackets.js';
+import { unclosedBrace, unclosedOpener } from './brackets.js';
 import { dangles } from './messages.js';
 import type { SpanMaker } from './span-maker.js';
 import * as t from './tokens.js';
@@ -33,14 +33,19 @@ export function syntaxDiagnostic(err: IRecognitionException, ctx: ErrorContext):
   const previous = (err as { previousToken?: IToken }).previousToken;
   const atEnd = tok.tokenType === EOF || Number.isNaN(tok.startOffset) || ctx.isEnd(tok);
   if (tok.tokenType === EOF && /^expected '}'/.test(err.message)) {
-    const brace = unclosedOpener(ctx.tokens, ctx.text, t.RCurly, Infinity);
-    if (brace) return diagnostic('E0111', ctx.spans.ofToken(brace), "this '{' is never closed", { label: "the file ends before its '}'" });
+    const brace = unclosedBrace(ctx.tokens, ctx.text);
+    if (brace) {
+      const notes = brace.resumesAt
+        ? [{ message: `line ${brace.resumesAt.startLine} is indented as if the block ended before it`, span: ctx.spans.ofToken(brace.resumesAt) }]
+        : [];
+      return diagnostic('E0111', ctx.spans.ofToken(brace.opener), "this '{' is never closed", { label: "the file ends before its '}'", notes });
+    }
   }
   if (dangles(tok, previous)) return diagnostic(code, ctx.spans.ofToken(previous), err.message, { label: 'nothing follows it on this line' });
   const span = atEnd ? ctx.end : ctx.spans.ofToken(tok);
   const closer = /^expected (?:',' or )?'([)\]}])'/.exec(err.message)?.[1];
   const closerType = closer === ')' ? t.RParen : closer === ']' ? t.RBracket : closer === '}' ? t.RCurly : undefined;
-  const opener = closerType && unclosedOpener(ctx.tokens, ctx.text, closerType, atEnd ? Infinity : tok.startOffset);
+  const opener = closerType && unclosedOpener(ctx.tokens, closerType, atEnd ? Infinity : tok.startOffset);
   const notes = opener ? [{ message: `to close this '${opener.image}'`, span: ctx.spans.ofToken(opener) }] : [];
   return diagnostic(code, span, err.message, { notes });
 }

@@ -1,12 +1,12 @@
 // Lexing for the parser: tokens with the lexical errors reported and repaired, so parsing goes on past them.
-import type { IToken, TokenType } from 'chevrotain';
+import { createTokenInstance, type IToken, type TokenType } from 'chevrotain';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceFile } from '../span.js';
 import type { SpanMaker } from './span-maker.js';
 import * as t from './tokens.js';
 
 export interface Lexed {
-  /** Every token but comments and spaces; bad strings and numbers stand in as well-formed ones. */
+  /** Every token but comments and spaces; bad strings, numbers and characters stand in as well-formed tokens. */
   readonly tokens: IToken[];
   readonly comments: IToken[];
   readonly diagnostics: Diagnostic[];
@@ -23,7 +23,7 @@ export function lex(source: SourceFile, spans: SpanMaker): Lexed {
       }),
     );
   }
-  const tokens = lexed.tokens.map((tok) => {
+  const repaired = lexed.tokens.map((tok) => {
     if (tok.tokenType === t.UnterminatedString) {
       diagnostics.push(
         diagnostic('E0102', spans.ofToken(tok), 'this string has no closing quote', { label: 'add a " before the end of the line' }),
@@ -38,6 +38,13 @@ export function lex(source: SourceFile, spans: SpanMaker): Lexed {
     }
     return tok;
   });
+  // A bad character stands in the token stream as a name, so `x = a * $` does not swallow the next line.
+  const placeholders = lexed.errors.map((err) => {
+    const { line, column } = spans.at(err.offset, err.length);
+    const image = source.text.slice(err.offset, err.offset + err.length);
+    return createTokenInstance(t.Identifier, image, err.offset, err.offset + err.length - 1, line, line, column, column + err.length - 1);
+  });
+  const tokens = placeholders.length ? [...repaired, ...placeholders].sort((a, b) => a.startOffset - b.startOffset) : repaired;
   return { tokens, comments: lexed.groups['comments'] ?? [], diagnostics };
 }
 

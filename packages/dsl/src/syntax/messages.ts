@@ -82,6 +82,7 @@ export const tdlErrorMessages: IParserErrorMessageProvider = {
     if (closer && LIST_RULES.has(ruleName) && previous.tokenType !== t.LParen && previous.tokenType !== t.LBracket) {
       what = `',' or ${what}`;
     }
+    if (expected === t.Arrow) what = "'<-' (a rule reads: parameter <- checkpoint tensor)";
     if (expected === t.Return) what = "'return' (a block ends with 'return <value>')";
     if (expected === t.RCurly && ruleName === 'blockDecl') what = "'}' ('return' ends a block)";
     if (dangles(actual, previous)) return afterDangling(what, previous);
@@ -92,6 +93,7 @@ export const tdlErrorMessages: IParserErrorMessageProvider = {
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual, previous, ruleName }) {
     const found = actual[0]!;
+    if (ruleName === 'endOfStatement') return `expected the end of the line, found ${describeToken(found)}`;
     const firsts = expectedPathsPerAlt.flatMap((alt) => alt.map((path) => path[0])).filter((x): x is TokenType => !!x);
     const what = EXPRESSION_RULES.has(ruleName) ? 'an expression' : listOf(firsts.map(describeType));
     if (dangles(found, previous)) return afterDangling(what, previous);

@@ -1,5 +1,5 @@
 // The grammar of tdl as a chevrotain CstParser: pure syntax, no semantic actions; one instance, reused.
-import { CstParser, type CstNode, type IToken } from 'chevrotain';
+import { CstParser, EMPTY_ALT, EOF, type CstNode, type IToken } from 'chevrotain';
 import * as t from './tokens.js';
 import { tdlErrorMessages } from './messages.js';
 
@@ -18,12 +18,28 @@ export class TdlParser extends CstParser {
     this.MANY(() =>
       this.OR([
         { ALT: () => this.CONSUME(t.Newline) },
-        { ALT: () => this.SUBRULE(this.modelDecl) },
-        { ALT: () => this.SUBRULE(this.blockDecl) },
+        {
+          ALT: () => {
+            this.OR2([{ ALT: () => this.SUBRULE(this.modelDecl) }, { ALT: () => this.SUBRULE(this.blockDecl) }]);
+            this.SUBRULE(this.endOfStatement);
+          },
+        },
         { ALT: () => this.SUBRULE(this.junk), IGNORE_AMBIGUITIES: true },
         { ALT: () => this.SUBRULE(this.strayBrace) },
       ]),
     );
+  });
+
+  /**
+   * A declaration, statement or rule ends at the end of its line, or right before the `}` closing its
+   * body. Anything else left on the line is skipped by the error production `junk` and reported.
+   */
+  private endOfStatement = this.RULE('endOfStatement', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(t.Newline) },
+      { ALT: () => this.SUBRULE(this.junk) },
+      { GATE: () => this.LA(1).tokenType === t.RCurly || this.LA(1).tokenType === EOF, ALT: EMPTY_ALT() },
+    ]);
   });
 
   /** An error production: a `}` that closes nothing, skipped so the rest of the file is still parsed. */
@@ -54,7 +70,18 @@ export class TdlParser extends CstParser {
     this.CONSUME(t.Model);
     this.CONSUME(t.Identifier);
     this.CONSUME(t.LCurly);
-    this.MANY(() => this.OR2([{ ALT: () => this.CONSUME(t.Newline) }, { ALT: () => this.SUBRULE(this.modelItem) }, { ALT: () => this.SUBRULE(this.junk), IGNORE_AMBIGUITIES: true }]));
+    this.MANY(() =>
+      this.OR2([
+        { ALT: () => this.CONSUME(t.Newline) },
+        {
+          ALT: () => {
+            this.SUBRULE(this.modelItem);
+            this.SUBRULE(this.endOfStatement);
+          },
+        },
+        { ALT: () => this.SUBRULE(this.junk), IGNORE_AMBIGUITIES: true },
+      ]),
+    );
     this.CONSUME(t.RCurly);
   });
 
@@ -116,7 +143,12 @@ export class TdlParser extends CstParser {
       DEF: () =>
         this.OR([
           { ALT: () => this.CONSUME(t.Newline) },
-          { ALT: () => this.SUBRULE(this.statement) },
+          {
+            ALT: () => {
+              this.SUBRULE(this.statement);
+              this.SUBRULE(this.endOfStatement);
+            },
+          },
           { ALT: () => this.SUBRULE(this.junk), IGNORE_AMBIGUITIES: true },
         ]),
     });
@@ -172,7 +204,18 @@ export class TdlParser extends CstParser {
 
   private statementBlock = this.RULE('statementBlock', () => {
     this.CONSUME(t.LCurly);
-    this.MANY(() => this.OR([{ ALT: () => this.CONSUME(t.Newline) }, { ALT: () => this.SUBRULE(this.statement) }, { ALT: () => this.SUBRULE(this.junk), IGNORE_AMBIGUITIES: true }]));
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.CONSUME(t.Newline) },
+        {
+          ALT: () => {
+            this.SUBRULE(this.statement);
+            this.SUBRULE(this.endOfStatement);
+          },
+        },
+        { ALT: () => this.SUBRULE(this.junk), IGNORE_AMBIGUITIES: true },
+      ]),
+    );
     this.CONSUME(t.RCurly);
   });
 
@@ -188,7 +231,18 @@ export class TdlParser extends CstParser {
     this.CONSUME(t.Checkpoint);
     this.CONSUME(t.Identifier);
     this.CONSUME(t.LCurly);
-    this.MANY(() => this.OR([{ ALT: () => this.CONSUME(t.Newline) }, { ALT: () => this.SUBRULE(this.mappingRule) }, { ALT: () => this.SUBRULE(this.junk), IGNORE_AMBIGUITIES: true }]));
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.CONSUME(t.Newline) },
+        {
+          ALT: () => {
+            this.SUBRULE(this.mappingRule);
+            this.SUBRULE(this.endOfStatement);
+          },
+        },
+        { ALT: () => this.SUBRULE(this.junk), IGNORE_AMBIGUITIES: true },
+      ]),
+    );
     this.CONSUME(t.RCurly);
   });
 
