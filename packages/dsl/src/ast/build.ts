@@ -10,6 +10,11 @@ import type * as A from './nodes.js';
 
 type Children = Record<string, (CstNode | IToken)[] | undefined>;
 
+const NONE: readonly never[] = [];
+
+/** The next character that is not whitespace. */
+const NEXT_CODE = /\S/g;
+
 const BaseVisitor = tdlParser.getBaseCstVisitorConstructorWithDefaults();
 
 function isToken(x: CstNode | IToken | undefined): x is IToken {
@@ -40,8 +45,9 @@ export class AstBuilder extends BaseVisitor {
     const flush = () => {
       if (run.length === 0) return;
       const last = run[run.length - 1]!;
-      const after = text.slice(last.startOffset + last.image.length).search(/\S/);
-      if (after >= 0) this.docsByTarget.set(last.startOffset + last.image.length + after, run);
+      NEXT_CODE.lastIndex = last.startOffset + last.image.length;
+      const after = NEXT_CODE.exec(text);
+      if (after) this.docsByTarget.set(after.index, run);
       run = [];
     };
     for (const tok of this.comments) {
@@ -77,12 +83,21 @@ export class AstBuilder extends BaseVisitor {
     return first ? this.tokenSpan(first) : { file: this.source.name, offset: 0, line: 1, column: 1, length: 0 };
   }
 
-  private tokens(c: Children, name: string): IToken[] {
-    return (c[name] ?? []).filter(isToken).filter((t) => !t.isInsertedInRecovery);
+  /** A CST key holds only tokens (a token type's name) or only nodes (a rule's name): no need to sort them out. */
+  private tokens(c: Children, name: string): readonly IToken[] {
+    const list = (c[name] ?? NONE) as IToken[];
+    return list.some((t) => t.isInsertedInRecovery) ? list.filter((t) => !t.isInsertedInRecovery) : list;
   }
 
-  private nodes(c: Children, name: string): CstNode[] {
-    return (c[name] ?? []).filter((x): x is CstNode => !isToken(x));
+  /** The first real token under `name`, if any. */
+  private token(c: Children, name: string): IToken | undefined {
+    const list = c[name] as IToken[] | undefined;
+    if (!list) return undefined;
+    return list[0]!.isInsertedInRecovery ? list.find((t) => !t.isInsertedInRecovery) : list[0];
+  }
+
+  private nodes(c: Children, name: string): readonly CstNode[] {
+    return (c[name] ?? NONE) as CstNode[];
   }
 
   private ident(token: IToken | undefined, fallback: Span): A.Ident {
@@ -418,10 +433,10 @@ export class AstBuilder extends BaseVisitor {
         span,
       };
     }
-    return this.binary(this.nodes(c, 'binary')[0], fallback);
+    return this.binary(n, fallback);
   }
 
-  /** A flat `binary` or `arithmetic` node: operands and operators in order, folded by precedence. */
+  /** An `expression` (not an `if`) or `arithmetic` node: operands and operators in order, folded by precedence. */
   binary(n: CstNode | undefined, fallback: Span): A.Expr {
     if (!n) return { kind: 'Name', name: '', span: fallback };
     const c = n.children as Children;
@@ -459,11 +474,14 @@ export class AstBuilder extends BaseVisitor {
   private primary(n: CstNode | undefined, fallback: Span): A.Expr {
     if (!n) return { kind: 'Name', name: '', span: fallback };
     const c = n.children as Children;
-    const float = this.tokens(c, 'FloatLiteral')[0];
-    const int = this.tokens(c, 'IntegerLiteral')[0];
-    const num = float ?? int;
+    const id = this.token(c, 'Identifier');
+    if (id) return { kind: 'Name', name: id.image, span: this.tokenSpan(id) };
+    const call = c['call']?.[0] as CstNode | undefined;
+    if (call) return this.call(call);
+    const float = this.token(c, 'FloatLiteral');
+    const num = float ?? this.token(c, 'IntegerLiteral');
     if (num) return { kind: 'Number', value: Number(num.image), text: num.image, isInteger: !float, span: this.tokenSpan(num) };
-    const str = this.tokens(c, 'StringLiteral')[0];
+    const str = this.token(c, 'StringLiteral');
     if (str) return this.stringLit(str);
     const list = this.nodes(c, 'listLiteral')[0];
     if (list) {
@@ -472,10 +490,6 @@ export class AstBuilder extends BaseVisitor {
     }
     const paren = this.nodes(c, 'parenExpression')[0];
     if (paren) return this.expression(this.nodes(paren.children as Children, 'expression')[0], this.nodeSpan(paren));
-    const call = this.nodes(c, 'call')[0];
-    if (call) return this.call(call);
-    const id = this.tokens(c, 'Identifier')[0];
-    if (id) return { kind: 'Name', name: id.image, span: this.tokenSpan(id) };
     return { kind: 'Name', name: '', span: this.nodeSpan(n) };
   }
 

@@ -63,7 +63,7 @@ export const DANGLING = new Set<TokenType>([
  */
 export function dangles(actual: IToken, previous: IToken | undefined): previous is IToken {
   if (!previous || !DANGLING.has(previous.tokenType)) return false;
-  return actual.tokenType === EOF || Number.isNaN(actual.startLine) || (actual.startLine ?? 0) > (previous.endLine ?? 0);
+  return actual.tokenType === EOF || Number.isNaN(actual.startLine) || (actual.startLine ?? 0) > (previous.startLine ?? 0);
 }
 
 /** "expected X" as it reads after an operator that nothing follows on its line. */

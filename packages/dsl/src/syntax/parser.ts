@@ -300,8 +300,24 @@ export class TdlParser extends CstParser {
 
   // ----- expressions, loosest binding first -----
 
+  /**
+   * `if … then … else …`, or operands joined by binary operators, flat: the AST builder applies
+   * precedence (`||` loosest, then `&&`, comparisons, `+ -`, `* / %`). One rule for all the levels
+   * keeps parsing fast.
+   */
   private expression = this.RULE('expression', () => {
-    this.OR([{ ALT: () => this.SUBRULE(this.ifExpression) }, { ALT: () => this.SUBRULE(this.binary) }]);
+    this.OR([
+      { ALT: () => this.SUBRULE(this.ifExpression) },
+      {
+        ALT: () => {
+          this.SUBRULE(this.unary);
+          this.MANY(() => {
+            this.CONSUME(t.BinaryOperator);
+            this.SUBRULE2(this.unary);
+          });
+        },
+      },
+    ]);
   });
 
   private ifExpression = this.RULE('ifExpression', () => {
@@ -311,18 +327,6 @@ export class TdlParser extends CstParser {
     this.SUBRULE2(this.expression);
     this.CONSUME(t.Else);
     this.SUBRULE3(this.expression);
-  });
-
-  /**
-   * Operands joined by binary operators, flat: the AST builder applies precedence (`||` loosest, then
-   * `&&`, comparisons, `+ -`, `* / %`). One rule instead of one per precedence level keeps parsing fast.
-   */
-  private binary = this.RULE('binary', () => {
-    this.SUBRULE(this.unary);
-    this.MANY(() => {
-      this.CONSUME(t.BinaryOperator);
-      this.SUBRULE2(this.unary);
-    });
   });
 
   /** Arithmetic only (`+ - * / %`): the sizes of an input's dimensions, where `<=` introduces a bound. */

@@ -29,7 +29,7 @@ export function probeLine(tokens: readonly IToken[], text: string, spans: SpanMa
   if (!rule) return [];
   const last = tokens[tokens.length - 1]!;
   const end = last.startOffset + last.image.length;
-  const lineEnd = createTokenInstance(t.Newline, '', end, end, last.endLine ?? NaN, last.endLine ?? NaN, NaN, NaN);
+  const lineEnd = createTokenInstance(t.Newline, '', end, end, last.startLine ?? NaN, last.startLine ?? NaN, NaN, NaN);
   tdlParser.input = [...tokens, lineEnd];
   tdlParser[rule]();
   const context = { tokens, text, spans, end: spans.at(end, 0), isEnd: (tok: IToken) => tok === lineEnd };
