@@ -1,7 +1,7 @@
 // parse(): text → AST plus syntax diagnostics. Never throws on user input.
 import { AstBuilder } from './ast/build.js';
 import type { FileNode } from './ast/nodes.js';
-import { diagnostic, type Diagnostic } from './diagnostics/diagnostic.js';
+import { diagnostic, hasErrors, type Diagnostic } from './diagnostics/diagnostic.js';
 import type { SourceFile } from './span.js';
 import type { IToken } from 'chevrotain';
 import { tooDeep, unclosedBrace } from './syntax/brackets.js';
@@ -59,9 +59,10 @@ export function parse(source: SourceFile): ParseResult {
     ast = builder.buildFile(cst);
     diagnostics.push(...builder.diagnostics);
   } catch (error) {
-    // A safety net: MAX_NESTING keeps the parser's recursion far from the stack's limit.
-    if (!(error instanceof RangeError)) throw error;
-    diagnostics.push(diagnostic('E0112', spans.at(0, 0), 'this file nests expressions too deeply to parse'));
+    // Safety nets (the fuzz tests check neither is ever needed): MAX_NESTING keeps the parser's recursion
+    // far from the stack's limit, and a tree left broken by error recovery has errors explaining it.
+    if (error instanceof RangeError) diagnostics.push(diagnostic('E0112', spans.at(0, 0), 'this file nests expressions too deeply to parse'));
+    else if (!hasErrors(diagnostics)) throw error;
     ast = empty();
   }
   return { ast, diagnostics: capErrors(quietMisnested(quietAfterLexErrors(diagnostics), tokens, source.text)) };

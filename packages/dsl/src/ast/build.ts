@@ -5,6 +5,8 @@ import type { SourceFile, Span } from '../span.js';
 import { tdlParser } from '../syntax/parser.js';
 import { probeLine } from '../syntax/probe.js';
 import { SpanMaker } from '../syntax/span-maker.js';
+import { DocComments } from './doc-comments.js';
+import { foldBinary, spanBetween } from './fold-binary.js';
 import { junkDiagnostic, type JunkContext } from './junk.js';
 import type * as A from './nodes.js';
 
@@ -12,8 +14,6 @@ type Children = Record<string, (CstNode | IToken)[] | undefined>;
 
 const NONE: readonly never[] = [];
 
-/** The next character that is not whitespace. */
-const NEXT_CODE = /\S/g;
 
 const BaseVisitor = tdlParser.getBaseCstVisitorConstructorWithDefaults();
 
@@ -23,9 +23,7 @@ function isToken(x: CstNode | IToken | undefined): x is IToken {
 
 /** Builds the AST of one parsed file. Tolerates the partial trees error recovery leaves behind. */
 export class AstBuilder extends BaseVisitor {
-  /** Runs of doc comment lines, by the offset of the first thing after them. */
-  private readonly docsByTarget = new Map<number, IToken[]>();
-  private readonly usedDocs = new Set<IToken>();
+  private readonly docs: DocComments;
   /** Syntax errors the grammar lets through on purpose (a misspelt `model`), found while building. */
   readonly diagnostics: Diagnostic[] = [];
 
@@ -35,28 +33,7 @@ export class AstBuilder extends BaseVisitor {
     private readonly spans: SpanMaker = new SpanMaker(source),
   ) {
     super();
-    this.indexDocComments();
-  }
-
-  /** Groups consecutive `##` lines (only whitespace between) and notes where the code they document starts. */
-  private indexDocComments() {
-    const text = this.source.text;
-    let run: IToken[] = [];
-    const flush = () => {
-      if (run.length === 0) return;
-      const last = run[run.length - 1]!;
-      NEXT_CODE.lastIndex = last.startOffset + last.image.length;
-      const after = NEXT_CODE.exec(text);
-      if (after) this.docsByTarget.set(after.index, run);
-      run = [];
-    };
-    for (const tok of this.comments) {
-      const previous = run[run.length - 1];
-      if (previous && text.slice(previous.startOffset + previous.image.length, tok.startOffset).trim() !== '') flush();
-      if (tok.image.startsWith('##')) run.push(tok);
-      else flush();
-    }
-    flush();
+    this.docs = new DocComments(source.text, comments);
   }
 
   // ----- helpers -----
@@ -161,16 +138,8 @@ export class AstBuilder extends BaseVisitor {
     return best;
   }
 
-  /** The doc comment lines directly above `span`, with only whitespace between them. */
-  private docFor(span: Span): string | undefined {
-    const run = this.docsByTarget.get(span.offset);
-    if (!run || run.some((tok) => this.usedDocs.has(tok))) return undefined;
-    for (const tok of run) this.usedDocs.add(tok);
-    return run.map((tok) => tok.image.replace(/^##\s?/, '').trimEnd()).join('\n');
-  }
-
   private withDoc<T extends { span: Span }>(node: T): T & { doc?: string } {
-    const doc = this.docFor(node.span);
+    const doc = this.docs.take(node.span.offset);
     return doc === undefined ? node : { ...node, doc };
   }
 
@@ -190,7 +159,7 @@ export class AstBuilder extends BaseVisitor {
     );
     for (const n of all) items.push(n.name === 'modelDecl' ? this.modelDecl(n) : this.blockDecl(n));
     const comments: A.CommentToken[] = this.comments
-      .filter((tok) => !this.usedDocs.has(tok))
+      .filter((tok) => !this.docs.used(tok))
       .map((tok) => ({ text: tok.image, doc: tok.image.startsWith('##'), span: this.tokenSpan(tok) }));
     return {
       kind: 'File',
@@ -521,55 +490,6 @@ export class AstBuilder extends BaseVisitor {
       return name ? { name: this.ident(name, span), value, span } : { value, span };
     });
   }
-}
-
-const PRECEDENCE: Record<A.BinaryOp, number> = {
-  '||': 1,
-  '&&': 2,
-  '==': 3,
-  '!=': 3,
-  '<': 3,
-  '<=': 3,
-  '>': 3,
-  '>=': 3,
-  '+': 4,
-  '-': 4,
-  '*': 5,
-  '/': 5,
-  '%': 5,
-};
-const COMPARISON = 3;
-
-/**
- * Folds `e0 op0 e1 op1 e2 …` into a tree by precedence climbing, every operator left-associative.
- * Comparisons do not chain (`a < b < c`): `chained(i)` is told of each operator `i` that tries to.
- */
-function foldBinary(operands: readonly A.Expr[], ops: readonly A.BinaryOp[], chained: (i: number) => void): A.Expr {
-  let next = 0;
-  const climb = (minPrecedence: number): A.Expr => {
-    let left = operands[next]!;
-    let comparedAt = -1;
-    while (next < ops.length && PRECEDENCE[ops[next]!] >= minPrecedence) {
-      const i = next++;
-      const op = ops[i]!;
-      const p = PRECEDENCE[op];
-      if (p === COMPARISON) {
-        if (comparedAt >= 0) chained(i);
-        comparedAt = i;
-      }
-      const right = climb(p + 1);
-      left = { kind: 'Binary', op, left, right, span: spanBetween(left.span, right.span) };
-    }
-    return left;
-  };
-  return climb(0);
-}
-
-function spanBetween(a: Span, b: Span): Span {
-  const start = Math.min(a.offset, b.offset);
-  const end = Math.max(a.offset + a.length, b.offset + b.length);
-  const first = a.offset <= b.offset ? a : b;
-  return { file: a.file, offset: start, line: first.line, column: first.column, length: end - start };
 }
 
 /** The value of a string literal: quotes removed, `\"` and `\\` unescaped (an unterminated one too). */

@@ -1,15 +1,29 @@
 // Parsing never throws on any input, and every span it reports lies inside that input with the right
 // line and column: random text, tdl-flavoured token soup, and model files mutated at random.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MAX_SYNTAX_ERRORS, parse, renderDiagnostics } from '@tdl/dsl';
+import { AstBuilder } from '../../src/ast/build.js';
 import { MODEL_FILES } from '../helpers/model-files.js';
 import { allSpans, spanProblems } from '../helpers/spans.js';
+
+// parse() falls back to an empty tree if the AST builder throws on a tree broken by recovery: record
+// any such throw, so the fuzzing sees it rather than the fallback hiding it.
+const builderFailures: unknown[] = [];
+const buildFile = AstBuilder.prototype.buildFile;
+vi.spyOn(AstBuilder.prototype, 'buildFile').mockImplementation(function (this: AstBuilder, cst) {
+  try {
+    return buildFile.call(this, cst);
+  } catch (error) {
+    builderFailures.push(error);
+    throw error;
+  }
+});
 
 /** Parses `text` and returns every problem with the result; throws only if parsing throws. */
 function problemsParsing(text: string): string[] {
   const { ast, diagnostics } = parse({ name: 'fuzz.tdl', text });
-  const problems: string[] = [];
+  const problems: string[] = builderFailures.splice(0).map((e) => `the AST builder threw: ${String(e)}`);
   diagnostics.forEach((d, i) => {
     problems.push(...spanProblems(d.span, text, `diagnostic ${i} (${d.code} ${d.message})`));
     d.notes.forEach((n, j) => n.span && problems.push(...spanProblems(n.span, text, `diagnostic ${i} note ${j}`)));
