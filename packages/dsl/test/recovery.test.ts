@@ -55,7 +55,7 @@ describe('error recovery', () => {
   it('skips a stray closing brace and goes on', () => {
     expect(errorsOf('model m {\n}\n}\nmodel n {\n  x = \n}')).toEqual([
       "3:1 E0103 found '}' with no '{' to close",
-      "5:5 E0103 expected an expression after '=', found the end of the line",
+      '5:6 E0104 expected an expression, found the end of the line',
     ]);
   });
 

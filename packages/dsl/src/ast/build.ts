@@ -94,6 +94,9 @@ export class AstBuilder extends BaseVisitor {
         this.diagnostics.push(...probed);
         continue;
       }
+      // A well-formed `name = …` skipped where statements belong only follows an error reported before it.
+      const assigns = tokens[0]!.tokenType.name === 'Identifier' && tokens[1]?.tokenType.name === 'Equals';
+      if (atLineStart && assigns && (context === 'model' || context === 'block' || context === 'statements')) continue;
       const { token, message, notes } = junkDiagnostic(context, tokens, atLineStart);
       this.diagnostics.push(diagnostic('E0103', this.tokenSpan(token), message, { notes: notes.map((n) => ({ message: n })) }));
     }

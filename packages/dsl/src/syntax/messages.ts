@@ -77,6 +77,7 @@ const LIST_RULES = new Set(['call', 'sourceCall', 'transform', 'listLiteral', 'i
 
 export const tdlErrorMessages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual, previous, ruleName }) {
+    if (expected === EOF) return `expected 'model' or 'block', found ${describeToken(actual)}`;
     const closer = expected === t.RParen || expected === t.RBracket;
     let what = describeType(expected);
     if (closer && LIST_RULES.has(ruleName) && previous.tokenType !== t.LParen && previous.tokenType !== t.LBracket) {
@@ -99,10 +100,15 @@ export const tdlErrorMessages: IParserErrorMessageProvider = {
     if (dangles(found, previous)) return afterDangling(what, previous);
     return `expected ${what}, found ${describeToken(found)}${keywordHint(found, firsts)}`;
   },
-  buildEarlyExitMessage({ expectedIterationPaths, actual, previous }) {
+  buildEarlyExitMessage({ expectedIterationPaths, actual, previous, ruleName }) {
     const found = actual[0]!;
     const firsts = expectedIterationPaths.map((path) => path[0]).filter((x): x is TokenType => !!x);
-    const what = listOf(firsts.map(describeType));
+    const startsExpression = firsts.includes(t.Identifier) && firsts.includes(t.IntegerLiteral) && firsts.includes(t.LParen);
+    const what = !startsExpression
+      ? listOf(firsts.map(describeType))
+      : ruleName === 'inputDecl'
+        ? 'a dimension (a length such as T, or a size)'
+        : 'an expression';
     if (dangles(found, previous)) return afterDangling(what, previous);
     return `expected ${what}, found ${describeToken(found)}${keywordHint(found, firsts)}`;
   },

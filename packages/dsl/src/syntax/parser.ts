@@ -219,7 +219,7 @@ export class TdlParser extends CstParser {
     this.CONSUME(t.RCurly);
   });
 
-  private assignment = this.RULE('assignment', () => {
+  public assignment = this.RULE('assignment', () => {
     this.CONSUME(t.Identifier);
     this.CONSUME(t.Equals);
     this.SUBRULE(this.expression);

@@ -1,5 +1,5 @@
-// Explains a skipped line that starts with a keyword: parses it alone with the rule the keyword starts,
-// so the message names the exact token that went wrong (`expected ':', found name 'i32'`).
+// Explains a skipped line that starts with a keyword (or `name =`): parses it alone with the rule it
+// starts, so the message names the exact token that went wrong (`expected ':', found name 'i32'`).
 import { createTokenInstance, type IToken } from 'chevrotain';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { syntaxDiagnostic } from './errors.js';
@@ -21,11 +21,12 @@ const RULE_OF = new Map([
 
 /**
  * The syntax errors in `tokens` (one skipped line, with any braces it opened) parsed as the
- * declaration or statement its first token begins; empty if that rule accepts the line. Uses the
+ * declaration or statement its first tokens begin; empty if that rule accepts the line. Uses the
  * shared parser instance: call only when no other parse is under way.
  */
 export function probeLine(tokens: readonly IToken[], text: string, spans: SpanMaker): Diagnostic[] {
-  const rule = RULE_OF.get(tokens[0]!.tokenType as never);
+  const assigns = tokens[0]!.tokenType === t.Identifier && tokens[1]?.tokenType === t.Equals;
+  const rule = assigns ? 'assignment' : RULE_OF.get(tokens[0]!.tokenType as never);
   if (!rule) return [];
   const last = tokens[tokens.length - 1]!;
   const end = last.startOffset + last.image.length;
