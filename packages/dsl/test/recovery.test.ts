@@ -52,6 +52,11 @@ describe('error recovery', () => {
     ]);
   });
 
+  it('drops a stray token before the bracket or keyword it hides, and misreads nothing after it', () => {
+    expect(errorsOf('model m {\n  repeat 2 as i x {\n    y = 1\n  }\n  output o = y\n}')).toEqual(["2:17 E0103 expected '{', found name 'x'"]);
+    expect(errorsOf('model m {\n  repeat 2 x as i {\n  }\n}')).toEqual(["2:12 E0103 expected 'as', found name 'x'"]);
+  });
+
   it('skips a stray closing brace and goes on', () => {
     expect(errorsOf('model m {\n}\n}\nmodel n {\n  x = \n}')).toEqual([
       "3:1 E0103 found '}' with no '{' to close",

@@ -1,7 +1,9 @@
 // The grammar of tdl as a chevrotain CstParser: pure syntax, no semantic actions; one instance, reused.
-import { CstParser, EMPTY_ALT, EOF, type CstNode, type IToken } from 'chevrotain';
+import { CstParser, EMPTY_ALT, EOF, tokenMatcher, type CstNode, type IToken, type TokenType } from 'chevrotain';
 import * as t from './tokens.js';
 import { tdlErrorMessages } from './messages.js';
+
+const WORDS_AND_LITERALS = new Set<TokenType>([t.Identifier, t.IntegerLiteral, t.FloatLiteral, t.StringLiteral]);
 
 export class TdlParser extends CstParser {
   constructor() {
@@ -12,6 +14,15 @@ export class TdlParser extends CstParser {
       errorMessageProvider: tdlErrorMessages,
     });
     this.performSelfAnalysis();
+  }
+
+  /**
+   * Recovery inserts a missing token, or deletes a stray one, before it re-syncs. When the token after
+   * the stray one is the keyword or bracket expected (`repeat n as i x {`), deleting is right:
+   * inserting would misread all that follows. (Names are everywhere, so for them inserting stays first.)
+   */
+  protected override canTokenTypeBeInsertedInRecovery(tokType: TokenType): boolean {
+    return WORDS_AND_LITERALS.has(tokType) || !tokenMatcher(this.LA(2), tokType);
   }
 
   public file = this.RULE('file', () => {

@@ -1,6 +1,6 @@
 // Explains a skipped line that starts with a keyword (or `name =`): parses it alone with the rule it
 // starts, so the message names the exact token that went wrong (`expected ':', found name 'i32'`).
-import { createTokenInstance, type IToken } from 'chevrotain';
+import { createTokenInstance, EOF, type IToken } from 'chevrotain';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { syntaxDiagnostic } from './errors.js';
 import { tdlParser } from './parser.js';
@@ -35,6 +35,7 @@ export function probeLine(tokens: readonly IToken[], text: string, spans: SpanMa
   tdlParser[rule]();
   const context = { tokens, text, spans, end: spans.at(end, 0), isEnd: (tok: IToken) => tok === lineEnd };
   return tdlParser.errors
-    .filter((err) => !(err.name === 'NotAllInputParsedException' && err.token === lineEnd))
+    // Running out of tokens is the file's business (an unclosed brace is reported once, by the main parse).
+    .filter((err) => !(err.name === 'NotAllInputParsedException' && err.token === lineEnd) && err.token.tokenType !== EOF)
     .map((err) => syntaxDiagnostic(err, context));
 }
