@@ -50,11 +50,15 @@ export function parse(source: SourceFile): ParseResult {
   }
 
   let ast: FileNode;
+  // Error recovery throws and catches an exception per error; their stack traces (a V8 feature) are never read.
+  const errors = Error as ErrorConstructor & { stackTraceLimit?: number };
+  const traceLimit = errors.stackTraceLimit;
+  errors.stackTraceLimit = 0;
   try {
     tdlParser.input = tokens;
     const cst = tdlParser.file();
     const context = { tokens, text: source.text, spans, end: spans.end(), isEnd: () => false };
-    for (const err of tdlParser.errors) diagnostics.push(syntaxDiagnostic(err, context));
+    tdlParser.errors.forEach((err, i) => diagnostics.push(syntaxDiagnostic(err, context, i)));
     const builder = new AstBuilder(source, lexed.comments, spans);
     ast = builder.buildFile(cst);
     diagnostics.push(...builder.diagnostics);
@@ -64,6 +68,8 @@ export function parse(source: SourceFile): ParseResult {
     if (error instanceof RangeError) diagnostics.push(diagnostic('E0112', spans.at(0, 0), 'this file nests expressions too deeply to parse'));
     else if (!hasErrors(diagnostics)) throw error;
     ast = empty();
+  } finally {
+    errors.stackTraceLimit = traceLimit;
   }
   return { ast, diagnostics: capErrors(quietMisnested(quietAfterLexErrors(diagnostics), tokens, source.text)) };
 }
@@ -78,16 +84,20 @@ function quietMisnested(diagnostics: Diagnostic[], tokens: readonly IToken[], te
   if (!brace?.resumesAt || !brace.borrowedClose) return diagnostics;
   const from = brace.resumesAt.startOffset;
   const to = brace.borrowedClose.startOffset;
-  return diagnostics.filter((d) => !['E0103', 'E0104', 'E0105'].includes(d.code) || d.span.offset < from || d.span.offset > to);
+  return diagnostics.filter((d) => !PARSE_ERRORS.has(d.code) || d.span.offset < from || d.span.offset > to);
 }
 
 /** A parse error on the line of a bad character, after it, is only the parser tripping over the gap. */
 function quietAfterLexErrors(diagnostics: Diagnostic[]): Diagnostic[] {
-  const lexical = diagnostics.filter((d) => d.code === 'E0101');
-  return diagnostics.filter(
-    (d) => !['E0103', 'E0104', 'E0105'].includes(d.code) || !lexical.some((l) => l.span.line === d.span.line && l.span.offset < d.span.offset),
-  );
+  const firstBadCharacter = new Map<number, number>();
+  for (const d of diagnostics) {
+    if (d.code === 'E0101' && !(d.span.offset >= (firstBadCharacter.get(d.span.line) ?? Infinity))) firstBadCharacter.set(d.span.line, d.span.offset);
+  }
+  if (firstBadCharacter.size === 0) return diagnostics;
+  return diagnostics.filter((d) => !PARSE_ERRORS.has(d.code) || !(d.span.offset > (firstBadCharacter.get(d.span.line) ?? Infinity)));
 }
+
+const PARSE_ERRORS = new Set(['E0103', 'E0104', 'E0105']);
 
 function capErrors(diagnostics: Diagnostic[]): Diagnostic[] {
   const sorted = [...diagnostics].sort((a, b) => a.span.offset - b.span.offset);

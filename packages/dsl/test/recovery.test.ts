@@ -60,14 +60,14 @@ describe('error recovery', () => {
   it('skips a stray closing brace and goes on', () => {
     expect(errorsOf('model m {\n}\n}\nmodel n {\n  x = \n}')).toEqual([
       "3:1 E0103 found '}' with no '{' to close",
-      '5:6 E0104 expected an expression, found the end of the line',
+      "5:5 E0104 expected an expression after '='",
     ]);
   });
 
   it('explains lines that are no statement', () => {
     expect(errorsOf('model m {\n  x 3\n  x: linear(x)\n  foo(x)\n  x = 3 4\n  return x\n  42\n}\nx = 1')).toEqual([
       "2:5 E0103 expected '=' after 'x', found number 3",
-      "3:6 E0103 expected 'repeat' after the label 'x:', found name 'linear'",
+      "3:6 E0103 expected 'repeat' after the label, found name 'linear'",
       "4:3 E0103 a call to 'foo' on its own does nothing",
       '5:9 E0103 expected the end of the line, found number 4',
       "6:3 E0103 'return' ends a block, and this is not one",

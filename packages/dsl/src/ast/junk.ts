@@ -1,5 +1,6 @@
 // What to tell the user about a line the parser skipped (the grammar's `junk` production), by where it stood.
 import type { IToken } from 'chevrotain';
+import { LABEL_NOTE } from '../syntax/errors.js';
 import { describeToken } from '../syntax/messages.js';
 import * as t from '../syntax/tokens.js';
 
@@ -57,7 +58,7 @@ export function junkDiagnostic(context: JunkContext, tokens: readonly IToken[], 
       return {
         token: third ?? second,
         message: `expected 'repeat' after the label '${first.image}:', found ${found}`,
-        notes: ['a labelled call is a value: `name = label: op(…)`; a statement may carry a label only before `repeat`'],
+        notes: [LABEL_NOTE],
       };
     }
     return { token: second, message: `expected '=' after '${first.image}', found ${describeToken(second)}`, notes: [] };

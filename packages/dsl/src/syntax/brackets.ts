@@ -73,22 +73,29 @@ function startsItsLine(text: string, offset: number): boolean {
 }
 
 /**
- * The first token at which the file nests deeper than `limit`, if one does. Nesting counts open
- * brackets, a run of prefix operators (`- - x`), and the `if`s of the current statement (each
+ * The first token at which the file nests deeper than `limit`, if one does (`tokens` as the parser
+ * gets them, newlines that end statements only). Nesting counts open brackets, a run of prefix operators (`- - x`), and the `if`s of the current statement (each
  * `if … then … else` nests the next), so the limit bounds the parser's recursion whatever the stack size.
  */
 export function tooDeep(tokens: readonly IToken[], limit: number): IToken | undefined {
+  let braces = 0;
+  // Parentheses and square brackets close at the end of their statement, as keepTerminators reads them.
   let brackets = 0;
   let prefixRun = 0;
   let ifs = 0;
   for (const tok of tokens) {
     const type = tok.tokenType;
-    if (type === t.LParen || type === t.LBracket || type === t.LCurly) brackets++;
-    else if (type === t.RParen || type === t.RBracket || type === t.RCurly) brackets = Math.max(0, brackets - 1);
+    if (type === t.LParen || type === t.LBracket) brackets++;
+    else if (type === t.RParen || type === t.RBracket) brackets = Math.max(0, brackets - 1);
+    else if (type === t.LCurly) braces++;
+    else if (type === t.RCurly) braces = Math.max(0, braces - 1);
+    if (type === t.Newline || type === t.LCurly || type === t.RCurly) {
+      brackets = 0;
+      ifs = 0;
+    }
     prefixRun = type === t.Minus || type === t.Bang ? prefixRun + 1 : 0;
-    if (type === t.Newline || type === t.LCurly || type === t.RCurly) ifs = 0;
-    else if (type === t.If) ifs++;
-    if (brackets + prefixRun + ifs > limit) return tok;
+    if (type === t.If) ifs++;
+    if (braces + brackets + prefixRun + ifs > limit) return tok;
   }
   return undefined;
 }

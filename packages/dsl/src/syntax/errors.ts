@@ -16,6 +16,12 @@ const EXCEPTION_CODES: Record<string, DiagnosticCode> = {
   EarlyExitException: 'E0105',
 };
 
+/** Past this many errors, notes about unclosed brackets are not looked for (each look scans the file). */
+const NOTED_ERRORS = 50;
+
+/** What a label may stand before, for a `name: op(…)` line. */
+export const LABEL_NOTE = 'a labelled call is a value: `name = label: op(…)`; a statement may carry a label only before `repeat`';
+
 export interface ErrorContext {
   /** The tokens that were parsed, for finding unclosed brackets. */
   readonly tokens: readonly IToken[];
@@ -27,7 +33,8 @@ export interface ErrorContext {
   isEnd(token: IToken): boolean;
 }
 
-export function syntaxDiagnostic(err: IRecognitionException, ctx: ErrorContext): Diagnostic {
+/** The diagnostic for the `index`-th recognition error of a parse. */
+export function syntaxDiagnostic(err: IRecognitionException, ctx: ErrorContext, index = 0): Diagnostic {
   const tok = err.token;
   const code = EXCEPTION_CODES[err.name] ?? 'E0103';
   const previous = (err as { previousToken?: IToken }).previousToken;
@@ -45,7 +52,8 @@ export function syntaxDiagnostic(err: IRecognitionException, ctx: ErrorContext):
   const span = atEnd ? ctx.end : ctx.spans.ofToken(tok);
   const closer = /^expected (?:',' or )?'([)\]}])'/.exec(err.message)?.[1];
   const closerType = closer === ')' ? t.RParen : closer === ']' ? t.RBracket : closer === '}' ? t.RCurly : undefined;
-  const opener = closerType && unclosedOpener(ctx.tokens, closerType, atEnd ? Infinity : tok.startOffset);
-  const notes = opener ? [{ message: `to close this '${opener.image}'`, span: ctx.spans.ofToken(opener) }] : [];
+  const opener = closerType && index < NOTED_ERRORS && unclosedOpener(ctx.tokens, closerType, atEnd ? Infinity : tok.startOffset);
+  const notes: { message: string; span?: Span }[] = opener ? [{ message: `to close this '${opener.image}'`, span: ctx.spans.ofToken(opener) }] : [];
+  if (err.message.startsWith("expected 'repeat' after the label")) notes.push({ message: LABEL_NOTE });
   return diagnostic(code, span, err.message, { notes });
 }

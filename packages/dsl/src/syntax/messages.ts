@@ -84,6 +84,7 @@ export const tdlErrorMessages: IParserErrorMessageProvider = {
       what = `',' or ${what}`;
     }
     if (expected === t.Arrow) what = "'<-' (a rule reads: parameter <- checkpoint tensor)";
+    if (expected === t.Repeat) what = "'repeat' after the label";
     if (expected === t.Return) what = "'return' (a block ends with 'return <value>')";
     if (expected === t.RCurly && ruleName === 'blockDecl') what = "'}' ('return' ends a block)";
     if (dangles(actual, previous)) return afterDangling(what, previous);

@@ -6,12 +6,18 @@ import { tdlErrorMessages } from './messages.js';
 const WORDS_AND_LITERALS = new Set<TokenType>([t.Identifier, t.IntegerLiteral, t.FloatLiteral, t.StringLiteral]);
 
 export class TdlParser extends CstParser {
-  constructor() {
+  /**
+   * `validate` checks the grammar itself (ambiguities, left recursion) while it is built: slow, so the
+   * shared instance skips it and a test builds one that validates. Two tokens of lookahead decide
+   * every choice; more makes building the parser several times slower.
+   */
+  constructor(validate = false) {
     super(t.ALL_TOKENS, {
       recoveryEnabled: true,
-      maxLookahead: 3,
+      maxLookahead: 2,
       nodeLocationTracking: 'onlyOffset',
       errorMessageProvider: tdlErrorMessages,
+      skipValidations: !validate,
     });
     this.performSelfAnalysis();
   }
@@ -20,8 +26,10 @@ export class TdlParser extends CstParser {
    * Recovery inserts a missing token, or deletes a stray one, before it re-syncs. When the token after
    * the stray one is the keyword or bracket expected (`repeat n as i x {`), deleting is right:
    * inserting would misread all that follows. (Names are everywhere, so for them inserting stays first.)
+   * `repeat` is never inserted: `name: op(…)` on its own line is a call, not a repeat missing its keyword.
    */
   protected override canTokenTypeBeInsertedInRecovery(tokType: TokenType): boolean {
+    if (tokType === t.Repeat) return false;
     return WORDS_AND_LITERALS.has(tokType) || !tokenMatcher(this.LA(2), tokType);
   }
 

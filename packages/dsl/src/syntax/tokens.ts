@@ -1,5 +1,5 @@
 // The lexical structure of tdl: every token type, in the order the lexer tries them.
-import { createToken, Lexer, type ITokenConfig, type TokenType } from 'chevrotain';
+import { createToken, Lexer, type ILexerConfig, type ITokenConfig, type TokenType } from 'chevrotain';
 
 /**
  * The category of every token that may appear in a stray line the parser skips (all but braces and
@@ -182,11 +182,18 @@ export const ALL_TOKENS: TokenType[] = [
   ArithmeticOperator,
 ];
 
+/** The lexer's settings; `validate` checks the token definitions (done by a test, skipped for speed). */
+export function lexerConfig(validate: boolean): ILexerConfig {
+  return {
+    ensureOptimizations: true,
+    skipValidations: !validate,
+    positionTracking: 'full',
+    // Only \n ends a line (a \r before it is a space), as in positionAt and the renderer.
+    lineTerminatorsPattern: /\n/g,
+    lineTerminatorCharacters: ['\n'],
+  };
+}
+
 /** One lexer, built once and reused. */
-export const tdlLexer = new Lexer(ALL_TOKENS, {
-  ensureOptimizations: true,
-  positionTracking: 'full',
-  // Only \n ends a line (a \r before it is a space), as in positionAt and the renderer.
-  lineTerminatorsPattern: /\n/g,
-  lineTerminatorCharacters: ['\n'],
-});
+export const tdlLexer = new Lexer(ALL_TOKENS, lexerConfig(false));
+
