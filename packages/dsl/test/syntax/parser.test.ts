@@ -7,8 +7,8 @@ import { ALL_TOKENS, lexerConfig } from '../../src/syntax/tokens.js';
 
 describe('the grammar', () => {
   it('builds with chevrotain’s validations on', () => {
+    // performSelfAnalysis throws, listing them, when the grammar has definition errors.
     expect(() => new TdlParser(true)).not.toThrow();
-    expect(new TdlParser(true).definitionErrors).toEqual([]);
   });
 
   it('has token definitions the lexer validates', () => {
