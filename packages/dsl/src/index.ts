@@ -8,3 +8,4 @@ export * from './diagnostics/registry.js';
 export * from './diagnostics/render.js';
 export { closestMatch, editDistance } from './suggest.js';
 export { KEYWORD_NAMES } from './syntax/tokens.js';
+export { grammarEbnf } from './syntax/grammar-ebnf.js';

@@ -2,11 +2,18 @@
 import type { CstNode, IToken } from 'chevrotain';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceFile, Span } from '../span.js';
-import { describeToken, keywordHint } from '../syntax/messages.js';
 import { tdlParser } from '../syntax/parser.js';
+import { probeLine } from '../syntax/probe.js';
+import { SpanMaker } from '../syntax/span-maker.js';
+import { DocComments } from './doc-comments.js';
+import { foldBinary, spanBetween } from './fold-binary.js';
+import { junkDiagnostic, type JunkContext } from './junk.js';
 import type * as A from './nodes.js';
 
 type Children = Record<string, (CstNode | IToken)[] | undefined>;
+
+const NONE: readonly never[] = [];
+
 
 const BaseVisitor = tdlParser.getBaseCstVisitorConstructorWithDefaults();
 
@@ -16,17 +23,17 @@ function isToken(x: CstNode | IToken | undefined): x is IToken {
 
 /** Builds the AST of one parsed file. Tolerates the partial trees error recovery leaves behind. */
 export class AstBuilder extends BaseVisitor {
-  private readonly docTokens: IToken[];
-  private readonly usedDocs = new Set<IToken>();
+  private readonly docs: DocComments;
   /** Syntax errors the grammar lets through on purpose (a misspelt `model`), found while building. */
   readonly diagnostics: Diagnostic[] = [];
 
   constructor(
     private readonly source: SourceFile,
     private readonly comments: IToken[],
+    private readonly spans: SpanMaker = new SpanMaker(source),
   ) {
     super();
-    this.docTokens = comments.filter((c) => c.image.startsWith('##'));
+    this.docs = new DocComments(source.text, comments);
   }
 
   // ----- helpers -----
@@ -45,13 +52,7 @@ export class AstBuilder extends BaseVisitor {
     const loc = node.location;
     if (!loc || Number.isNaN(loc.startOffset)) return this.firstTokenSpan(node);
     const end = Number.isNaN(loc.endOffset ?? NaN) ? loc.startOffset : loc.endOffset!;
-    return {
-      file: this.source.name,
-      offset: loc.startOffset,
-      line: loc.startLine ?? 1,
-      column: loc.startColumn ?? 1,
-      length: end - loc.startOffset + 1,
-    };
+    return this.spans.at(loc.startOffset, end - loc.startOffset + 1);
   }
 
   private firstTokenSpan(node: CstNode): Span {
@@ -59,12 +60,21 @@ export class AstBuilder extends BaseVisitor {
     return first ? this.tokenSpan(first) : { file: this.source.name, offset: 0, line: 1, column: 1, length: 0 };
   }
 
-  private tokens(c: Children, name: string): IToken[] {
-    return (c[name] ?? []).filter(isToken).filter((t) => !t.isInsertedInRecovery);
+  /** A CST key holds only tokens (a token type's name) or only nodes (a rule's name): no need to sort them out. */
+  private tokens(c: Children, name: string): readonly IToken[] {
+    const list = (c[name] ?? NONE) as IToken[];
+    return list.some((t) => t.isInsertedInRecovery) ? list.filter((t) => !t.isInsertedInRecovery) : list;
   }
 
-  private nodes(c: Children, name: string): CstNode[] {
-    return (c[name] ?? []).filter((x): x is CstNode => !isToken(x));
+  /** The first real token under `name`, if any. */
+  private token(c: Children, name: string): IToken | undefined {
+    const list = c[name] as IToken[] | undefined;
+    if (!list) return undefined;
+    return list[0]!.isInsertedInRecovery ? list.find((t) => !t.isInsertedInRecovery) : list[0];
+  }
+
+  private nodes(c: Children, name: string): readonly CstNode[] {
+    return (c[name] ?? NONE) as CstNode[];
   }
 
   private ident(token: IToken | undefined, fallback: Span): A.Ident {
@@ -72,15 +82,48 @@ export class AstBuilder extends BaseVisitor {
     return { kind: 'Ident', name: token.image, span: this.tokenSpan(token) };
   }
 
-  /** Reports the stray lines (the grammar's `junk` production) among a node's children. */
-  private reportJunk(c: Children, expected: string) {
-    for (const j of this.nodes(c, 'junk')) {
-      const first = this.firstToken(j);
-      if (!first) continue;
-      this.diagnostics.push(
-        diagnostic('E0103', this.tokenSpan(first), `expected ${expected}, found ${describeToken(first)}${keywordHint(first)}`),
-      );
+  /** Reports the stray lines (the grammar's `junk` production) among a node's children, and stray line ends. */
+  private reportJunk(c: Children, context: JunkContext) {
+    const lineEnds = this.nodes(c, 'endOfStatement').flatMap((e) => this.nodes(e.children as Children, 'junk'));
+    for (const j of [...this.nodes(c, 'junk'), ...lineEnds]) {
+      const tokens = this.tokensOf(j);
+      if (tokens.length === 0) continue;
+      const atLineStart = this.startsLine(tokens[0]!);
+      const probed = atLineStart ? probeLine(tokens, this.source.text, this.spans) : [];
+      if (probed.length > 0) {
+        this.diagnostics.push(...probed);
+        continue;
+      }
+      // A well-formed `name = …` skipped where statements belong only follows an error reported before it.
+      const assigns = tokens[0]!.tokenType.name === 'Identifier' && tokens[1]?.tokenType.name === 'Equals';
+      if (atLineStart && assigns && (context === 'model' || context === 'block' || context === 'statements')) continue;
+      const { token, message, notes } = junkDiagnostic(context, tokens, atLineStart);
+      this.diagnostics.push(diagnostic('E0103', this.tokenSpan(token), message, { notes: notes.map((n) => ({ message: n })) }));
     }
+  }
+
+  /** Whether only indentation (or an opening brace) stands before `token` on its line. */
+  private startsLine(token: IToken): boolean {
+    const text = this.source.text;
+    let i = token.startOffset - 1;
+    while (i >= 0 && (text[i] === ' ' || text[i] === '\t' || text[i] === '\r')) i--;
+    return i < 0 || text[i] === '\n' || text[i] === '{';
+  }
+
+  /** A node's real tokens (none inserted by recovery), in source order. */
+  private tokensOf(node: CstNode): IToken[] {
+    const out: IToken[] = [];
+    const walk = (n: CstNode) => {
+      for (const list of Object.values(n.children)) {
+        for (const child of list ?? []) {
+          if (isToken(child)) {
+            if (!child.isInsertedInRecovery && !Number.isNaN(child.startOffset)) out.push(child);
+          } else walk(child);
+        }
+      }
+    };
+    walk(node);
+    return out.sort((a, b) => a.startOffset - b.startOffset);
   }
 
   private firstToken(node: CstNode): IToken | undefined {
@@ -98,24 +141,8 @@ export class AstBuilder extends BaseVisitor {
     return best;
   }
 
-  /** The doc comment lines directly above `span`, with only whitespace between them. */
-  private docFor(span: Span): string | undefined {
-    const lines: string[] = [];
-    let cursor = span.offset;
-    for (let i = this.docTokens.length - 1; i >= 0; i--) {
-      const tok = this.docTokens[i]!;
-      const end = tok.startOffset + tok.image.length;
-      if (end > cursor) continue;
-      if (this.source.text.slice(end, cursor).trim() !== '') break;
-      lines.unshift(tok.image.replace(/^##\s?/, '').trimEnd());
-      this.usedDocs.add(tok);
-      cursor = tok.startOffset;
-    }
-    return lines.length ? lines.join('\n') : undefined;
-  }
-
   private withDoc<T extends { span: Span }>(node: T): T & { doc?: string } {
-    const doc = this.docFor(node.span);
+    const doc = this.docs.take(node.span.offset);
     return doc === undefined ? node : { ...node, doc };
   }
 
@@ -123,14 +150,19 @@ export class AstBuilder extends BaseVisitor {
 
   buildFile(cst: CstNode): A.FileNode {
     const c = cst.children as Children;
-    this.reportJunk(c, "'model' or 'block'");
+    this.reportJunk(c, 'file');
+    for (const stray of this.nodes(c, 'strayBrace')) {
+      for (const tok of this.tokensOf(stray)) {
+        this.diagnostics.push(diagnostic('E0103', this.tokenSpan(tok), "found '}' with no '{' to close", { label: 'remove it, or add the missing opening' }));
+      }
+    }
     const items: (A.ModelDecl | A.BlockDecl)[] = [];
     const all = [...this.nodes(c, 'modelDecl'), ...this.nodes(c, 'blockDecl')].sort(
       (a, b) => this.nodeSpan(a).offset - this.nodeSpan(b).offset,
     );
     for (const n of all) items.push(n.name === 'modelDecl' ? this.modelDecl(n) : this.blockDecl(n));
     const comments: A.CommentToken[] = this.comments
-      .filter((tok) => !this.usedDocs.has(tok))
+      .filter((tok) => !this.docs.used(tok))
       .map((tok) => ({ text: tok.image, doc: tok.image.startsWith('##'), span: this.tokenSpan(tok) }));
     return {
       kind: 'File',
@@ -144,14 +176,7 @@ export class AstBuilder extends BaseVisitor {
     const c = n.children as Children;
     const span = this.nodeSpan(n);
     const ids = this.tokens(c, 'Identifier');
-    if (this.tokens(c, 'Model').length === 0 && ids[0]) {
-      const typo = ids[0];
-      this.diagnostics.push(
-        diagnostic('E0103', this.tokenSpan(typo), `expected 'model' or 'block', found ${describeToken(typo)}${keywordHint(typo)}`),
-      );
-      ids.shift();
-    }
-    this.reportJunk(c, STATEMENT_OR_DECLARATION);
+    this.reportJunk(c, 'model');
     return this.withDoc({
       kind: 'Model',
       name: this.ident(ids[0], span),
@@ -193,10 +218,10 @@ export class AstBuilder extends BaseVisitor {
     const ids = this.tokens(c, 'Identifier');
     const dims = this.nodes(c, 'dimDecl').map((d) => {
       const dc = d.children as Children;
-      const [size, bound] = this.nodes(dc, 'additive');
+      const [size, bound] = this.nodes(dc, 'arithmetic');
       const dspan = this.nodeSpan(d);
-      const dim: A.DimDecl = { size: this.additive(size, dspan), span: dspan };
-      return bound ? { ...dim, bound: this.additive(bound, dspan) } : dim;
+      const dim: A.DimDecl = { size: this.binary(size, dspan), span: dspan };
+      return bound ? { ...dim, bound: this.binary(bound, dspan) } : dim;
     });
     return this.withDoc({ kind: 'Input', name: this.ident(ids[0], span), dtype: this.ident(ids[1], span), dims, span });
   }
@@ -222,7 +247,22 @@ export class AstBuilder extends BaseVisitor {
       const def = this.nodes(pc, 'expression')[0];
       return def ? { ...param, default: this.expression(def, pspan) } : param;
     });
-    this.reportJunk(c, 'a statement or return');
+    this.reportJunk(c, 'block');
+    const late = this.nodes(c, 'afterReturn')[0];
+    const lateToken = late && this.tokensOf(late)[0];
+    if (late) {
+      for (const j of this.nodes(late.children as Children, 'junk')) this.reportJunk({ junk: [j] }, 'block');
+      for (const s of this.nodes(late.children as Children, 'statement')) this.statement(s);
+    }
+    if (lateToken) {
+      const ret = this.tokens(c, 'Return')[0];
+      this.diagnostics.push(
+        diagnostic('E0103', this.tokenSpan(lateToken), "expected '}' after the block's 'return', found more statements", {
+          label: "'return' must come last in a block",
+          notes: ret ? [{ message: "the block's 'return'", span: this.tokenSpan(ret) }] : [],
+        }),
+      );
+    }
     return this.withDoc({
       kind: 'Block',
       name: this.ident(this.tokens(c, 'Identifier')[0], span),
@@ -249,7 +289,7 @@ export class AstBuilder extends BaseVisitor {
 
   private statementBlock(n: CstNode | undefined): A.Statement[] {
     if (!n) return [];
-    this.reportJunk(n.children as Children, 'a statement');
+    this.reportJunk(n.children as Children, 'statements');
     return this.nodes(n.children as Children, 'statement').map((s) => this.statement(s));
   }
 
@@ -301,7 +341,7 @@ export class AstBuilder extends BaseVisitor {
   checkpointDecl(n: CstNode): A.CheckpointDecl {
     const c = n.children as Children;
     const span = this.nodeSpan(n);
-    this.reportJunk(c, 'a mapping such as `layers.{i}.attn.o.weight <- "h.{i}.attn.c_proj.weight"`');
+    this.reportJunk(c, 'checkpoint');
     return this.withDoc({
       kind: 'Checkpoint',
       name: this.ident(this.tokens(c, 'Identifier')[0], span),
@@ -314,7 +354,7 @@ export class AstBuilder extends BaseVisitor {
     const c = n.children as Children;
     const span = this.nodeSpan(n);
     const str = this.tokens(c, 'StringLiteral')[0];
-    const callNode = this.nodes(c, 'call')[0];
+    const callNode = this.nodes(c, 'sourceCall')[0];
     const source: A.StringLit | A.Call = str
       ? this.stringLit(str)
       : callNode
@@ -365,52 +405,26 @@ export class AstBuilder extends BaseVisitor {
         span,
       };
     }
-    return this.leftAssoc(this.nodes(c, 'orExpression')[0], fallback);
+    return this.binary(n, fallback);
   }
 
-  /** Folds `a op b op c` left to right; the same shape serves every binary precedence level. */
-  private leftAssoc(n: CstNode | undefined, fallback: Span): A.Expr {
+  /** An `expression` (not an `if`) or `arithmetic` node: operands and operators in order, folded by precedence. */
+  binary(n: CstNode | undefined, fallback: Span): A.Expr {
     if (!n) return { kind: 'Name', name: '', span: fallback };
     const c = n.children as Children;
-    const next: Record<string, string> = {
-      orExpression: 'andExpression',
-      andExpression: 'comparison',
-      comparison: 'additive',
-      additive: 'multiplicative',
-    };
-    if (n.name === 'multiplicative') return this.multiplicative(n, fallback);
-    const childName = next[n.name]!;
-    const operands = this.nodes(c, childName);
-    const operators = Object.entries(c)
-      .filter(([key]) => key !== childName)
-      .flatMap(([, list]) => (list ?? []).filter(isToken))
-      .sort((a, b) => a.startOffset - b.startOffset);
-    let result = this.leftAssoc(operands[0], fallback);
-    for (let i = 1; i < operands.length; i++) {
-      const right = this.leftAssoc(operands[i], fallback);
-      const op = (operators[i - 1]?.image ?? '+') as A.BinaryOp;
-      result = { kind: 'Binary', op, left: result, right, span: spanBetween(result.span, right.span) };
-    }
-    return result;
-  }
-
-  additive(n: CstNode | undefined, fallback: Span): A.Expr {
-    return this.leftAssoc(n, fallback);
-  }
-
-  private multiplicative(n: CstNode, fallback: Span): A.Expr {
-    const c = n.children as Children;
-    const operands = this.nodes(c, 'unary');
-    const operators = [...this.tokens(c, 'Star'), ...this.tokens(c, 'Slash'), ...this.tokens(c, 'Percent')].sort(
-      (a, b) => a.startOffset - b.startOffset,
-    );
-    let result = this.unary(operands[0], fallback);
-    for (let i = 1; i < operands.length; i++) {
-      const right = this.unary(operands[i], fallback);
-      const op = (operators[i - 1]?.image ?? '*') as A.BinaryOp;
-      result = { kind: 'Binary', op, left: result, right, span: spanBetween(result.span, right.span) };
-    }
-    return result;
+    const operands = this.nodes(c, 'unary').map((u) => this.unary(u, fallback));
+    const operators = (c['BinaryOperator'] ?? c['ArithmeticOperator'] ?? []).filter(isToken);
+    if (operands.length === 0) return { kind: 'Name', name: '', span: fallback };
+    const ops = operators.slice(0, operands.length - 1).map((tok) => (tok.isInsertedInRecovery ? '+' : tok.image) as A.BinaryOp);
+    return foldBinary(operands, ops, (i) => {
+      const tok = operators[i]!;
+      if (tok.isInsertedInRecovery) return;
+      this.diagnostics.push(
+        diagnostic('E0103', this.tokenSpan(tok), `comparisons do not chain: found '${tok.image}' after another comparison`, {
+          label: 'add parentheses, or join two comparisons with &&',
+        }),
+      );
+    });
   }
 
   private unary(n: CstNode | undefined, fallback: Span): A.Expr {
@@ -421,7 +435,7 @@ export class AstBuilder extends BaseVisitor {
       const operand = this.unary(this.nodes(c, 'unary')[0], this.tokenSpan(opTok));
       const opSpan = this.tokenSpan(opTok);
       // Fold a minus sign into a number literal, so `-1` is a number as the formatter prints it.
-      if (opTok.image === '-' && operand.kind === 'Number') {
+      if (opTok.image === '-' && operand.kind === 'Number' && !operand.text.startsWith('-')) {
         return { ...operand, value: -operand.value, text: '-' + operand.text, span: spanBetween(opSpan, operand.span) };
       }
       return { kind: 'Unary', op: opTok.image as A.UnaryOp, operand, span: spanBetween(opSpan, operand.span) };
@@ -432,11 +446,14 @@ export class AstBuilder extends BaseVisitor {
   private primary(n: CstNode | undefined, fallback: Span): A.Expr {
     if (!n) return { kind: 'Name', name: '', span: fallback };
     const c = n.children as Children;
-    const float = this.tokens(c, 'FloatLiteral')[0];
-    const int = this.tokens(c, 'IntegerLiteral')[0];
-    const num = float ?? int;
+    const id = this.token(c, 'Identifier');
+    if (id) return { kind: 'Name', name: id.image, span: this.tokenSpan(id) };
+    const call = c['call']?.[0] as CstNode | undefined;
+    if (call) return this.call(call);
+    const float = this.token(c, 'FloatLiteral');
+    const num = float ?? this.token(c, 'IntegerLiteral');
     if (num) return { kind: 'Number', value: Number(num.image), text: num.image, isInteger: !float, span: this.tokenSpan(num) };
-    const str = this.tokens(c, 'StringLiteral')[0];
+    const str = this.token(c, 'StringLiteral');
     if (str) return this.stringLit(str);
     const list = this.nodes(c, 'listLiteral')[0];
     if (list) {
@@ -445,10 +462,6 @@ export class AstBuilder extends BaseVisitor {
     }
     const paren = this.nodes(c, 'parenExpression')[0];
     if (paren) return this.expression(this.nodes(paren.children as Children, 'expression')[0], this.nodeSpan(paren));
-    const call = this.nodes(c, 'call')[0];
-    if (call) return this.call(call);
-    const id = this.tokens(c, 'Identifier')[0];
-    if (id) return { kind: 'Name', name: id.image, span: this.tokenSpan(id) };
     return { kind: 'Name', name: '', span: this.nodeSpan(n) };
   }
 
@@ -482,16 +495,8 @@ export class AstBuilder extends BaseVisitor {
   }
 }
 
-const STATEMENT_OR_DECLARATION = "a declaration ('const', 'input', 'output', 'block', 'checkpoint') or a statement ('name = …', 'repeat', 'if')";
-
-function spanBetween(a: Span, b: Span): Span {
-  const start = Math.min(a.offset, b.offset);
-  const end = Math.max(a.offset + a.length, b.offset + b.length);
-  const first = a.offset <= b.offset ? a : b;
-  return { file: a.file, offset: start, line: first.line, column: first.column, length: end - start };
-}
-
-/** The value of a string literal: quotes removed, `\"` and `\\` unescaped. */
+/** The value of a string literal: quotes removed, `\"` and `\\` unescaped (an unterminated one too). */
 export function unquote(image: string): string {
-  return image.slice(1, -1).replace(/\\(.)/g, '$1');
+  const closed = /^"(?:[^"\\\n]|\\.)*"$/.test(image);
+  return image.slice(1, closed ? -1 : undefined).replace(/\\(.)/g, '$1');
 }

@@ -19,6 +19,9 @@ const syntax = {
   E0107: { severity: 'error', title: 'malformed number' },
   E0108: { severity: 'error', title: 'no model in file' },
   E0109: { severity: 'error', title: 'duplicate declaration' },
+  E0110: { severity: 'error', title: 'misspelt keyword' },
+  E0111: { severity: 'error', title: 'unclosed brace' },
+  E0112: { severity: 'error', title: 'nesting too deep' },
 } as const;
 
 /** E02xx: names, constants, arguments and blocks. */

@@ -2,6 +2,7 @@
 import type * as A from '../ast/nodes.js';
 import type { Span } from '../span.js';
 import { flat, layout, LINE_WIDTH, quote } from './expr.js';
+import { matchingBrace, openBraceAfter } from './source-scan.js';
 
 const INDENT = '  ';
 /** Mapping rules align their `<-` up to this column. */
@@ -36,11 +37,15 @@ class Printer {
     this.out.push(s);
   }
 
-  /** Prints comments that start before `offset`; one on the line where the last item ended trails it. */
-  flushComments(offset: number, indent: string) {
+  /**
+   * Prints comments that start before `offset`; one on the line where the last item ended trails it,
+   * unless `ownLines`.
+   */
+  flushComments(offset: number, indent: string, ownLines = false) {
     while (this.next < this.comments.length && this.comments[this.next]!.span.offset < offset) {
       const c = this.comments[this.next++]!;
-      if (this.text && this.lastEnd >= 0 && this.out.length > 0 && !this.text.slice(this.lastEnd, c.span.offset).includes('\n')) {
+      const trails = !ownLines && this.text && this.lastEnd >= 0 && this.out.length > 0 && !this.text.slice(this.lastEnd, c.span.offset).includes('\n');
+      if (trails) {
         this.out[this.out.length - 1] += '  ' + c.text.trimEnd();
       } else {
         if (this.blankBefore(c.span.offset)) this.line('');
@@ -57,15 +62,27 @@ class Printer {
     return /\n[ \t\r]*\n/.test(gap) && this.out.length > 0 && !this.out[this.out.length - 1]!.endsWith('{');
   }
 
-  /** Prints a list of items, each preceded by its comments and (if the source had one) a blank line. */
-  items<T extends { span: Span; doc?: string }>(list: readonly T[], indent: string, print: (item: T, indent: string) => void) {
+  /**
+   * Prints a list of items, each preceded by its comments and (if the source had one) a blank line.
+   * Comments inside a one-line item's expression (a call broken over lines) go on lines above it.
+   */
+  items<T extends { span: Span; doc?: string; kind?: string }>(list: readonly T[], indent: string, print: (item: T, indent: string) => void) {
     for (const item of list) {
       this.flushComments(item.span.offset, indent);
       if (this.blankBefore(item.span.offset)) this.line('');
+      if (!item.kind || !HAS_BODY.has(item.kind)) this.flushComments(item.span.offset + item.span.length, indent, true);
       if (item.doc !== undefined) for (const d of item.doc.split('\n')) this.line(indent + ('## ' + d).trimEnd());
       print(item, indent);
       this.lastEnd = item.span.offset + item.span.length;
     }
+  }
+
+  /** After printing a header that ends in `{`: the `{` found after `from` in the source, so a comment beside it stays there. */
+  private opened(from: number): number {
+    if (!this.text) return -1;
+    const brace = openBraceAfter(this.text, from);
+    if (brace >= 0) this.lastEnd = brace + 1;
+    return brace;
   }
 
   /** Closes a `{ … }` whose source span is `span`: comments inside it come before the brace. */
@@ -81,6 +98,7 @@ class Printer {
 
   private model(m: A.ModelDecl) {
     this.line(`model ${m.name.name} {`);
+    this.opened(end(m.name.span));
     this.items(m.items, INDENT, (item, indent) => this.modelItem(item, indent));
     this.close(m.span, '');
   }
@@ -105,9 +123,11 @@ class Printer {
   private block(b: A.BlockDecl, indent: string) {
     const params = b.params.map((p) => (p.default ? `${p.name.name} = ${flat(p.default)}` : p.name.name));
     this.line(`${indent}block ${b.name.name}(${params.join(', ')}) {`);
+    this.opened(end(b.name.span));
     const inner = indent + INDENT;
     this.items(b.body, inner, (s, i) => this.statement(s, i));
     this.flushComments(b.result.span.offset, inner);
+    this.flushComments(end(b.result.span), inner, true);
     const head = `${inner}return `;
     this.line(head + layout(b.result, head.length, inner));
     this.lastEnd = b.result.span.offset + b.result.span.length;
@@ -125,6 +145,7 @@ class Printer {
       case 'Repeat': {
         const label = s.label ? `${s.label.name}: ` : '';
         this.line(`${indent}${label}repeat ${flat(s.count)} as ${s.index.name} {`);
+        this.opened(end(s.index.span));
         this.items(s.body, indent + INDENT, (st, i) => this.statement(st, i));
         return this.close(s.span, indent);
       }
@@ -135,15 +156,19 @@ class Printer {
 
   private ifStmt(s: A.IfStmt, indent: string, head: string): void {
     this.line(`${head} ${flat(s.cond)} {`);
+    const thenOpen = this.opened(end(s.cond.span));
     this.items(s.then, indent + INDENT, (st, i) => this.statement(st, i));
     const elseBranch = s.else;
     if (!elseBranch) return this.close(s.span, indent);
+    const thenClose = this.text && thenOpen >= 0 ? matchingBrace(this.text, thenOpen) : -1;
     const firstElse = elseBranch[0];
-    this.flushComments(firstElse ? firstElse.span.offset : s.span.offset + s.span.length - 1, indent + INDENT);
+    const elseStarts = thenClose >= 0 ? thenClose : firstElse ? firstElse.span.offset : end(s.span) - 1;
+    this.flushComments(elseStarts, indent + INDENT);
     if (elseBranch.length === 1 && firstElse!.kind === 'If' && firstElse!.doc === undefined) {
       return this.ifStmt(firstElse as A.IfStmt, indent, `${indent}} else if`);
     }
     this.line(`${indent}} else {`);
+    if (thenClose >= 0) this.opened(thenClose + 1);
     this.items(elseBranch, indent + INDENT, (st, i) => this.statement(st, i));
     this.close(s.span, indent);
   }
@@ -158,6 +183,7 @@ class Printer {
 
   private checkpoint(c: A.CheckpointDecl, indent: string) {
     this.line(`${indent}checkpoint ${c.name.name} {`);
+    this.opened(end(c.name.span));
     const inner = indent + INDENT;
     const targets = c.rules.map((r) => pattern(r.target));
     const width = Math.min(MAX_ALIGN, Math.max(0, ...targets.map((t) => t.length)));
@@ -171,8 +197,23 @@ class Printer {
   }
 }
 
+/** Items with a body of their own, whose comments the body places. */
+const HAS_BODY = new Set(['Model', 'Block', 'Repeat', 'If', 'Checkpoint']);
+
+function end(span: Span): number {
+  return span.offset + span.length;
+}
+
 function dim(d: A.DimDecl): string {
-  return flat(d.size) + (d.bound ? ` <= ${flat(d.bound)}` : '');
+  return arithmetic(d.size) + (d.bound ? ` <= ${arithmetic(d.bound)}` : '');
+}
+
+const ARITHMETIC = new Set<A.BinaryOp>(['+', '-', '*', '/', '%']);
+
+/** A dimension's size or bound: only arithmetic may stand bare there, anything else is parenthesised. */
+function arithmetic(e: A.Expr): string {
+  const bare = e.kind === 'IfExpr' || (e.kind === 'Binary' && !ARITHMETIC.has(e.op));
+  return bare ? `(${flat(e)})` : flat(e);
 }
 
 function pattern(p: A.ParamPattern): string {

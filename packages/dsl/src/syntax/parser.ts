@@ -1,28 +1,69 @@
 // The grammar of tdl as a chevrotain CstParser: pure syntax, no semantic actions; one instance, reused.
-import { CstParser, type CstNode, type IToken } from 'chevrotain';
+import { CstParser, EMPTY_ALT, EOF, tokenMatcher, type CstNode, type IToken, type TokenType } from 'chevrotain';
 import * as t from './tokens.js';
 import { tdlErrorMessages } from './messages.js';
 
+const WORDS_AND_LITERALS = new Set<TokenType>([t.Identifier, t.IntegerLiteral, t.FloatLiteral, t.StringLiteral]);
+
 export class TdlParser extends CstParser {
-  constructor() {
+  /**
+   * `validate` checks the grammar itself (ambiguities, left recursion) while it is built: slow, so the
+   * shared instance skips it and a test builds one that validates. Two tokens of lookahead decide
+   * every choice; more makes building the parser several times slower.
+   */
+  constructor(validate = false) {
     super(t.ALL_TOKENS, {
       recoveryEnabled: true,
-      maxLookahead: 3,
-      nodeLocationTracking: 'full',
+      maxLookahead: 2,
+      nodeLocationTracking: 'onlyOffset',
       errorMessageProvider: tdlErrorMessages,
+      skipValidations: !validate,
     });
     this.performSelfAnalysis();
+  }
+
+  /**
+   * Recovery inserts a missing token, or deletes a stray one, before it re-syncs. When the token after
+   * the stray one is the keyword or bracket expected (`repeat n as i x {`), deleting is right:
+   * inserting would misread all that follows. (Names are everywhere, so for them inserting stays first.)
+   * `repeat` is never inserted: `name: op(…)` on its own line is a call, not a repeat missing its keyword.
+   */
+  protected override canTokenTypeBeInsertedInRecovery(tokType: TokenType): boolean {
+    if (tokType === t.Repeat) return false;
+    return WORDS_AND_LITERALS.has(tokType) || !tokenMatcher(this.LA(2), tokType);
   }
 
   public file = this.RULE('file', () => {
     this.MANY(() =>
       this.OR([
         { ALT: () => this.CONSUME(t.Newline) },
-        { ALT: () => this.SUBRULE(this.modelDecl) },
-        { ALT: () => this.SUBRULE(this.blockDecl) },
+        {
+          ALT: () => {
+            this.OR2([{ ALT: () => this.SUBRULE(this.modelDecl) }, { ALT: () => this.SUBRULE(this.blockDecl) }]);
+            this.SUBRULE(this.endOfStatement);
+          },
+        },
         { ALT: () => this.SUBRULE(this.junk), IGNORE_AMBIGUITIES: true },
+        { ALT: () => this.SUBRULE(this.strayBrace) },
       ]),
     );
+  });
+
+  /**
+   * A declaration, statement or rule ends at the end of its line, or right before the `}` closing its
+   * body. Anything else left on the line is skipped by the error production `junk` and reported.
+   */
+  private endOfStatement = this.RULE('endOfStatement', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(t.Newline) },
+      { ALT: () => this.SUBRULE(this.junk) },
+      { GATE: () => this.LA(1).tokenType === t.RCurly || this.LA(1).tokenType === EOF, ALT: EMPTY_ALT() },
+    ]);
+  });
+
+  /** An error production: a `}` that closes nothing, skipped so the rest of the file is still parsed. */
+  private strayBrace = this.RULE('strayBrace', () => {
+    this.CONSUME(t.RCurly);
   });
 
   /**
@@ -44,12 +85,22 @@ export class TdlParser extends CstParser {
     );
   });
 
-  /** A misspelt `model` keyword still opens a model, so the errors inside it are found too. */
-  private modelDecl = this.RULE('modelDecl', () => {
-    this.OR([{ ALT: () => this.CONSUME(t.Model) }, { ALT: () => this.CONSUME(t.Identifier) }]);
-    this.CONSUME2(t.Identifier);
+  public modelDecl = this.RULE('modelDecl', () => {
+    this.CONSUME(t.Model);
+    this.CONSUME(t.Identifier);
     this.CONSUME(t.LCurly);
-    this.MANY(() => this.OR2([{ ALT: () => this.CONSUME(t.Newline) }, { ALT: () => this.SUBRULE(this.modelItem) }, { ALT: () => this.SUBRULE(this.junk), IGNORE_AMBIGUITIES: true }]));
+    this.MANY(() =>
+      this.OR2([
+        { ALT: () => this.CONSUME(t.Newline) },
+        {
+          ALT: () => {
+            this.SUBRULE(this.modelItem);
+            this.SUBRULE(this.endOfStatement);
+          },
+        },
+        { ALT: () => this.SUBRULE(this.junk), IGNORE_AMBIGUITIES: true },
+      ]),
+    );
     this.CONSUME(t.RCurly);
   });
 
@@ -63,7 +114,7 @@ export class TdlParser extends CstParser {
     ]);
   });
 
-  private constDecl = this.RULE('constDecl', () => {
+  public constDecl = this.RULE('constDecl', () => {
     this.CONSUME(t.Const);
     this.AT_LEAST_ONE_SEP({ SEP: t.Comma, DEF: () => this.SUBRULE(this.constBinding) });
   });
@@ -74,7 +125,7 @@ export class TdlParser extends CstParser {
     this.SUBRULE(this.expression);
   });
 
-  private inputDecl = this.RULE('inputDecl', () => {
+  public inputDecl = this.RULE('inputDecl', () => {
     this.CONSUME(t.Input);
     this.CONSUME(t.Identifier);
     this.CONSUME(t.Colon);
@@ -85,21 +136,21 @@ export class TdlParser extends CstParser {
   });
 
   private dimDecl = this.RULE('dimDecl', () => {
-    this.SUBRULE(this.additive);
+    this.SUBRULE(this.arithmetic);
     this.OPTION(() => {
       this.CONSUME(t.LessEq);
-      this.SUBRULE2(this.additive);
+      this.SUBRULE2(this.arithmetic);
     });
   });
 
-  private outputDecl = this.RULE('outputDecl', () => {
+  public outputDecl = this.RULE('outputDecl', () => {
     this.CONSUME(t.Output);
     this.CONSUME(t.Identifier);
     this.CONSUME(t.Equals);
     this.SUBRULE(this.expression);
   });
 
-  private blockDecl = this.RULE('blockDecl', () => {
+  public blockDecl = this.RULE('blockDecl', () => {
     this.CONSUME(t.Block);
     this.CONSUME(t.Identifier);
     this.CONSUME(t.LParen);
@@ -111,14 +162,24 @@ export class TdlParser extends CstParser {
       DEF: () =>
         this.OR([
           { ALT: () => this.CONSUME(t.Newline) },
-          { ALT: () => this.SUBRULE(this.statement) },
+          {
+            ALT: () => {
+              this.SUBRULE(this.statement);
+              this.SUBRULE(this.endOfStatement);
+            },
+          },
           { ALT: () => this.SUBRULE(this.junk), IGNORE_AMBIGUITIES: true },
         ]),
     });
     this.CONSUME(t.Return);
     this.SUBRULE(this.expression);
-    this.OPTION(() => this.CONSUME2(t.Newline));
+    this.MANY2(() => this.OR2([{ ALT: () => this.CONSUME2(t.Newline) }, { ALT: () => this.SUBRULE(this.afterReturn) }]));
     this.CONSUME(t.RCurly);
+  });
+
+  /** An error production: a line after a block's `return`, parsed (so its errors are found) and reported. */
+  private afterReturn = this.RULE('afterReturn', () => {
+    this.OR([{ ALT: () => this.SUBRULE(this.statement) }, { ALT: () => this.SUBRULE(this.junk), IGNORE_AMBIGUITIES: true }]);
   });
 
   private param = this.RULE('param', () => {
@@ -138,7 +199,7 @@ export class TdlParser extends CstParser {
     ]);
   });
 
-  private repeatStmt = this.RULE('repeatStmt', () => {
+  public repeatStmt = this.RULE('repeatStmt', () => {
     this.OPTION(() => {
       this.CONSUME(t.Identifier);
       this.CONSUME(t.Colon);
@@ -150,7 +211,7 @@ export class TdlParser extends CstParser {
     this.SUBRULE(this.statementBlock);
   });
 
-  private ifStmt = this.RULE('ifStmt', () => {
+  public ifStmt = this.RULE('ifStmt', () => {
     this.CONSUME(t.If);
     this.SUBRULE(this.expression);
     this.SUBRULE(this.statementBlock);
@@ -162,11 +223,22 @@ export class TdlParser extends CstParser {
 
   private statementBlock = this.RULE('statementBlock', () => {
     this.CONSUME(t.LCurly);
-    this.MANY(() => this.OR([{ ALT: () => this.CONSUME(t.Newline) }, { ALT: () => this.SUBRULE(this.statement) }, { ALT: () => this.SUBRULE(this.junk), IGNORE_AMBIGUITIES: true }]));
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.CONSUME(t.Newline) },
+        {
+          ALT: () => {
+            this.SUBRULE(this.statement);
+            this.SUBRULE(this.endOfStatement);
+          },
+        },
+        { ALT: () => this.SUBRULE(this.junk), IGNORE_AMBIGUITIES: true },
+      ]),
+    );
     this.CONSUME(t.RCurly);
   });
 
-  private assignment = this.RULE('assignment', () => {
+  public assignment = this.RULE('assignment', () => {
     this.CONSUME(t.Identifier);
     this.CONSUME(t.Equals);
     this.SUBRULE(this.expression);
@@ -174,18 +246,29 @@ export class TdlParser extends CstParser {
 
   // ----- checkpoint naming sections -----
 
-  private checkpointDecl = this.RULE('checkpointDecl', () => {
+  public checkpointDecl = this.RULE('checkpointDecl', () => {
     this.CONSUME(t.Checkpoint);
     this.CONSUME(t.Identifier);
     this.CONSUME(t.LCurly);
-    this.MANY(() => this.OR([{ ALT: () => this.CONSUME(t.Newline) }, { ALT: () => this.SUBRULE(this.mappingRule) }, { ALT: () => this.SUBRULE(this.junk), IGNORE_AMBIGUITIES: true }]));
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.CONSUME(t.Newline) },
+        {
+          ALT: () => {
+            this.SUBRULE(this.mappingRule);
+            this.SUBRULE(this.endOfStatement);
+          },
+        },
+        { ALT: () => this.SUBRULE(this.junk), IGNORE_AMBIGUITIES: true },
+      ]),
+    );
     this.CONSUME(t.RCurly);
   });
 
-  private mappingRule = this.RULE('mappingRule', () => {
+  public mappingRule = this.RULE('mappingRule', () => {
     this.SUBRULE(this.paramPattern);
     this.CONSUME(t.Arrow);
-    this.OR([{ ALT: () => this.CONSUME(t.StringLiteral) }, { ALT: () => this.SUBRULE(this.call) }]);
+    this.OR([{ ALT: () => this.CONSUME(t.StringLiteral) }, { ALT: () => this.SUBRULE(this.sourceCall) }]);
     this.MANY(() => {
       this.CONSUME(t.Pipe);
       this.SUBRULE(this.transform);
@@ -217,6 +300,14 @@ export class TdlParser extends CstParser {
     ]);
   });
 
+  /** Tensors combined from several in the checkpoint: `concat(0, "a", "b")` (no label). */
+  private sourceCall = this.RULE('sourceCall', () => {
+    this.CONSUME(t.Identifier);
+    this.CONSUME(t.LParen);
+    this.OPTION(() => this.SUBRULE(this.args));
+    this.CONSUME(t.RParen);
+  });
+
   private transform = this.RULE('transform', () => {
     this.CONSUME(t.Identifier);
     this.OPTION(() => {
@@ -228,8 +319,24 @@ export class TdlParser extends CstParser {
 
   // ----- expressions, loosest binding first -----
 
+  /**
+   * `if … then … else …`, or operands joined by binary operators, flat: the AST builder applies
+   * precedence (`||` loosest, then `&&`, comparisons, `+ -`, `* / %`). One rule for all the levels
+   * keeps parsing fast.
+   */
   private expression = this.RULE('expression', () => {
-    this.OR([{ ALT: () => this.SUBRULE(this.ifExpression) }, { ALT: () => this.SUBRULE(this.orExpression) }]);
+    this.OR([
+      { ALT: () => this.SUBRULE(this.ifExpression) },
+      {
+        ALT: () => {
+          this.SUBRULE(this.unary);
+          this.MANY(() => {
+            this.CONSUME(t.BinaryOperator);
+            this.SUBRULE2(this.unary);
+          });
+        },
+      },
+    ]);
   });
 
   private ifExpression = this.RULE('ifExpression', () => {
@@ -241,53 +348,11 @@ export class TdlParser extends CstParser {
     this.SUBRULE3(this.expression);
   });
 
-  private orExpression = this.RULE('orExpression', () => {
-    this.SUBRULE(this.andExpression);
-    this.MANY(() => {
-      this.CONSUME(t.OrOr);
-      this.SUBRULE2(this.andExpression);
-    });
-  });
-
-  private andExpression = this.RULE('andExpression', () => {
-    this.SUBRULE(this.comparison);
-    this.MANY(() => {
-      this.CONSUME(t.AndAnd);
-      this.SUBRULE2(this.comparison);
-    });
-  });
-
-  private comparison = this.RULE('comparison', () => {
-    this.SUBRULE(this.additive);
-    this.OPTION(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(t.EqEq) },
-        { ALT: () => this.CONSUME(t.NotEq) },
-        { ALT: () => this.CONSUME(t.LessEq) },
-        { ALT: () => this.CONSUME(t.GreaterEq) },
-        { ALT: () => this.CONSUME(t.Less) },
-        { ALT: () => this.CONSUME(t.Greater) },
-      ]);
-      this.SUBRULE2(this.additive);
-    });
-  });
-
-  private additive = this.RULE('additive', () => {
-    this.SUBRULE(this.multiplicative);
-    this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(t.Plus) }, { ALT: () => this.CONSUME(t.Minus) }]);
-      this.SUBRULE2(this.multiplicative);
-    });
-  });
-
-  private multiplicative = this.RULE('multiplicative', () => {
+  /** Arithmetic only (`+ - * / %`): the sizes of an input's dimensions, where `<=` introduces a bound. */
+  private arithmetic = this.RULE('arithmetic', () => {
     this.SUBRULE(this.unary);
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(t.Star) },
-        { ALT: () => this.CONSUME(t.Slash) },
-        { ALT: () => this.CONSUME(t.Percent) },
-      ]);
+      this.CONSUME(t.ArithmeticOperator);
       this.SUBRULE2(this.unary);
     });
   });

@@ -1,5 +1,5 @@
 // The lexical structure of tdl: every token type, in the order the lexer tries them.
-import { createToken, Lexer, type ITokenConfig, type TokenType } from 'chevrotain';
+import { createToken, Lexer, type ILexerConfig, type ITokenConfig, type TokenType } from 'chevrotain';
 
 /**
  * The category of every token that may appear in a stray line the parser skips (all but braces and
@@ -43,33 +43,92 @@ export const Newline = createToken({ name: 'Newline', pattern: /\n/, line_breaks
 export const DocComment = createToken({ name: 'DocComment', pattern: /##[^\n]*/, group: 'comments' });
 export const Comment = createToken({ name: 'Comment', pattern: /#[^\n]*/, group: 'comments' });
 
+/** A valid number: `12`, `0.02`, `1e-5`, `3.5E+2`. */
+const NUMBER = /\d+\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|\d+/y;
+const FLOAT = /\d+\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+/y;
+const INTEGER = /\d+/y;
+/** What may follow a malformed number's valid start: letters, digits, `_`, and `.` before a digit. */
+const NUMBER_TAIL = /(?:[A-Za-z0-9_]|\.\d)*/y;
+const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+
+/** Right after a `.` only integers are read, so the path `layers.0.1.weight` is not the number 0.1. */
+function afterDot(text: string, offset: number): boolean {
+  return text.charCodeAt(offset - 1) === 46;
+}
+
+function matchAt(re: RegExp, text: string, offset: number): RegExpExecArray | null {
+  re.lastIndex = offset;
+  return re.exec(text);
+}
+
+/**
+ * A number run into letters or a second decimal point (`2d`, `1e`, `1.2.3`). Matched whole, so the
+ * parser sees one bad number (reported once) instead of a number and a stray name. A number followed by
+ * `.name` (`layers.0.attn`) is a valid number and a path.
+ */
+export const MalformedNumber = createToken({
+  name: 'MalformedNumber',
+  pattern: {
+    exec(text: string, offset: number) {
+      const path = afterDot(text, offset);
+      const valid = matchAt(path ? INTEGER : NUMBER, text, offset);
+      if (!valid) return null;
+      const end = offset + valid[0].length;
+      const intoName = /[A-Za-z_]/.test(text[end] ?? '');
+      const secondPoint = !path && text.charCodeAt(end) === 46 && /\d/.test(text[end + 1] ?? '');
+      if (!intoName && !secondPoint) return null;
+      const tail = matchAt(NUMBER_TAIL, text, end)![0];
+      return [text.slice(offset, end + tail.length)] as unknown as RegExpExecArray;
+    },
+  },
+  start_chars_hint: DIGITS,
+  line_breaks: false,
+  label: 'number',
+});
+
 export const FloatLiteral = token({
   name: 'FloatLiteral',
-  pattern: /\d+\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+/,
+  pattern: { exec: (text: string, offset: number) => (afterDot(text, offset) ? null : matchAt(FLOAT, text, offset)) },
+  start_chars_hint: DIGITS,
+  line_breaks: false,
   label: 'number',
 });
 export const IntegerLiteral = token({ name: 'IntegerLiteral', pattern: /\d+/, label: 'integer' });
 export const StringLiteral = token({ name: 'StringLiteral', pattern: /"(?:[^"\\\n]|\\.)*"/, label: 'string' });
-/** A string missing its closing quote; the parser reports it and carries on. */
+/** A string missing its closing quote; `parse` reports it and hands the parser a string in its place. */
 export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\n]|\\.)*/ });
 
+/** Every binary operator; the AST builder gives each its precedence. */
+export const BinaryOperator = createToken({ name: 'BinaryOperator', pattern: Lexer.NA, label: 'an operator' });
+/** The arithmetic operators `+ - * / %`, the only ones allowed in an input's dimensions. */
+export const ArithmeticOperator = createToken({
+  name: 'ArithmeticOperator',
+  pattern: Lexer.NA,
+  categories: [BinaryOperator],
+  label: 'an arithmetic operator',
+});
+
+function operator(config: ITokenConfig, arithmetic = false): TokenType {
+  return createToken({ ...config, categories: [AnyToken, arithmetic ? ArithmeticOperator : BinaryOperator] });
+}
+
 export const Arrow = token({ name: 'Arrow', pattern: /<-/, label: "'<-'" });
-export const EqEq = token({ name: 'EqEq', pattern: /==/, label: "'=='" });
-export const NotEq = token({ name: 'NotEq', pattern: /!=/, label: "'!='" });
-export const LessEq = token({ name: 'LessEq', pattern: /<=/, label: "'<='" });
-export const GreaterEq = token({ name: 'GreaterEq', pattern: />=/, label: "'>='" });
-export const Less = token({ name: 'Less', pattern: /</, label: "'<'" });
-export const Greater = token({ name: 'Greater', pattern: />/, label: "'>'" });
-export const AndAnd = token({ name: 'AndAnd', pattern: /&&/, label: "'&&'" });
-export const OrOr = token({ name: 'OrOr', pattern: /\|\|/, label: "'||'" });
+export const EqEq = operator({ name: 'EqEq', pattern: /==/, label: "'=='" });
+export const NotEq = operator({ name: 'NotEq', pattern: /!=/, label: "'!='" });
+export const LessEq = operator({ name: 'LessEq', pattern: /<=/, label: "'<='" });
+export const GreaterEq = operator({ name: 'GreaterEq', pattern: />=/, label: "'>='" });
+export const Less = operator({ name: 'Less', pattern: /</, label: "'<'" });
+export const Greater = operator({ name: 'Greater', pattern: />/, label: "'>'" });
+export const AndAnd = operator({ name: 'AndAnd', pattern: /&&/, label: "'&&'" });
+export const OrOr = operator({ name: 'OrOr', pattern: /\|\|/, label: "'||'" });
 export const Pipe = token({ name: 'Pipe', pattern: /\|/, label: "'|'" });
 export const Bang = token({ name: 'Bang', pattern: /!/, label: "'!'" });
 export const Equals = token({ name: 'Equals', pattern: /=/, label: "'='" });
-export const Plus = token({ name: 'Plus', pattern: /\+/, label: "'+'" });
-export const Minus = token({ name: 'Minus', pattern: /-/, label: "'-'" });
-export const Star = token({ name: 'Star', pattern: /\*/, label: "'*'" });
-export const Slash = token({ name: 'Slash', pattern: /\//, label: "'/'" });
-export const Percent = token({ name: 'Percent', pattern: /%/, label: "'%'" });
+export const Plus = operator({ name: 'Plus', pattern: /\+/, label: "'+'" }, true);
+export const Minus = operator({ name: 'Minus', pattern: /-/, label: "'-'" }, true);
+export const Star = operator({ name: 'Star', pattern: /\*/, label: "'*'" }, true);
+export const Slash = operator({ name: 'Slash', pattern: /\//, label: "'/'" }, true);
+export const Percent = operator({ name: 'Percent', pattern: /%/, label: "'%'" }, true);
 export const LCurly = createToken({ name: 'LCurly', pattern: /\{/, label: "'{'" });
 export const RCurly = createToken({ name: 'RCurly', pattern: /\}/, label: "'}'" });
 export const LParen = token({ name: 'LParen', pattern: /\(/, label: "'('" });
@@ -85,6 +144,7 @@ export const ALL_TOKENS: TokenType[] = [
   Newline,
   DocComment,
   Comment,
+  MalformedNumber,
   FloatLiteral,
   IntegerLiteral,
   StringLiteral,
@@ -118,7 +178,22 @@ export const ALL_TOKENS: TokenType[] = [
   Colon,
   Dot,
   AnyToken,
+  BinaryOperator,
+  ArithmeticOperator,
 ];
 
+/** The lexer's settings; `validate` checks the token definitions (done by a test, skipped for speed). */
+export function lexerConfig(validate: boolean): ILexerConfig {
+  return {
+    ensureOptimizations: true,
+    skipValidations: !validate,
+    positionTracking: 'full',
+    // Only \n ends a line (a \r before it is a space), as in positionAt and the renderer.
+    lineTerminatorsPattern: /\n/g,
+    lineTerminatorCharacters: ['\n'],
+  };
+}
+
 /** One lexer, built once and reused. */
-export const tdlLexer = new Lexer(ALL_TOKENS, { ensureOptimizations: true, positionTracking: 'full' });
+export const tdlLexer = new Lexer(ALL_TOKENS, lexerConfig(false));
+
