@@ -1,5 +1,5 @@
-// Every model file in the repository parses, and formatting is idempotent on it and on every example of
-// an error in models/errors/ that is not a syntax error.
+// Every model file in the repository parses and is in the canonical layout, and formatting is
+// idempotent on it and on every example of an error in models/errors/ that is not a syntax error.
 import { describe, expect, it } from 'vitest';
 import { format, hasErrors } from '@tdl/dsl';
 import { ALL_TDL_FILES, MODEL_FILES, SYNTAX_ERROR_FILES } from './helpers/model-files.js';
@@ -25,6 +25,10 @@ describe('the repository’s model files', () => {
     expect(stripSpans(again.ast.items)).toEqual(stripSpans(ast.items));
     expect(again.ast.comments.map((c) => c.text)).toEqual(ast.comments.map((c) => c.text));
     expect(format(again.ast, once)).toBe(once);
+  });
+
+  it.each(MODEL_FILES.map((f) => [f.name, f.text]))('%s is in the canonical layout (tdl fmt --check)', (name, text) => {
+    expect(format(parseText(text, name).ast, text)).toBe(text);
   });
 
   it('include the syntax-error examples, each with a syntax error', () => {

@@ -177,8 +177,18 @@ class Printer {
     const bindings = c.bindings.map((b) => `${b.name.name} = ${flat(b.value)}`);
     const one = `${indent}const ${bindings.join(', ')}`;
     if (one.length <= LINE_WIDTH) return this.line(one);
+    // Too long for one line: fill lines with bindings, continuing under the first one.
     const cont = indent + ' '.repeat('const '.length);
-    this.line(`${indent}const ` + bindings.map((b, i) => (i === 0 ? b : cont + b)).join(',\n'));
+    const lines: string[] = [];
+    let current = `${indent}const ${bindings[0]}`;
+    for (const b of bindings.slice(1)) {
+      if (current.length + 2 + b.length + 1 > LINE_WIDTH) {
+        lines.push(current + ',');
+        current = cont + b;
+      } else current += `, ${b}`;
+    }
+    lines.push(current);
+    this.line(lines.join('\n'));
   }
 
   private checkpoint(c: A.CheckpointDecl, indent: string) {

@@ -54,10 +54,16 @@ describe('formatter', () => {
     expect(fmt('model m {\n  x = f(\n    a,\n    b\n  )\n}')).toBe('model m {\n  x = f(a, b)\n}\n');
   });
 
-  it('breaks a long const over lines, one binding each, aligned', () => {
+  it('fills a long const into lines of at most 100 columns, continuing under the first binding', () => {
     const bindings = Array.from({ length: 9 }, (_, i) => `name_${i} = ${1000 * (i + 1)}`).join(', ');
     expect(fmt(`model m {\n  const ${bindings}\n}`)).toBe(
-      `model m {\n  const ${Array.from({ length: 9 }, (_, i) => `name_${i} = ${1000 * (i + 1)}`).join(',\n        ')}\n}\n`,
+      [
+        'model m {',
+        '  const name_0 = 1000, name_1 = 2000, name_2 = 3000, name_3 = 4000, name_4 = 5000, name_5 = 6000,',
+        '        name_6 = 7000, name_7 = 8000, name_8 = 9000',
+        '}',
+        '',
+      ].join('\n'),
     );
   });
 
