@@ -11,7 +11,8 @@ export function nodeThreads(threads: number): ThreadOptions {
   return {
     threads,
     spawn: (source) => {
-      const worker = new Worker(source, { eval: true });
+      // No inherited flags: a parent run with --input-type=module would make the script an ES module.
+      const worker = new Worker(source, { eval: true, execArgv: [] });
       worker.unref();
       return worker;
     },

@@ -1,9 +1,9 @@
 // End to end through the CLI's own entry point: a small model file to streamed tokens and back.
-import { mkdtempSync, readFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bufferSource, readHeader, readTensorF32 } from '@tdl/runtime';
+import { bufferSource, concatChunks, encodeSafetensors, readHeader, readTensorF32 } from '@tdl/runtime';
 import { main, type CliIO } from '../src/index.js';
 
 const TINY = new URL('./fixtures/tiny.tdl', import.meta.url).pathname;
@@ -74,6 +74,25 @@ describe('tdl end to end', () => {
     expect(r3.stderr).toBe("tdl: error: --max-tokens must be a whole number of at least 0, got 'many'\n");
     const r4 = await tdl('run', join(temp, 'missing.tdl'));
     expect(r4.stderr).toMatch(/^tdl: error: cannot read .*missing\.tdl: no such file or folder\n$/);
+  });
+
+  it('refuses a memory of the wrong width, a missing memory, and a memory for a model without one', async () => {
+    const transformer = new URL('../../../models/transformer.tdl', import.meta.url).pathname;
+    const shrink = ['--set', 'd=16', '--set', 'vocab=40', '--set', 'heads=2', '--set', 'd_ff=32', '--set', 'layers=1'];
+    const memory = (width: number) => {
+      const path = join(temp, `memory-${width}.safetensors`);
+      writeFileSync(path, concatChunks(encodeSafetensors([{ name: 'memory', shape: [3, width], data: new Float32Array(3 * width).fill(0.5) }])));
+      return path;
+    };
+    const ok = await tdl('run', transformer, ...shrink, '--ids', '1,2', '--max-tokens', '2', '--memory', memory(16), '--json');
+    expect(ok.code).toBe(0);
+    const wrong = await tdl('run', transformer, ...shrink, '--ids', '1,2', '--memory', memory(12));
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/^tdl: error: .*memory-12\.safetensors: 'memory' must be \[S, 16\], found \[3, 12\]\n$/);
+    const missing = await tdl('run', transformer, ...shrink, '--ids', '1,2');
+    expect(missing.stderr).toBe("tdl: error: model 'transformer' attends to a memory 'memory' [S, 16]: give it with --memory FILE\n");
+    const extra = await tdl('run', TINY, '--ids', '1,2', '--memory', memory(16));
+    expect(extra.stderr).toBe("tdl: error: model 'tiny' has no memory input; drop --memory\n");
   });
 
   it('names missing, unexpected and mis-shaped tensors of a checkpoint for another model', async () => {
