@@ -1,9 +1,12 @@
 // Parse benchmark: builds a 5,000-line model file (every construct, comments included) and reports the
-// median time of several parses. Run after `npx -y pnpm@12.4.2 build`: node bench/parse.mjs [RUNS]
+// median time of several parses. A suite of `pnpm bench`; alone, after `npx -y pnpm@12.4.2 build`:
+// node bench/parse.mjs [RUNS]
+import { pathToFileURL } from 'node:url';
 import { format, parse } from '../packages/dsl/dist/index.js';
 
+export const title = 'Parse speed';
+
 const LINES = 5000;
-const runs = Number(process.argv[2] ?? 15);
 
 /** A long model: sizes, a block, then layers written out one by one, and a checkpoint section. */
 function bigModel(lines) {
@@ -43,34 +46,48 @@ function bigModel(lines) {
   return body.join('\n') + '\n';
 }
 
-const text = bigModel(LINES);
-const source = { name: 'deep.tdl', text };
-const first = parse(source);
-if (first.diagnostics.length) {
-  console.error(first.diagnostics.slice(0, 3).map((d) => `${d.span.line}:${d.span.column} ${d.message}`).join('\n'));
-  throw new Error('the benchmark model does not parse');
+/** Parses the big model `runs` times; `out` receives the report's lines. */
+export async function measureParse(runs, out) {
+  const text = bigModel(LINES);
+  const source = { name: 'deep.tdl', text };
+  const first = parse(source);
+  if (first.diagnostics.length) {
+    console.error(first.diagnostics.slice(0, 3).map((d) => `${d.span.line}:${d.span.column} ${d.message}`).join('\n'));
+    throw new Error('the benchmark model does not parse');
+  }
+
+  // Wall time, and CPU time (which a busy machine does not inflate by making the process wait its turn).
+  const times = [];
+  const cpuTimes = [];
+  for (let i = 0; i < runs; i++) {
+    const cpu = process.cpuUsage();
+    const start = performance.now();
+    parse(source);
+    times.push(performance.now() - start);
+    const used = process.cpuUsage(cpu);
+    cpuTimes.push((used.user + used.system) / 1000);
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+  const formatStart = performance.now();
+  format(first.ast, text);
+  const formatMs = performance.now() - formatStart;
+
+  const lineCount = text.split('\n').length - 1;
+  out(`parse: ${lineCount} lines, ${(text.length / 1024).toFixed(0)} KiB, ${runs} runs`);
+  const wall = median(times);
+  out(`  median ${wall.toFixed(1)} ms (min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)}), ${Math.round(lineCount / (wall / 1000)).toLocaleString('en')} lines/s`);
+  out(`  median CPU time ${median(cpuTimes).toFixed(1)} ms`);
+  out(`format: ${formatMs.toFixed(1)} ms`);
+  return { lines: lineCount, medianMs: wall, medianCpuMs: median(cpuTimes), formatMs };
 }
 
-// Wall time, and CPU time (which a busy machine does not inflate by making the process wait its turn).
-const times = [];
-const cpuTimes = [];
-for (let i = 0; i < runs; i++) {
-  const cpu = process.cpuUsage();
-  const start = performance.now();
-  parse(source);
-  times.push(performance.now() - start);
-  const used = process.cpuUsage(cpu);
-  cpuTimes.push((used.user + used.system) / 1000);
+export async function bench(ctx) {
+  const lines = [];
+  const data = await measureParse(ctx.quick ? 3 : Math.max(15, ctx.runs * 3), (l) => lines.push(l));
+  return { markdown: ['```text', ...lines, '```'].join('\n'), data };
 }
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const formatStart = performance.now();
-format(first.ast, text);
-const formatMs = performance.now() - formatStart;
-
-const lineCount = text.split('\n').length - 1;
-console.log(`parse: ${lineCount} lines, ${(text.length / 1024).toFixed(0)} KiB, ${runs} runs`);
-const wall = median(times);
-console.log(`  median ${wall.toFixed(1)} ms (min ${Math.min(...times).toFixed(1)}, max ${Math.max(...times).toFixed(1)}), ${Math.round(lineCount / (wall / 1000)).toLocaleString('en')} lines/s`);
-console.log(`  median CPU time ${median(cpuTimes).toFixed(1)} ms`);
-console.log(`format: ${formatMs.toFixed(1)} ms`);
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await measureParse(Number(process.argv[2] ?? 15), (l) => console.log(l));
+}

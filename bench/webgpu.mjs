@@ -1,10 +1,13 @@
 // Times the WebGPU backend against the CPU backend on the adapter this machine offers (SwiftShader when
 // there is no GPU): start-up (kernels compiled, weights uploaded), prefill and decode speed, and whether
-// the greedy tokens agree. Run `pnpm build` first, then `node bench/webgpu.mjs [MODEL.tdl --set k=v …]`.
+// the greedy tokens agree. A suite of `pnpm bench`; alone, after `pnpm build`:
+// node bench/webgpu.mjs [MODEL.tdl --set k=v …]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const title = 'WebGPU against the CPU';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const load = (path) => import(join(root, path)).catch(() => {
@@ -57,30 +60,50 @@ async function time(executor, prompt) {
   return { prefill: (prompt.length * 1000) / prefill, decode: (DECODE * 1000) / decode, tokens };
 }
 
-const device = await sharedNodeWebGpu({ note: (text) => process.stderr.write(text) });
-console.log(`adapter: ${device.description}\n`);
-console.log('| model | sizes | WebGPU start-up | WebGPU prefill | WebGPU decode | CPU prefill | CPU decode | same tokens |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
-for (const { file, set } of parseArgs(process.argv.slice(2))) {
-  const result = checkSource({ name: file, text: readFileSync(join(root, file), 'utf8') }, { overrides: set });
-  if (!result.ok) {
-    console.error(`${file} does not check`);
-    process.exit(1);
+/** Times each model on `device` and on the CPU; `out` receives the report (markdown). */
+export async function measureWebGpu(device, models, out) {
+  try {
+    out(`adapter: ${device.description}\n`);
+    out('| model | sizes | WebGPU start-up | WebGPU prefill | WebGPU decode | CPU prefill | CPU decode | same tokens |');
+    out('| --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const { file, set } of models) {
+      const result = checkSource({ name: file, text: readFileSync(join(root, file), 'utf8') }, { overrides: set });
+      if (!result.ok) throw new Error(`${file} does not check`);
+      const graph = result.graph;
+      const weights = initWeights(graph.params, 0);
+      const prompt = Int32Array.from({ length: PROMPT }, (_, i) => (i * 37 + 11) % 256);
+      let t = performance.now();
+      const gpu = await WebGpuExecutor.create(device, generateWebGpu(graph), weights);
+      const startup = performance.now() - t;
+      const onGpu = await time(gpu, prompt);
+      gpu.dispose();
+      const module = cpu.loadGeneratedModule(transpileCpuModule(generateCpuModule(graph).typescript), cpu);
+      const onCpu = await time(new cpu.CpuExecutor(module, weights), prompt);
+      const sizes = Object.entries(set).map(([k, v]) => `${k}=${v}`).join(' ') || 'as written';
+      const rate = (x) => `${x.toFixed(1)} tokens/s`;
+      out(
+        `| ${graph.name} | ${sizes} | ${(startup / 1000).toFixed(1)} s | ${rate(onGpu.prefill)} | ${rate(onGpu.decode)} | ${rate(onCpu.prefill)} | ${rate(onCpu.decode)} | ${JSON.stringify(onGpu.tokens) === JSON.stringify(onCpu.tokens) ? 'yes' : 'NO'} |`,
+      );
+    }
+  } finally {
+    device.destroy();
   }
-  const graph = result.graph;
-  const weights = initWeights(graph.params, 0);
-  const prompt = Int32Array.from({ length: PROMPT }, (_, i) => (i * 37 + 11) % 256);
-  let t = performance.now();
-  const gpu = await WebGpuExecutor.create(device, generateWebGpu(graph), weights);
-  const startup = performance.now() - t;
-  const onGpu = await time(gpu, prompt);
-  gpu.dispose();
-  const module = cpu.loadGeneratedModule(transpileCpuModule(generateCpuModule(graph).typescript), cpu);
-  const onCpu = await time(new cpu.CpuExecutor(module, weights), prompt);
-  const sizes = Object.entries(set).map(([k, v]) => `${k}=${v}`).join(' ') || 'as written';
-  const rate = (x) => `${x.toFixed(1)} tokens/s`;
-  console.log(
-    `| ${graph.name} | ${sizes} | ${(startup / 1000).toFixed(1)} s | ${rate(onGpu.prefill)} | ${rate(onGpu.decode)} | ${rate(onCpu.prefill)} | ${rate(onCpu.decode)} | ${JSON.stringify(onGpu.tokens) === JSON.stringify(onCpu.tokens) ? 'yes' : 'NO'} |`,
-  );
 }
-device.destroy();
+
+export async function bench(ctx) {
+  let device;
+  try {
+    device = await sharedNodeWebGpu({ note: ctx.log });
+  } catch (e) {
+    // No adapter here (no GPU, no SwiftShader): the section says why instead of failing the run.
+    return { markdown: `Skipped: no WebGPU adapter (${e.message})`, data: { skipped: String(e.message) } };
+  }
+  const lines = [];
+  await measureWebGpu(device, DEFAULT, (l) => lines.push(l));
+  return { markdown: lines.join('\n'), data: {} };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const device = await sharedNodeWebGpu({ note: (text) => process.stderr.write(text) });
+  await measureWebGpu(device, parseArgs(process.argv.slice(2)), (l) => console.log(l));
+}
