@@ -132,8 +132,22 @@ class ViewBuilder {
         this.topWeightFields.set(p.name, field);
         return { field, expr: this.load(p, `weights.get('${p.name}')`), comment: `[${p.shape.join(', ')}]` };
       });
-    const forward = this.scope(topTable, (p) => this.topWeightFields.get(p)!, () => 'unused', 'R');
-    const memory = this.scope(topTable, (p) => this.topWeightFields.get(p)!, () => 'unused', 'S');
+    // Attention outside any repeat keeps its caches beside the top-level weights.
+    const topCaches = new Map<string, string>();
+    for (const item of g.items) {
+      if (item.op !== 'attention') continue;
+      const kind = this.phases.get(item.k) === 'memory' ? 'cross' : 'self';
+      const field = topTable.take(`${item.label ?? 'attention'}_${kind === 'self' ? 'cache' : 'cross'}`);
+      topCaches.set(`${item.id}:${kind}`, field);
+      topWeights.push({
+        field,
+        expr: `ws.kvCache(${kind === 'self' ? 'CONTEXT' : '0'}, ${item.kvHeads * item.headDim})`,
+        comment: kind === 'self' ? '[context, kv width] keys and values' : 'keys and values of the memory',
+      });
+    }
+    const topCache = (n: AttentionNode, kind: 'self' | 'cross') => topCaches.get(`${n.id}:${kind}`)!;
+    const forward = this.scope(topTable, (p) => this.topWeightFields.get(p)!, topCache, 'R');
+    const memory = this.scope(topTable, (p) => this.topWeightFields.get(p)!, topCache, 'S');
     const forwardStatements: Stmt[] = [];
     const memoryStatements: Stmt[] = [];
     const regions: RegionView[] = [];
@@ -328,7 +342,9 @@ class ViewBuilder {
     }
     const results = body.results.map((id, i) => ({
       value: stream.names.get(id)!,
-      slot: 2_000_000 + region.id * 100 + i,
+      // Two slots a result, by layer parity: a layer reads the last one's results while writing its own
+      // (a layer that swaps two carried values would otherwise overwrite one before copying it).
+      slot: 2_000_000 + region.id * 100 + 2 * i,
       width: dimValue(region.carried[i]!.type.shape[region.carried[i]!.type.shape.length - 1]!) ?? 1,
     }));
     statements.push({ partial: 'layer-return', results, single: results.length === 1 });

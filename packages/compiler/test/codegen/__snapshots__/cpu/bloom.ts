@@ -492,7 +492,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.linear(dense_4h_to_h, activation, R, 4096, 1024, W.mlp_dense_4h_to_h_weight, W.mlp_dense_4h_to_h_bias);
     const add_2 = ws.f32(12, R * 1024); // add: [R, 1024]
     k.add(add_2, add, dense_4h_to_h, R * 1024);
-    return k.copy(ws.f32(2022100, R * 1024), add_2, R * 1024);
+    return k.copy(ws.f32(2022100 + (i & 1), R * 1024), add_2, R * 1024);
   }
 
   /** Computes everything that depends on the memory alone: cross-attention keys and values. */

@@ -1711,7 +1711,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.add(add_2, scale_2, down, R * 768);
     const final_layer_norm = ws.f32(16, R * 768); // final_layer_norm: [R, 768]
     k.layerNorm(final_layer_norm, add_2, R, 768, W.final_layer_norm_weight, W.final_layer_norm_bias, 0.00001);
-    return k.copy(ws.f32(2110700, R * 768), final_layer_norm, R * 768);
+    return k.copy(ws.f32(2110700 + (i & 1), R * 768), final_layer_norm, R * 768);
   }
 
   /** Computes everything that depends on the memory alone: cross-attention keys and values. */

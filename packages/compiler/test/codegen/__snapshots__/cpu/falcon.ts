@@ -346,7 +346,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.linear(dense_4h_to_h, activation, R, 18176, 4544, W.mlp_dense_4h_to_h_weight);
     const add_2 = ws.f32(10, R * 4544); // add: [R, 4544]
     k.add(add_2, add, dense_4h_to_h, R * 4544);
-    return k.copy(ws.f32(2026000, R * 4544), add_2, R * 4544);
+    return k.copy(ws.f32(2026000 + (i & 1), R * 4544), add_2, R * 4544);
   }
 
   /** Computes everything that depends on the memory alone: cross-attention keys and values. */

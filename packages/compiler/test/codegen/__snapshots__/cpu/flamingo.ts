@@ -507,7 +507,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.linear(down, activation, R, 16384, 4096, W.ffn_down_weight);
     const add_2 = ws.f32(12, R * 4096); // add: [R, 4096]
     k.add(add_2, add, down, R * 4096);
-    return k.copy(ws.f32(2037300, R * 4096), add_2, R * 4096);
+    return k.copy(ws.f32(2037300 + (i & 1), R * 4096), add_2, R * 4096);
   }
 
   /** One layer of blocks (layers [3, 7, 11, 15, 19, 23, 27, 31]). */
@@ -560,7 +560,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.linear(down_2, activation_2, R, 16384, 4096, W.ffn_down_weight);
     const add_4 = ws.f32(49, R * 4096); // add: [R, 4096]
     k.add(add_4, add_3, down_2, R * 4096);
-    return k.copy(ws.f32(2037300, R * 4096), add_4, R * 4096);
+    return k.copy(ws.f32(2037300 + (i & 1), R * 4096), add_4, R * 4096);
   }
   
   /** The memory's part of one layer of blocks. */

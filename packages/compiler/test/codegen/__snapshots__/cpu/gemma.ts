@@ -255,7 +255,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.linear(down, mul, R, 16384, 2048, W.mlp_down_weight);
     const add_2 = ws.f32(14, R * 2048); // add: [R, 2048]
     k.add(add_2, add, down, R * 2048);
-    return k.copy(ws.f32(2020300, R * 2048), add_2, R * 2048);
+    return k.copy(ws.f32(2020300 + (i & 1), R * 2048), add_2, R * 2048);
   }
 
   /** Computes everything that depends on the memory alone: cross-attention keys and values. */

@@ -431,7 +431,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.rmsNorm(post_feedforward_layernorm, down, R, 2304, W.post_feedforward_layernorm_weight, 0.000001, 1);
     const add_2 = ws.f32(16, R * 2304); // add: [R, 2304]
     k.add(add_2, add, post_feedforward_layernorm, R * 2304);
-    return k.copy(ws.f32(2034300, R * 2304), add_2, R * 2304);
+    return k.copy(ws.f32(2034300 + (i & 1), R * 2304), add_2, R * 2304);
   }
 
   /** One layer of layers (layers [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25]). */
@@ -468,7 +468,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.rmsNorm(post_feedforward_layernorm, down, R, 2304, W.post_feedforward_layernorm_weight, 0.000001, 1);
     const add_2 = ws.f32(29, R * 2304); // add: [R, 2304]
     k.add(add_2, add, post_feedforward_layernorm, R * 2304);
-    return k.copy(ws.f32(2034300, R * 2304), add_2, R * 2304);
+    return k.copy(ws.f32(2034300 + (i & 1), R * 2304), add_2, R * 2304);
   }
 
   /** Computes everything that depends on the memory alone: cross-attention keys and values. */

@@ -294,7 +294,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.linear(down, activation, R, 3072, 768, W.mlp_down_weight, W.mlp_down_bias);
     const add_2 = ws.f32(14, R * 768); // add: [R, 768]
     k.add(add_2, add, down, R * 768);
-    return k.copy(ws.f32(2011500, R * 768), add_2, R * 768);
+    return k.copy(ws.f32(2011500 + (i & 1), R * 768), add_2, R * 768);
   }
 
   /** Computes everything that depends on the memory alone: cross-attention keys and values. */

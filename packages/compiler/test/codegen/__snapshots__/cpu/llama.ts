@@ -381,7 +381,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.linear(down, mul, R, 11008, 4096, W.mlp_down_weight);
     const add_2 = ws.f32(13, R * 4096); // add: [R, 4096]
     k.add(add_2, add, down, R * 4096);
-    return k.copy(ws.f32(2035600, R * 4096), add_2, R * 4096);
+    return k.copy(ws.f32(2035600 + (i & 1), R * 4096), add_2, R * 4096);
   }
 
   /** Computes everything that depends on the memory alone: cross-attention keys and values. */

@@ -551,7 +551,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.linear(fc2, activation, R, 10240, 2560, W.mlp_fc2_weight, W.mlp_fc2_bias);
     const add_2 = ws.f32(10, R * 2560); // add: [R, 2560]
     k.add(add_2, add, fc2, R * 2560);
-    return k.copy(ws.f32(2026000, R * 2560), add_2, R * 2560);
+    return k.copy(ws.f32(2026000 + (i & 1), R * 2560), add_2, R * 2560);
   }
 
   /** Computes everything that depends on the memory alone: cross-attention keys and values. */

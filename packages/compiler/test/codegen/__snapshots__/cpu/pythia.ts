@@ -301,7 +301,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.linear(dense_4h_to_h, activation, R, 3072, 768, W.mlp_dense_4h_to_h_weight, W.mlp_dense_4h_to_h_bias);
     const add_2 = ws.f32(11, R * 768); // add: [R, 768]
     k.add(add_2, add, dense_4h_to_h, R * 768);
-    return k.copy(ws.f32(2011200, R * 768), add_2, R * 768);
+    return k.copy(ws.f32(2011200 + (i & 1), R * 768), add_2, R * 768);
   }
 
   /** Computes everything that depends on the memory alone: cross-attention keys and values. */

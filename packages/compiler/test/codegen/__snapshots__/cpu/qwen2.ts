@@ -389,7 +389,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.linear(down, mul, R, 4864, 896, W.mlp_down_weight);
     const add_2 = ws.f32(13, R * 896); // add: [R, 896]
     k.add(add_2, add, down, R * 896);
-    return k.copy(ws.f32(2026800, R * 896), add_2, R * 896);
+    return k.copy(ws.f32(2026800 + (i & 1), R * 896), add_2, R * 896);
   }
 
   /** Computes everything that depends on the memory alone: cross-attention keys and values. */

@@ -1081,7 +1081,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.layerNorm(fourth_layernorm, dense_4h_to_h, R, 2560, W.fourth_layernorm_weight, W.fourth_layernorm_bias, 0.00001);
     const add_2 = ws.f32(16, R * 2560); // add: [R, 2560]
     k.add(add_2, add, fourth_layernorm, R * 2560);
-    return k.copy(ws.f32(2053500, R * 2560), add_2, R * 2560);
+    return k.copy(ws.f32(2053500 + (i & 1), R * 2560), add_2, R * 2560);
   }
 
   /** Computes everything that depends on the memory alone: cross-attention keys and values. */

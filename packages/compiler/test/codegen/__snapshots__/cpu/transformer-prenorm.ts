@@ -218,7 +218,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.linear(down, activation, R, 512, 512, W.ffn_down_weight, W.ffn_down_bias);
     const add_3 = ws.f32(19, R * 512); // add: [R, 512]
     k.add(add_3, add_2, down, R * 512);
-    return k.copy(ws.f32(2004500, R * 512), add_3, R * 512);
+    return k.copy(ws.f32(2004500 + (i & 1), R * 512), add_3, R * 512);
   }
   
   /** The memory's part of one layer of layers. */

@@ -219,7 +219,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.add(add_3, norm2, down, R * 512);
     const norm3 = ws.f32(19, R * 512); // norm3: [R, 512]
     k.layerNorm(norm3, add_3, R, 512, W.norm3_weight, W.norm3_bias, 0.00001);
-    return k.copy(ws.f32(2004500, R * 512), norm3, R * 512);
+    return k.copy(ws.f32(2004500 + (i & 1), R * 512), norm3, R * 512);
   }
   
   /** The memory's part of one layer of layers. */

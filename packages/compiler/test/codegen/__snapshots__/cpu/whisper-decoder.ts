@@ -237,7 +237,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.linear(fc2, activation, R, 1536, 384, W.fc2_weight, W.fc2_bias);
     const add_3 = ws.f32(18, R * 384); // add: [R, 384]
     k.add(add_3, add_2, fc2, R * 384);
-    return k.copy(ws.f32(2005600, R * 384), add_3, R * 384);
+    return k.copy(ws.f32(2005600 + (i & 1), R * 384), add_3, R * 384);
   }
   
   /** The memory's part of one layer of layers. */
