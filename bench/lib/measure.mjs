@@ -1,6 +1,6 @@
 // One measurement, in its own process (so peak memory is this model's alone): compiles a model shape,
 // makes seeded weights, then times a 128-token prefill and 256 greedy decoded tokens, cold and warm.
-// Usage: node bench/lib/measure.mjs SHAPE --kernels wasm|js --threads N [--tokens 256] [--prompt 128]
+// Usage: node bench/lib/measure.mjs SHAPE --kernels wasm|js --threads N [--weight-dtype f32|bf16|f16] [--tokens 256] [--prompt 128]
 // Prints one JSON object.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -10,7 +10,7 @@ import { load } from './stats.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { kernels: { type: 'string', default: 'wasm' }, threads: { type: 'string', default: '1' }, tokens: { type: 'string', default: '256' }, prompt: { type: 'string', default: '128' } },
+  options: { kernels: { type: 'string', default: 'wasm' }, threads: { type: 'string', default: '1' }, 'weight-dtype': { type: 'string', default: 'f32' }, tokens: { type: 'string', default: '256' }, prompt: { type: 'string', default: '128' } },
 });
 const shape = SHAPES.find((s) => s.name === positionals[0]);
 if (!shape) throw new Error(`unknown shape ${positionals[0]}`);
@@ -29,17 +29,22 @@ t = performance.now();
 let weights = runtime.initWeights(module.MODEL.params, 0);
 const initMs = performance.now() - t;
 t = performance.now();
-const executor = new cpu.CpuExecutor(module, weights, { wasm: values.kernels === 'wasm', threads: nodeThreads(Number(values.threads)) });
+const weightFormat = values['weight-dtype'];
+const executor = new cpu.CpuExecutor(module, weights, { wasm: values.kernels === 'wasm', threads: nodeThreads(Number(values.threads)), weightFormat });
 weights = undefined; // the executor has what it needs (an arena keeps its own copy)
 const loadMs = performance.now() - t;
 
-/** Weight bytes a decode step reads: every parameter but the embedding table, of which it reads one row. */
+/**
+ * Weight bytes a decode step reads: every parameter but the embedding table (f32), of which it reads one
+ * row; matrices in the weight format.
+ */
 function weightBytesPerToken() {
   const tables = new Set(checked.graph.items.filter((i) => i.op === 'embedding').map((i) => i.weight));
   let bytes = 0;
   for (const p of module.MODEL.params) {
     const n = p.shape.reduce((a, b) => a * b, 1);
-    bytes += 4 * (tables.has(p.name) ? p.shape[p.shape.length - 1] : n);
+    if (tables.has(p.name)) bytes += 4 * p.shape[p.shape.length - 1];
+    else bytes += (p.shape.length === 2 && weightFormat !== 'f32' ? 2 : 4) * n;
   }
   return bytes;
 }
@@ -66,6 +71,7 @@ console.log(
   JSON.stringify({
     shape: shape.name,
     kernels: executor.wasm ? 'wasm' : 'js',
+    weightFormat,
     threads: executor.threads,
     compileMs,
     initMs,

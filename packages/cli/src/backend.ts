@@ -9,6 +9,16 @@ import { loadCpuModule } from './model.js';
 export const BACKENDS = ['cpu', 'webgpu'] as const;
 export type Backend = (typeof BACKENDS)[number];
 
+export const WEIGHT_DTYPES = ['f32', 'f16', 'bf16'] as const;
+export type WeightDtype = (typeof WEIGHT_DTYPES)[number];
+
+/** `--weight-dtype`: how matrix weights are kept in memory (f32 when not given). */
+export function parseWeightDtype(value: string | undefined): WeightDtype {
+  const dtype = value ?? 'f32';
+  if (!(WEIGHT_DTYPES as readonly string[]).includes(dtype)) throw new UsageError(`unknown --weight-dtype '${dtype}': use ${WEIGHT_DTYPES.join(', ')}`);
+  return dtype as WeightDtype;
+}
+
 export function parseBackend(value: string | undefined): Backend {
   const backend = value ?? 'cpu';
   if (!(BACKENDS as readonly string[]).includes(backend)) throw new UsageError(`unknown --backend '${backend}': use ${BACKENDS.join(' or ')}`);
@@ -16,8 +26,8 @@ export function parseBackend(value: string | undefined): Backend {
 }
 
 export interface BackendOptions {
-  /** WebGPU: keep matrix weights in f16 (half the memory; computed in f32). */
-  readonly f16?: boolean;
+  /** How matrix weights are kept (computed in f32 either way): bf16 is CPU only. */
+  readonly weightDtype?: WeightDtype;
   /** WebGPU: a device to run on (tests share one); otherwise one is opened. */
   readonly device?: WebGpuDevice;
   /** CPU: which kernels, and worker threads. */
@@ -37,8 +47,9 @@ export function compileForWebGpu(graph: Graph, f16 = false): WebGpuProgram {
  * (the CLI has it loaded already), else compiles one; WebGPU shares one device per process.
  */
 export async function openExecutor(backend: Backend, graph: Graph, weights: WeightMap, options: BackendOptions & { module?: GeneratedModule } = {}): Promise<Executor> {
-  if (options.f16 && backend !== 'webgpu') throw new UsageError('--f16 is for the WebGPU backend: add --backend webgpu');
-  if (backend === 'cpu') return new CpuExecutor(options.module ?? loadCpuModule(graph), weights, options.cpu ?? {});
+  const dtype = options.weightDtype ?? 'f32';
+  if (backend === 'cpu') return new CpuExecutor(options.module ?? loadCpuModule(graph), weights, { ...options.cpu, weightFormat: dtype });
+  if (dtype === 'bf16') throw new UsageError('the WebGPU backend keeps weights in f32 or f16: bf16 is for the CPU');
   const device = options.device ?? (await sharedNodeWebGpu(options.note ? { note: options.note } : {}));
-  return WebGpuExecutor.create(device, compileForWebGpu(graph, options.f16), weights);
+  return WebGpuExecutor.create(device, compileForWebGpu(graph, dtype === 'f16'), weights);
 }

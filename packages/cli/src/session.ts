@@ -1,8 +1,8 @@
 // Sets up a model to run: compiled for a backend, with weights (a file or seeded random) and a memory.
 import type { CheckpointPlan, Graph } from '@tdl/compiler';
 import { initWeights, UsageError, type Executor } from '@tdl/runtime';
-import { openExecutor, parseBackend } from './backend.js';
-import { boolFlag, numberFlag, stringFlag, type FlagSpec, type ParsedArgs } from './flags.js';
+import { openExecutor, parseBackend, parseWeightDtype } from './backend.js';
+import { numberFlag, stringFlag, type FlagSpec, type ParsedArgs } from './flags.js';
 import type { CliIO } from './io.js';
 import { loadCpuModule } from './model.js';
 import { CORES, nodeThreads } from './threads.js';
@@ -16,7 +16,7 @@ export const WEIGHT_FLAGS: readonly FlagSpec[] = [
   { name: 'backend', type: 'string', value: 'cpu|webgpu', default: 'cpu', doc: 'where to run' },
   { name: 'kernels', type: 'string', value: 'wasm|js', default: 'wasm (js for weights over 3 GiB)', doc: 'CPU kernels: WebAssembly SIMD, or plain JavaScript' },
   { name: 'threads', type: 'string', value: 'N', default: 'every core', doc: 'CPU threads for the WebAssembly kernels' },
-  { name: 'f16', type: 'boolean', doc: 'WebGPU: keep matrix weights in f16 (half the memory; computed in f32)' },
+  { name: 'weight-dtype', type: 'string', value: 'f32|f16|bf16', default: 'f32', doc: 'how matrix weights are kept: 16 bits halve memory and bytes read per token, arithmetic stays f32 (bf16: CPU only)' },
 ];
 
 export interface Session {
@@ -46,7 +46,7 @@ export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO, nam
     : initWeights(params, numberFlag(args, 'init-seed', 0, { integer: true, min: 0 }));
   const executor = await openExecutor(backend, graph, weights, {
     module,
-    f16: boolFlag(args, 'f16'),
+    weightDtype: parseWeightDtype(stringFlag(args, 'weight-dtype')),
     cpu: { ...(kernels ? { wasm: kernels === 'wasm' } : {}), threads: nodeThreads(threads) },
     note: (text) => io.stderr.write(text),
   });

@@ -50,12 +50,12 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   return worst;
 }
 
-/** What `tdl logits` and `tdl run` do, through the same functions, for one checkpoint. */
-async function runCase(c: GoldenCase, dtype: DType) {
+/** What `tdl logits` and `tdl run` do, through the same functions, for one checkpoint (matrices kept in `kept`). */
+async function runCase(c: GoldenCase, dtype: DType, kept: DType = 'f32') {
   const { graph, namings } = loadModel(quiet, join(ROOT, c.model), c.set);
   const module = loadCpuModule(graph);
   const { weights, naming } = await loadCheckpoint(join(DIR, c.checkpoints[dtype]!), module.MODEL.params, namings, { model: graph.name });
-  const executor = new CpuExecutor(module, weights);
+  const executor = new CpuExecutor(module, weights, { weightFormat: kept });
   const memory = c.memory ? await loadMemory(join(DIR, c.memory), module.MODEL.memory!.width) : undefined;
   if (memory) await executor.setMemory(memory.data, memory.length);
   const logits = await executor.prefill(Int32Array.from(c.prompt), { allLogits: true });
@@ -88,6 +88,15 @@ describe('PyTorch goldens', () => {
       const drift = maxAbsDiff(logits, goldens.get('logits_f32')!);
       expect(drift).toBeLessThanOrEqual(c.pytorchDrift[dtype]! + LOGITS_TOLERANCE);
     }
+  });
+
+  const halves = rows.filter(([, dtype]) => dtype !== 'f32');
+  it.each(halves)('%s: matrices kept in %s give the bits of the same weights widened to f32', async (_name, dtype, c) => {
+    const goldens = await readTensors(join(DIR, `${c.goldens}.goldens.safetensors`));
+    const [kept, widened] = [await runCase(c, dtype, dtype), await runCase(c, dtype)];
+    expect(Array.from(kept.logits)).toEqual(Array.from(widened.logits));
+    expect(maxAbsDiff(kept.logits, goldens.get(`logits_${dtype}`)!)).toBeLessThanOrEqual(LOGITS_TOLERANCE);
+    expect(kept.tokens).toEqual(c.greedy[dtype]);
   });
 
   it('goes through the tdl command too: logits to a file and a greedy run', async () => {

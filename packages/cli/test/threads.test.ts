@@ -1,7 +1,11 @@
 // The CLI's CPU flags: --threads and --kernels change how a model runs, never what greedy decoding
-// picks (threads give the bits of one thread), and bad values get one clear line.
+// picks (threads give the bits of one thread); --weight-dtype keeps matrices in 16 bits; bad values
+// get one clear line.
 import { describe, expect, it } from 'vitest';
+import { initWeights } from '@tdl/runtime';
+import { CpuExecutor } from '@tdl/runtime-cpu';
 import { main, type CliIO } from '../src/index.js';
+import { loadCpuModule, loadModel } from '../src/model.js';
 
 const TINY = new URL('./fixtures/tiny.tdl', import.meta.url).pathname;
 
@@ -13,7 +17,7 @@ async function tdl(...argv: string[]): Promise<{ code: number; stdout: string; s
   return { code, stdout, stderr };
 }
 
-describe('tdl run --threads and --kernels', () => {
+describe('tdl run --threads, --kernels and --weight-dtype', () => {
   it('generates the same tokens on one thread and on three', async () => {
     const run = async (threads: string) => JSON.parse((await tdl('run', TINY, '--ids', '1,2,3', '--max-tokens', '12', '--json', '--threads', threads)).stdout).generatedIds;
     const one = await run('1');
@@ -29,5 +33,30 @@ describe('tdl run --threads and --kernels', () => {
     const t = await tdl('run', TINY, '--threads', '0');
     expect(t.code).toBe(1);
     expect(t.stderr).toBe("tdl: error: --threads must be a whole number of at least 1, got '0'\n");
+  });
+
+  it('runs bf16 and f16 matrices, with the same tokens on one thread and on three', async () => {
+    for (const dtype of ['bf16', 'f16']) {
+      const run = async (threads: string) => {
+        const r = await tdl('run', TINY, '--ids', '4,5', '--max-tokens', '10', '--json', '--weight-dtype', dtype, '--threads', threads);
+        expect(r.code, r.stderr).toBe(0);
+        return JSON.parse(r.stdout).generatedIds;
+      };
+      const one = await run('1');
+      expect(one).toHaveLength(10);
+      expect(await run('3')).toEqual(one);
+    }
+  });
+
+  it('refuses 16-bit matrices on the JavaScript kernels, and f16 for values beyond its range, by name', async () => {
+    const js = await tdl('run', TINY, '--kernels', 'js', '--weight-dtype', 'bf16');
+    expect([js.code, js.stderr]).toEqual([1, 'tdl: error: bf16 weights need the WebAssembly kernels (the JavaScript ones keep f32)\n']);
+    const quiet: CliIO = { stdout: { write: () => {} }, stderr: { write: () => {} } };
+    const module = loadCpuModule(loadModel(quiet, TINY, {}).graph);
+    const weights = initWeights(module.MODEL.params, 1);
+    const matrix = module.MODEL.params.find((p) => p.shape.length === 2)!;
+    weights.get(matrix.name)![5] = -70000;
+    expect(() => new CpuExecutor(module, weights, { weightFormat: 'f16' })).toThrow(`weight '${matrix.name}' holds -70000, beyond f16's range (±65504): keep the weights in bf16 or f32`);
+    new CpuExecutor(module, weights, { weightFormat: 'bf16' }).dispose();
   });
 });

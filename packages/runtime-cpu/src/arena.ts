@@ -1,6 +1,8 @@
 // The arena: one model's tensors in a shared WebAssembly memory, and the SIMD kernels run over them,
 // on the main thread or with a team of worker threads. Kernels find the arena of a tensor by its buffer.
+import { bf16ToFloat, floatToBf16, floatToHalf, halfToFloat, UsageError } from '@tdl/runtime';
 import { Heap } from './wasm/heap.js';
+import { WEIGHT_FORMATS, type WeightFormat } from './wasm/linear.wat.js';
 import { kernelModule, MAX_PAGES, type Task } from './wasm/kernels.js';
 import { CONTROL } from './threads/control.js';
 import { ThreadTeam, type ThreadOptions } from './threads/team.js';
@@ -31,17 +33,21 @@ export function arenaOf(a: Float32Array): Arena | undefined {
   return arena ?? undefined;
 }
 
-/** A weight matrix [rows, cols] packed in panels of 4 rows for the linear kernel (wasm/linear.wat.ts). */
+/**
+ * A weight matrix [rows, cols] packed in panels of 4 rows for the linear kernel, in f32 or a 16-bit
+ * format (the layouts are described in wasm/linear.wat.ts).
+ */
 export class PackedMatrix {
   constructor(
     readonly arena: Arena,
     readonly rows: number,
     readonly cols: number,
-    /** The packed floats: ceil(rows / 4) panels of 4 × cols. */
-    readonly data: Float32Array,
+    readonly format: WeightFormat,
+    /** The packed weights: ceil(rows / 4) panels of 4 × cols, as floats or as 16-bit codes. */
+    readonly data: Float32Array | Uint16Array,
   ) {}
 
-  /** Copies row `r` (as stored before packing) into `out`. */
+  /** Copies row `r` (as stored before packing) into `out`, widened to f32. */
   readRow(r: number, out: Float32Array): void {
     const n = this.cols;
     const panel = (r >> 2) * 4 * n;
@@ -49,16 +55,22 @@ export class PackedMatrix {
     const blocks = n >> 2;
     const tail = n & 3;
     const d = this.data;
+    const widen = WIDEN[this.format];
     for (let b = 0; b < blocks; b++) {
-      const at = panel + b * 16 + lane * 4;
-      out[b * 4] = d[at]!;
-      out[b * 4 + 1] = d[at + 1]!;
-      out[b * 4 + 2] = d[at + 2]!;
-      out[b * 4 + 3] = d[at + 3]!;
+      // f32: the row's four columns side by side; 16-bit: two rows interleaved, column by column.
+      const at = d instanceof Float32Array ? panel + b * 16 + lane * 4 : panel + b * 16 + (lane >> 1) * 8 + (lane & 1);
+      const step = d instanceof Float32Array ? 1 : 2;
+      for (let j = 0; j < 4; j++) out[b * 4 + j] = widen(d[at + j * step]!);
     }
-    for (let t = 0; t < tail; t++) out[blocks * 4 + t] = d[panel + blocks * 16 + lane * tail + t]!;
+    for (let t = 0; t < tail; t++) out[blocks * 4 + t] = widen(d[panel + blocks * 16 + lane * tail + t]!);
   }
 }
+
+/** A stored weight (an f32, or a 16-bit code) as a number. */
+const WIDEN: Record<WeightFormat, (stored: number) => number> = { f32: (x) => x, bf16: bf16ToFloat, f16: halfToFloat };
+
+/** A weight as its format stores it, rounding to nearest even. */
+const NARROW: Record<WeightFormat, (x: number) => number> = { f32: (x) => x, bf16: floatToBf16, f16: floatToHalf };
 
 export interface ArenaOptions {
   /** Worker threads to share the kernels' work with; none by default. */
@@ -119,6 +131,12 @@ export class Arena {
     return this.view(this.heap.alloc(n * 4), n);
   }
 
+  /** A new zeroed Uint16Array of n codes in the arena (16-bit weights). */
+  private allocU16(n: number): Uint16Array {
+    const ptr = this.heap.alloc(n * 2); // first: allocating may grow the memory, and so replace its buffer
+    return new Uint16Array(this.memory.buffer, ptr, n);
+  }
+
   /** Frees an array made by allocF32 (the caller stops using it). */
   free(a: Float32Array): void {
     new Uint8Array(a.buffer, a.byteOffset, a.byteLength).fill(0);
@@ -132,11 +150,23 @@ export class Arena {
     return a;
   }
 
-  /** Packs a weight [rows, cols] (row-major, as PyTorch stores it) into panels of 4 rows. */
-  pack(src: Float32Array, rows: number, cols: number): PackedMatrix {
+  /**
+   * Packs a weight [rows, cols] (row-major, as PyTorch stores it) into panels of 4 rows, kept in
+   * `format` (16-bit formats round to nearest even; f16 refuses values it cannot hold).
+   */
+  pack(src: Float32Array, rows: number, cols: number, format: WeightFormat = 'f32'): PackedMatrix {
     if (src.length !== rows * cols) throw new Error(`internal error: packing ${src.length} floats as [${rows}, ${cols}]`);
+    if (format === 'f16') {
+      // Values from 65520 up round to infinity, which the kernel does not widen.
+      for (let i = 0; i < src.length; i++) {
+        if (!(Math.abs(src[i]!) < 65520)) throw new UsageError(`a weight of ${src[i]} is beyond f16's range (±65504): keep the weights in bf16 or f32`);
+      }
+    }
     const panels = Math.ceil(rows / 4);
-    const data = this.allocF32(panels * 4 * cols);
+    const count = panels * 4 * cols;
+    const data = format === 'f32' ? this.allocF32(count) : this.allocU16(count);
+    const narrow = NARROW[format];
+    const wide = format === 'f32';
     const blocks = cols >> 2;
     const tail = cols & 3;
     for (let p = 0; p < panels; p++) {
@@ -144,17 +174,15 @@ export class Arena {
       for (let lane = 0; lane < 4 && p * 4 + lane < rows; lane++) {
         const row = (p * 4 + lane) * cols;
         for (let b = 0; b < blocks; b++) {
-          const at = base + b * 16 + lane * 4;
+          const at = wide ? base + b * 16 + lane * 4 : base + b * 16 + (lane >> 1) * 8 + (lane & 1);
+          const step = wide ? 1 : 2;
           const from = row + b * 4;
-          data[at] = src[from]!;
-          data[at + 1] = src[from + 1]!;
-          data[at + 2] = src[from + 2]!;
-          data[at + 3] = src[from + 3]!;
+          for (let j = 0; j < 4; j++) data[at + j * step] = narrow(src[from + j]!);
         }
-        for (let t = 0; t < tail; t++) data[base + blocks * 16 + lane * tail + t] = src[row + blocks * 4 + t]!;
+        for (let t = 0; t < tail; t++) data[base + blocks * 16 + lane * tail + t] = narrow(src[row + blocks * 4 + t]!);
       }
     }
-    return new PackedMatrix(this, rows, cols, data);
+    return new PackedMatrix(this, rows, cols, format, data);
   }
 
   /**
@@ -175,9 +203,13 @@ export class Arena {
     const p1 = maps > 1 ? this.entry(1, out1!, rows, m1, w1!, b1) : 0;
     const p2 = maps > 2 ? this.entry(2, out2!, rows, m2, w2!, b2) : 0;
     const panels = Math.ceil(m0 / 4) + (maps > 1 ? Math.ceil(m1 / 4) : 0) + (maps > 2 ? Math.ceil(m2 / 4) : 0);
+    if ((maps > 1 && w1!.format !== w0.format) || (maps > 2 && w2!.format !== w0.format)) throw new Error('internal error: fused maps with weights in different formats');
     // About 64 KiB of weights, or of multiply-adds per row, per unit taken from the counter.
     const chunk = Math.max(1, Math.floor(16384 / (4 * n * Math.max(1, rows >> 3))));
-    this.team.run('linear', xp, rows, n, this.table.byteOffset, maps, this.team.counter, Math.min(chunk, Math.ceil(panels / this.team.size)), 0, 0, 0);
+    // 16-bit weights against several rows are widened a panel at a time: 4n floats of scratch per thread.
+    const widened = w0.format !== 'f32' && rows > 1 ? this.scratchPtr('widened', this.team.size * 16 * n) : 0;
+    const share = Math.min(chunk, Math.ceil(panels / this.team.size));
+    this.team.run('linear', xp, rows, n, this.table.byteOffset, maps, this.team.counter, share, WEIGHT_FORMATS.indexOf(w0.format), widened, 0);
     const back = this.copyBack;
     if (back[0]) out0.set(this.view(p0, rows * m0));
     if (maps > 1 && back[1]) out1!.set(this.view(p1, rows * m1));

@@ -1,10 +1,13 @@
 // Key/value caches and the scratch workspace generated modules compute in, in an arena or in plain arrays.
 import { Arena } from './arena.js';
 import type { Matrix } from './kernels/linear.js';
+import type { WeightFormat } from './wasm/linear.wat.js';
 
 /** How a model instance computes: in an arena (WebAssembly kernels) or with plain arrays and JS kernels. */
 export interface ModelOptions {
   readonly arena?: Arena;
+  /** How the arena keeps weight matrices: f32 (the default), or bf16 or f16 for half the bytes. */
+  readonly weightFormat?: WeightFormat;
 }
 
 /** Keys and values of one attention layer: [capacity, width] each. */
@@ -74,9 +77,12 @@ export class Workspace {
   private readonly f32Views: Float32Array[] = [];
   private readonly i32s: Int32Array[] = [];
   private readonly arena: Arena | undefined;
+  private readonly weightFormat: WeightFormat;
 
   constructor(options: ModelOptions = {}) {
     this.arena = options.arena;
+    this.weightFormat = options.weightFormat ?? 'f32';
+    if (this.weightFormat !== 'f32' && !this.arena) throw new Error(`internal error: ${this.weightFormat} weights need an arena`);
   }
 
   f32(slot: number, n: number): Float32Array {
@@ -97,9 +103,9 @@ export class Workspace {
     return buf.subarray(0, n);
   }
 
-  /** A weight [rows, cols] that `linear` multiplies by: packed into the arena, or as it is. */
+  /** A weight [rows, cols] that `linear` multiplies by: packed into the arena in its format, or as it is. */
   matrix(w: Float32Array, rows: number, cols: number): Matrix {
-    return this.arena ? this.arena.pack(w, rows, cols) : w;
+    return this.arena ? this.arena.pack(w, rows, cols, this.weightFormat) : w;
   }
 
   /** A weight another WebAssembly kernel reads (a bias): copied into the arena, or as it is. */

@@ -2,7 +2,8 @@
 import { UsageError, validateMemory, validateTokens, type Executor, type ForwardOptions, type ModelSpec, type WeightMap } from '@tdl/runtime';
 import { Arena } from './arena.js';
 import type { ThreadOptions } from './threads/team.js';
-import type { GeneratedModule, ModelInstance } from './module.js';
+import type { WeightFormat } from './wasm/linear.wat.js';
+import type { GeneratedModule, ModelInstance, ModelManifest } from './module.js';
 
 export interface CpuOptions {
   /**
@@ -12,6 +13,11 @@ export interface CpuOptions {
   readonly wasm?: boolean;
   /** Worker threads for the WebAssembly kernels (the host starts them); default: the main thread alone. */
   readonly threads?: ThreadOptions;
+  /**
+   * How the WebAssembly kernels keep weight matrices (linear layers, tied tables): f32 (default), or
+   * bf16 or f16, half the bytes to read for every token; arithmetic stays f32 either way.
+   */
+  readonly weightFormat?: WeightFormat;
 }
 
 /** Weights up to this many bytes go into a WebAssembly arena; its addresses stop at 4 GiB. */
@@ -32,12 +38,16 @@ export class CpuExecutor implements Executor {
       contextLength: m.context,
       ...(m.memory ? { memory: m.memory } : {}),
     };
-    const weightBytes = m.params.reduce((n, p) => n + 4 * p.shape.reduce((a, b) => a * b, 1), 0);
+    const weightFormat = options.weightFormat ?? 'f32';
+    // Matrices (two-dimensional parameters) in the weight format, everything else in f32.
+    const weightBytes = m.params.reduce((n, p) => n + (p.shape.length === 2 && weightFormat !== 'f32' ? 2 : 4) * p.shape.reduce((a, b) => a * b, 1), 0);
     const wasm = options.wasm ?? (Arena.supported && weightBytes <= ARENA_WEIGHT_LIMIT);
+    if (!wasm && weightFormat !== 'f32') throw new UsageError(`${weightFormat} weights need the WebAssembly kernels (the JavaScript ones keep f32)`);
     if (wasm && !Arena.supported) throw new UsageError('this JavaScript engine cannot run the WebAssembly kernels (SIMD and shared memory)');
     if (wasm && weightBytes > ARENA_WEIGHT_LIMIT) {
       throw new UsageError(`the weights of '${m.name}' (${(weightBytes / 2 ** 30).toFixed(1)} GiB) do not fit the WebAssembly kernels' 4 GiB memory`);
     }
+    if (weightFormat === 'f16') checkF16Range(m.params, weights);
     this.arena = wasm ? new Arena({ reserve: Math.ceil(weightBytes * 1.05), ...(options.threads ? { threads: options.threads } : {}) }) : undefined;
     try {
       this.instance = module.createModel(
@@ -48,7 +58,7 @@ export class CpuExecutor implements Executor {
             return w;
           },
         },
-        this.arena ? { arena: this.arena } : {},
+        this.arena ? { arena: this.arena, weightFormat } : {},
       );
     } catch (e) {
       this.arena?.dispose();
@@ -100,5 +110,16 @@ export class CpuExecutor implements Executor {
     const logits = this.instance.forward(tokens, this.cached, lastOnly);
     this.cached += tokens.length;
     return logits.slice();
+  }
+}
+
+/** Refuses matrices with values f16 cannot hold (from 65520 up they round to infinity), by name. */
+function checkF16Range(params: ModelManifest['params'], weights: WeightMap): void {
+  for (const p of params) {
+    const w = p.shape.length === 2 ? weights.get(p.name) : undefined;
+    if (!w) continue;
+    for (let i = 0; i < w.length; i++) {
+      if (!(Math.abs(w[i]!) < 65520)) throw new UsageError(`weight '${p.name}' holds ${w[i]}, beyond f16's range (±65504): keep the weights in bf16 or f32`);
+    }
   }
 }

@@ -8,6 +8,7 @@ export * from './kernels/attention.js';
 export * from './cache.js';
 export { Arena, PackedMatrix, arenaOf, type ArenaOptions } from './arena.js';
 export { prepareKernels } from './wasm/kernels.js';
+export { WEIGHT_FORMATS, type WeightFormat } from './wasm/linear.wat.js';
 export type { SpawnWorker, ThreadOptions, WorkerHandle } from './threads/team.js';
 export type * from './module.js';
 export { loadGeneratedModule } from './loader.js';

@@ -1,4 +1,4 @@
-// f16 weights (--f16): matrices stored as f16, two to a 32-bit word, decoded by WGSL's core
+// f16 weights (--weight-dtype f16): matrices stored as f16, two to a 32-bit word, decoded by WGSL's core
 // unpack2x16float, so any adapter runs them (SwiftShader included). With the same weights rounded to
 // f16, WebGPU gives the CPU's logits (both compute in f32) and greedy tokens; the weights take half the memory.
 import { describe, expect, it } from 'vitest';

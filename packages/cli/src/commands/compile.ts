@@ -2,8 +2,9 @@
 import { join } from 'node:path';
 import { formatPlan, generateCpuModule, generateWebGpu } from '@tdl/compiler';
 import { UsageError } from '@tdl/runtime';
-import { SET_FLAG, boolFlag, overrides, stringFlag, type CommandSpec, type ParsedArgs } from '../flags.js';
+import { SET_FLAG, overrides, stringFlag, type CommandSpec, type ParsedArgs } from '../flags.js';
 import { writeAtomic, type CliIO } from '../io.js';
+import { parseWeightDtype } from '../backend.js';
 import { loadGraph, requireFile } from '../model.js';
 
 export const compileSpec: CommandSpec = {
@@ -14,7 +15,7 @@ export const compileSpec: CommandSpec = {
   flags: [
     { name: 'target', type: 'string', value: 'cpu|webgpu', default: 'cpu', doc: 'what to generate' },
     { name: 'out', type: 'string', value: 'DIR', doc: 'folder to write into (created if missing)' },
-    { name: 'f16', type: 'boolean', doc: 'webgpu: keep matrix weights in f16, two to a 32-bit word' },
+    { name: 'weight-dtype', type: 'string', value: 'f32|f16', default: 'f32', doc: 'webgpu: matrix weights in f32, or in f16 two to a 32-bit word (the CPU chooses when it runs)' },
     SET_FLAG,
   ],
 };
@@ -25,7 +26,11 @@ export async function runCompile(args: ParsedArgs, io: CliIO): Promise<number> {
   const out = stringFlag(args, 'out');
   if (!out) throw new UsageError('tdl compile needs --out DIR');
   if (target !== 'cpu' && target !== 'webgpu') throw new UsageError(`unknown --target '${target}': use cpu or webgpu`);
-  if (boolFlag(args, 'f16') && target !== 'webgpu') throw new UsageError('--f16 is for --target webgpu');
+  const dtype = parseWeightDtype(stringFlag(args, 'weight-dtype'));
+  if (stringFlag(args, 'weight-dtype') !== undefined && target !== 'webgpu') {
+    throw new UsageError('--weight-dtype is for --target webgpu: the CPU module takes its weight dtype when it runs (tdl run --weight-dtype)');
+  }
+  if (dtype === 'bf16') throw new UsageError('the WebGPU backend keeps weights in f32 or f16: bf16 is for the CPU');
   const graph = loadGraph(io, file, overrides(args));
   if (target === 'cpu') {
     const path = join(out, `${graph.name}.ts`);
@@ -33,7 +38,7 @@ export async function runCompile(args: ParsedArgs, io: CliIO): Promise<number> {
     io.stdout.write(`${path}\n`);
     return 0;
   }
-  const { plan, kernels } = generateWebGpu(graph, { f16: boolFlag(args, 'f16') });
+  const { plan, kernels } = generateWebGpu(graph, { f16: dtype === 'f16' });
   const dir = join(out, graph.name);
   // The kernels first and the plan last: a plan on disk always has its kernels beside it.
   for (const k of plan.kernels) writeAtomic(join(dir, k.file), kernels[k.name]!);

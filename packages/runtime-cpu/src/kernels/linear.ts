@@ -41,8 +41,8 @@ export function linear2(
   b0?: Float32Array,
   b1?: Float32Array,
 ): void {
-  if (w0 instanceof PackedMatrix && w1 instanceof PackedMatrix && w0.arena === w1.arena) {
-    w0.arena.linear(x, rows, inDim, 2, out0, outDim0, w0, b0, out1, outDim1, w1, b1);
+  if (fusable(w0, w1)) {
+    w0.arena.linear(x, rows, inDim, 2, out0, outDim0, w0, b0, out1, outDim1, w1 as PackedMatrix, b1);
     return;
   }
   linear(out0, x, rows, inDim, outDim0, w0, b0);
@@ -67,13 +67,18 @@ export function linear3(
   b1?: Float32Array,
   b2?: Float32Array,
 ): void {
-  if (w0 instanceof PackedMatrix && w1 instanceof PackedMatrix && w2 instanceof PackedMatrix && w0.arena === w1.arena && w0.arena === w2.arena) {
-    w0.arena.linear(x, rows, inDim, 3, out0, outDim0, w0, b0, out1, outDim1, w1, b1, out2, outDim2, w2, b2);
+  if (fusable(w0, w1) && fusable(w0, w2)) {
+    w0.arena.linear(x, rows, inDim, 3, out0, outDim0, w0, b0, out1, outDim1, w1 as PackedMatrix, b1, out2, outDim2, w2 as PackedMatrix, b2);
     return;
   }
   linear(out0, x, rows, inDim, outDim0, w0, b0);
   linear(out1, x, rows, inDim, outDim1, w1, b1);
   linear(out2, x, rows, inDim, outDim2, w2, b2);
+}
+
+/** Whether two packed matrices can share one linear task: the same arena and the same format. */
+function fusable(a: Matrix, b: Matrix): a is PackedMatrix {
+  return a instanceof PackedMatrix && b instanceof PackedMatrix && a.arena === b.arena && a.format === b.format;
 }
 
 /** The JavaScript kernel: double-precision sums, four at a time. */
