@@ -59,4 +59,19 @@ describe('tdl run --threads, --kernels and --weight-dtype', () => {
     expect(() => new CpuExecutor(module, weights, { weightFormat: 'f16' })).toThrow(`weight '${matrix.name}' holds -70000, beyond f16's range (±65504): keep the weights in bf16 or f32`);
     new CpuExecutor(module, weights, { weightFormat: 'bf16' }).dispose();
   });
+
+  it('decodes without allocating in the arena after the first step, in every weight format', async () => {
+    const quiet: CliIO = { stdout: { write: () => {} }, stderr: { write: () => {} } };
+    const module = loadCpuModule(loadModel(quiet, TINY, {}).graph);
+    for (const weightFormat of ['f32', 'bf16', 'f16'] as const) {
+      const executor = new CpuExecutor(module, initWeights(module.MODEL.params, 2), { weightFormat });
+      await executor.prefill(Int32Array.of(1, 2, 3));
+      await executor.decode(4);
+      const used = executor.arenaBytes;
+      expect(used).toBeGreaterThan(0);
+      for (let t = 0; t < 20; t++) await executor.decode(5 + t);
+      expect(executor.arenaBytes, weightFormat).toBe(used);
+      executor.dispose();
+    }
+  });
 });

@@ -244,7 +244,9 @@ export class Arena {
     const sp = slopes ? this.input(slopes, heads, 'slopes') : 0;
     const direct = arenaOf(out) === this;
     const op = direct ? out.byteOffset : this.scratchPtr('out', rows * width * 4);
-    const scores = this.scratchPtr('scores', this.team.size * keyCount * 4);
+    // Scores for as many keys as the cache holds (keys spans it all), so decoding does not regrow them.
+    const capacity = Math.max(keyCount, Math.floor(keys.length / kvWidth));
+    const scores = this.scratchPtr('scores', this.team.size * capacity * 4);
     this.team.run('attention', op, qp, rows, start, kp, vp, keyCount, heads, kvHeads, headDim, mask, window, scale, sp, scores, this.team.counter);
     if (!direct) out.set(this.view(op, rows * width));
   }

@@ -71,6 +71,11 @@ export class CpuExecutor implements Executor {
     return this.arena?.threads ?? 1;
   }
 
+  /** Bytes of the WebAssembly arena in use (weights, caches, workspace); 0 without one. */
+  get arenaBytes(): number {
+    return this.arena?.bytes ?? 0;
+  }
+
   /** Whether the WebAssembly kernels run this model. */
   get wasm(): boolean {
     return this.arena !== undefined;

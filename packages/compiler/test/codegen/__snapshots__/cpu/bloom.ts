@@ -477,7 +477,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     // queries, and keys and values into the cache, in one pass over input_layernorm
     k.linear3(self_attention_q, W.self_attention_cache.keyRows(past, R), W.self_attention_cache.valueRows(past, R), input_layernorm, R, 1024, 1024, 1024, 1024, W.self_attention_q_weight, W.self_attention_k_weight, W.self_attention_v_weight, W.self_attention_q_bias, W.self_attention_k_bias, W.self_attention_v_bias);
     const self_attention_ctx = ws.f32(1000025, R * 1024);
-    k.attend(self_attention_ctx, self_attention_q, R, past, W.self_attention_cache.keys, W.self_attention_cache.values, past + R, H_SELF_ATTENTION_CONFIG, ws.f32(1000026, past + R));
+    k.attend(self_attention_ctx, self_attention_q, R, past, W.self_attention_cache.keys, W.self_attention_cache.values, past + R, H_SELF_ATTENTION_CONFIG, ws.f32(1000026, W.self_attention_cache.capacity)); // scores: room for every key the cache holds
     const self_attention = ws.f32(6, R * 1024); // self_attention: [R, 1024]
     k.linear(self_attention, self_attention_ctx, R, 1024, 1024, W.self_attention_o_weight, W.self_attention_o_bias);
     const add = ws.f32(7, R * 1024); // add: [R, 1024]

@@ -1692,7 +1692,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     // queries, and keys and values into the cache, in one pass over x
     k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), x, R, 768, 768, 768, 768, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight, W.self_attn_q_bias, W.self_attn_k_bias, W.self_attn_v_bias);
     const self_attn_ctx = ws.f32(1000033, R * 768);
-    k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000034, past + R));
+    k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000034, W.self_attn_cache.capacity)); // scores: room for every key the cache holds
     const self_attn = ws.f32(8, R * 768); // self_attn: [R, 768]
     k.linear(self_attn, self_attn_ctx, R, 768, 768, W.self_attn_o_weight, W.self_attn_o_bias);
     const add = ws.f32(9, R * 768); // add: [R, 768]

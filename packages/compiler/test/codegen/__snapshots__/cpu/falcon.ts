@@ -333,7 +333,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.rope(self_attention_q, R, 71, 64, 64, past, 10000, 'half');
     k.rope(W.self_attention_cache.keyRows(past, R), R, 1, 64, 64, past, 10000, 'half');
     const self_attention_ctx = ws.f32(1000021, R * 4544);
-    k.attend(self_attention_ctx, self_attention_q, R, past, W.self_attention_cache.keys, W.self_attention_cache.values, past + R, H_SELF_ATTENTION_CONFIG, ws.f32(1000022, past + R));
+    k.attend(self_attention_ctx, self_attention_q, R, past, W.self_attention_cache.keys, W.self_attention_cache.values, past + R, H_SELF_ATTENTION_CONFIG, ws.f32(1000022, W.self_attention_cache.capacity)); // scores: room for every key the cache holds
     const self_attention = ws.f32(5, R * 4544); // self_attention: [R, 4544]
     k.linear(self_attention, self_attention_ctx, R, 4544, 4544, W.self_attention_o_weight);
     const add = ws.f32(6, R * 4544); // add: [R, 4544]

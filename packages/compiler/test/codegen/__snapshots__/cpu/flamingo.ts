@@ -492,7 +492,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     // queries, and keys and values into the cache, in one pass over norm_1
     k.linear3(attn_q, W.attn_cache.keyRows(past, R), W.attn_cache.valueRows(past, R), norm_1, R, 4096, 4096, 4096, 4096, W.attn_q_weight, W.attn_k_weight, W.attn_v_weight);
     const attn_ctx = ws.f32(1000025, R * 4096);
-    k.attend(attn_ctx, attn_q, R, past, W.attn_cache.keys, W.attn_cache.values, past + R, BLOCKS_ATTN_CONFIG, ws.f32(1000026, past + R));
+    k.attend(attn_ctx, attn_q, R, past, W.attn_cache.keys, W.attn_cache.values, past + R, BLOCKS_ATTN_CONFIG, ws.f32(1000026, W.attn_cache.capacity)); // scores: room for every key the cache holds
     const attn = ws.f32(6, R * 4096); // attn: [R, 4096]
     k.linear(attn, attn_ctx, R, 4096, 4096, W.attn_o_weight);
     const add = ws.f32(7, R * 4096); // add: [R, 4096]
@@ -519,7 +519,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     const xattn_q = ws.f32(1000132, R * 512); // queries: [R, 8 × 64]
     k.linear(xattn_q, xattn_norm, R, 4096, 512, W.xattn_q_weight);
     const xattn_ctx = ws.f32(1000133, R * 512);
-    k.attend(xattn_ctx, xattn_q, R, past, W.xattn_cross.keys, W.xattn_cross.values, memoryLength, BLOCKS_XATTN_CONFIG, ws.f32(1000134, memoryLength));
+    k.attend(xattn_ctx, xattn_q, R, past, W.xattn_cross.keys, W.xattn_cross.values, memoryLength, BLOCKS_XATTN_CONFIG, ws.f32(1000134, W.xattn_cross.capacity)); // scores: room for every key the cache holds
     const xattn = ws.f32(33, R * 4096); // xattn: [R, 4096]
     k.linear(xattn, xattn_ctx, R, 512, 4096, W.xattn_o_weight);
     const attn_gate = ws.f32(34, R * 4096); // attn_gate: [R, 4096]
@@ -545,7 +545,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     // queries, and keys and values into the cache, in one pass over norm_1
     k.linear3(attn_q, W.attn_cache.keyRows(past, R), W.attn_cache.valueRows(past, R), norm_1, R, 4096, 4096, 4096, 4096, W.attn_q_weight, W.attn_k_weight, W.attn_v_weight);
     const attn_ctx = ws.f32(1000173, R * 4096);
-    k.attend(attn_ctx, attn_q, R, past, W.attn_cache.keys, W.attn_cache.values, past + R, BLOCKS_ATTN_CONFIG_2, ws.f32(1000174, past + R));
+    k.attend(attn_ctx, attn_q, R, past, W.attn_cache.keys, W.attn_cache.values, past + R, BLOCKS_ATTN_CONFIG_2, ws.f32(1000174, W.attn_cache.capacity)); // scores: room for every key the cache holds
     const attn = ws.f32(43, R * 4096); // attn: [R, 4096]
     k.linear(attn, attn_ctx, R, 4096, 4096, W.attn_o_weight);
     const add_3 = ws.f32(44, R * 4096); // add: [R, 4096]

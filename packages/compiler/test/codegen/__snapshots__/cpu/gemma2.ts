@@ -409,7 +409,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.rope(self_attn_q, R, 8, 256, 256, past, 10000, 'half');
     k.rope(W.self_attn_cache.keyRows(past, R), R, 4, 256, 256, past, 10000, 'half');
     const self_attn_ctx = ws.f32(1000025, R * 2048);
-    k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000026, past + R));
+    k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000026, W.self_attn_cache.capacity)); // scores: room for every key the cache holds
     const self_attn = ws.f32(6, R * 2304); // self_attn: [R, 2304]
     k.linear(self_attn, self_attn_ctx, R, 2048, 2304, W.self_attn_o_weight);
     const post_attention_layernorm = ws.f32(7, R * 2304); // post_attention_layernorm: [R, 2304]
@@ -446,7 +446,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.rope(self_attn_q, R, 8, 256, 256, past, 10000, 'half');
     k.rope(W.self_attn_cache.keyRows(past, R), R, 4, 256, 256, past, 10000, 'half');
     const self_attn_ctx = ws.f32(1000077, R * 2048);
-    k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG_2, ws.f32(1000078, past + R));
+    k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG_2, ws.f32(1000078, W.self_attn_cache.capacity)); // scores: room for every key the cache holds
     const self_attn = ws.f32(19, R * 2304); // self_attn: [R, 2304]
     k.linear(self_attn, self_attn_ctx, R, 2048, 2304, W.self_attn_o_weight);
     const post_attention_layernorm = ws.f32(20, R * 2304); // post_attention_layernorm: [R, 2304]

@@ -279,7 +279,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     // queries, and keys and values into the cache, in one pass over ln_1
     k.linear3(attn_q, W.attn_cache.keyRows(past, R), W.attn_cache.valueRows(past, R), ln_1, R, 768, 768, 768, 768, W.attn_q_weight, W.attn_k_weight, W.attn_v_weight, W.attn_q_bias, W.attn_k_bias, W.attn_v_bias);
     const attn_ctx = ws.f32(1000033, R * 768);
-    k.attend(attn_ctx, attn_q, R, past, W.attn_cache.keys, W.attn_cache.values, past + R, H_ATTN_CONFIG, ws.f32(1000034, past + R));
+    k.attend(attn_ctx, attn_q, R, past, W.attn_cache.keys, W.attn_cache.values, past + R, H_ATTN_CONFIG, ws.f32(1000034, W.attn_cache.capacity)); // scores: room for every key the cache holds
     const attn = ws.f32(8, R * 768); // attn: [R, 768]
     k.linear(attn, attn_ctx, R, 768, 768, W.attn_o_weight, W.attn_o_bias);
     const add = ws.f32(9, R * 768); // add: [R, 768]

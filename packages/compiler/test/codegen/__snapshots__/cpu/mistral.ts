@@ -365,7 +365,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.rope(self_attn_q, R, 32, 128, 128, past, 10000, 'half');
     k.rope(W.self_attn_cache.keyRows(past, R), R, 8, 128, 128, past, 10000, 'half');
     const self_attn_ctx = ws.f32(1000021, R * 4096);
-    k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000022, past + R));
+    k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000022, W.self_attn_cache.capacity)); // scores: room for every key the cache holds
     const self_attn = ws.f32(5, R * 4096); // self_attn: [R, 4096]
     k.linear(self_attn, self_attn_ctx, R, 4096, 4096, W.self_attn_o_weight);
     const add = ws.f32(6, R * 4096); // add: [R, 4096]

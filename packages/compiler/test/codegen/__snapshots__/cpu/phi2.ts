@@ -538,7 +538,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.rope(self_attn_q, R, 32, 80, 32, past, 10000, 'half');
     k.rope(W.self_attn_cache.keyRows(past, R), R, 32, 80, 32, past, 10000, 'half');
     const self_attn_ctx = ws.f32(1000021, R * 2560);
-    k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000022, past + R));
+    k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000022, W.self_attn_cache.capacity)); // scores: room for every key the cache holds
     const self_attn = ws.f32(5, R * 2560); // self_attn: [R, 2560]
     k.linear(self_attn, self_attn_ctx, R, 2560, 2560, W.self_attn_o_weight, W.self_attn_o_bias);
     const add = ws.f32(6, R * 2560); // add: [R, 2560]

@@ -286,7 +286,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.rope(attention_q, R, 12, 64, 16, past, 10000, 'half');
     k.rope(W.attention_cache.keyRows(past, R), R, 12, 64, 16, past, 10000, 'half');
     const attention_ctx = ws.f32(1000021, R * 768);
-    k.attend(attention_ctx, attention_q, R, past, W.attention_cache.keys, W.attention_cache.values, past + R, LAYERS_ATTENTION_CONFIG, ws.f32(1000022, past + R));
+    k.attend(attention_ctx, attention_q, R, past, W.attention_cache.keys, W.attention_cache.values, past + R, LAYERS_ATTENTION_CONFIG, ws.f32(1000022, W.attention_cache.capacity)); // scores: room for every key the cache holds
     const attention = ws.f32(5, R * 768); // attention: [R, 768]
     k.linear(attention, attention_ctx, R, 768, 768, W.attention_o_weight, W.attention_o_bias);
     const add = ws.f32(6, R * 768); // add: [R, 768]

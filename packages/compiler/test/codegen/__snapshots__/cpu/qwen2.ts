@@ -371,7 +371,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.rope(self_attn_q, R, 14, 64, 64, past, 1000000, 'half');
     k.rope(W.self_attn_cache.keyRows(past, R), R, 2, 64, 64, past, 1000000, 'half');
     const self_attn_ctx = ws.f32(1000021, R * 896);
-    k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000022, past + R));
+    k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000022, W.self_attn_cache.capacity)); // scores: room for every key the cache holds
     const self_attn = ws.f32(5, R * 896); // self_attn: [R, 896]
     k.linear(self_attn, self_attn_ctx, R, 896, 896, W.self_attn_o_weight);
     const add = ws.f32(6, R * 896); // add: [R, 896]

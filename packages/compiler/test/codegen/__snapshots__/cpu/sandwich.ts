@@ -1062,7 +1062,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     // queries, and keys and values into the cache, in one pass over input_layernorm
     k.linear3(attention_q, W.attention_cache.keyRows(past, R), W.attention_cache.valueRows(past, R), input_layernorm, R, 2560, 2560, 2560, 2560, W.attention_q_weight, W.attention_k_weight, W.attention_v_weight, W.attention_q_bias, W.attention_k_bias, W.attention_v_bias);
     const attention_ctx = ws.f32(1000033, R * 2560);
-    k.attend(attention_ctx, attention_q, R, past, W.attention_cache.keys, W.attention_cache.values, past + R, LAYERS_ATTENTION_CONFIG, ws.f32(1000034, past + R));
+    k.attend(attention_ctx, attention_q, R, past, W.attention_cache.keys, W.attention_cache.values, past + R, LAYERS_ATTENTION_CONFIG, ws.f32(1000034, W.attention_cache.capacity)); // scores: room for every key the cache holds
     const attention = ws.f32(8, R * 2560); // attention: [R, 2560]
     k.linear(attention, attention_ctx, R, 2560, 2560, W.attention_o_weight, W.attention_o_bias);
     const third_layernorm = ws.f32(9, R * 2560); // third_layernorm: [R, 2560]

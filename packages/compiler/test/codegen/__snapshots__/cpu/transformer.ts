@@ -191,7 +191,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     // queries, and keys and values into the cache, in one pass over x
     k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), x, R, 512, 512, 512, 512, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight, W.self_attn_q_bias, W.self_attn_k_bias, W.self_attn_v_bias);
     const self_attn_ctx = ws.f32(1000037, R * 512);
-    k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000038, past + R));
+    k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000038, W.self_attn_cache.capacity)); // scores: room for every key the cache holds
     const self_attn = ws.f32(9, R * 512); // self_attn: [R, 512]
     k.linear(self_attn, self_attn_ctx, R, 512, 512, W.self_attn_o_weight, W.self_attn_o_bias);
     const add = ws.f32(10, R * 512); // add: [R, 512]
@@ -202,7 +202,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     const multihead_attn_q = ws.f32(1000048, R * 512); // queries: [R, 8 × 64]
     k.linear(multihead_attn_q, norm1, R, 512, 512, W.multihead_attn_q_weight, W.multihead_attn_q_bias);
     const multihead_attn_ctx = ws.f32(1000049, R * 512);
-    k.attend(multihead_attn_ctx, multihead_attn_q, R, past, W.multihead_attn_cross.keys, W.multihead_attn_cross.values, memoryLength, LAYERS_MULTIHEAD_ATTN_CONFIG, ws.f32(1000050, memoryLength));
+    k.attend(multihead_attn_ctx, multihead_attn_q, R, past, W.multihead_attn_cross.keys, W.multihead_attn_cross.values, memoryLength, LAYERS_MULTIHEAD_ATTN_CONFIG, ws.f32(1000050, W.multihead_attn_cross.capacity)); // scores: room for every key the cache holds
     const multihead_attn = ws.f32(12, R * 512); // multihead_attn: [R, 512]
     k.linear(multihead_attn, multihead_attn_ctx, R, 512, 512, W.multihead_attn_o_weight, W.multihead_attn_o_bias);
     const add_2 = ws.f32(13, R * 512); // add: [R, 512]

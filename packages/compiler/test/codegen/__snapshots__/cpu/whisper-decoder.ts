@@ -211,7 +211,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     // queries, and keys and values into the cache, in one pass over self_attn_layer_norm
     k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), self_attn_layer_norm, R, 384, 384, 384, 384, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight, W.self_attn_q_bias, undefined, W.self_attn_v_bias);
     const self_attn_ctx = ws.f32(1000037, R * 384);
-    k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000038, past + R));
+    k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000038, W.self_attn_cache.capacity)); // scores: room for every key the cache holds
     const self_attn = ws.f32(9, R * 384); // self_attn: [R, 384]
     k.linear(self_attn, self_attn_ctx, R, 384, 384, W.self_attn_o_weight, W.self_attn_o_bias);
     const add = ws.f32(10, R * 384); // add: [R, 384]
@@ -222,7 +222,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     const encoder_attn_q = ws.f32(1000048, R * 384); // queries: [R, 6 × 64]
     k.linear(encoder_attn_q, encoder_attn_layer_norm, R, 384, 384, W.encoder_attn_q_weight, W.encoder_attn_q_bias);
     const encoder_attn_ctx = ws.f32(1000049, R * 384);
-    k.attend(encoder_attn_ctx, encoder_attn_q, R, past, W.encoder_attn_cross.keys, W.encoder_attn_cross.values, memoryLength, LAYERS_ENCODER_ATTN_CONFIG, ws.f32(1000050, memoryLength));
+    k.attend(encoder_attn_ctx, encoder_attn_q, R, past, W.encoder_attn_cross.keys, W.encoder_attn_cross.values, memoryLength, LAYERS_ENCODER_ATTN_CONFIG, ws.f32(1000050, W.encoder_attn_cross.capacity)); // scores: room for every key the cache holds
     const encoder_attn = ws.f32(12, R * 384); // encoder_attn: [R, 384]
     k.linear(encoder_attn, encoder_attn_ctx, R, 384, 384, W.encoder_attn_o_weight, W.encoder_attn_o_bias);
     const add_2 = ws.f32(13, R * 384); // add: [R, 384]
