@@ -85,7 +85,22 @@ export async function readHeader(src: ByteSource, file = 'safetensors file'): Pr
     if (furthest && cur.begin < furthest.end) fail(`tensors '${furthest.name}' and '${cur.name}' overlap in the data section`);
     if (!furthest || cur.end > furthest.end) furthest = cur;
   }
+  // As the format's own library requires: the tensors tile the data section, no byte left over.
+  let covered = 0;
+  for (const cur of sorted) {
+    const begin = cur.begin - dataStart;
+    if (begin !== covered) {
+      fail(`tensor '${cur.name}' starts at byte ${begin} of the data section, but the tensors before it end at ${covered}: ${count(begin - covered, 'byte')} belong to no tensor`);
+    }
+    covered = cur.end - dataStart;
+  }
+  if (covered !== dataSize) fail(`the data section has ${count(dataSize, 'byte')}, but its tensors end at byte ${covered}: the last ${dataSize - covered} belong to no tensor`);
   return { tensors, metadata };
+}
+
+/** `n` of a unit, in the plural unless it is one. */
+function count(n: number, unit: string): string {
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
 
 function parseEntry(name: string, raw: unknown, dataStart: number, dataSize: number, fail: (m: string) => never): TensorEntry {

@@ -1,6 +1,7 @@
 // fast-check fuzzes the header parser: arbitrary bytes are refused with a SafetensorsError or
 // accepted, never anything else; random headers are accepted exactly when a plain reference check
-// (offsets in range, sizes matching shapes, no two tensors overlapping) says they are valid.
+// (offsets in range, sizes matching shapes, no two tensors overlapping, every data byte in a tensor)
+// says they are valid.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bufferSource, DTYPE_BYTES, readHeader, SafetensorsError, type ByteSource } from '../../src/index.js';
@@ -46,6 +47,7 @@ function referenceValid(tensors: readonly RawTensor[], dataSize: number): boolea
       if (a !== b && a.begin < b.end && b.begin < a.end && a.end > a.begin && b.end > b.begin) return false;
     }
   }
+  for (let byte = 0; byte < dataSize; byte++) if (!tensors.some((t) => t.begin <= byte && byte < t.end)) return false;
   return true;
 }
 
@@ -85,9 +87,23 @@ describe('safetensors header fuzz', () => {
   });
 
   it('random JSON headers: accepted exactly when the reference says they are valid', async () => {
+    // Half the layouts are packed end to end (as writers do), with the data section's size nudged now
+    // and then; the others are placed at random.
+    const layout = fc.record({
+      raws: fc.array(rawTensor, { maxLength: 5 }),
+      packed: fc.boolean(),
+      dataSize: fc.integer({ min: 0, max: 80 }),
+      nudge: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: -3, max: 3 }) }),
+    });
     await fc.assert(
-      fc.asyncProperty(fc.array(rawTensor, { maxLength: 5 }), fc.integer({ min: 0, max: 80 }), async (raws, dataSize) => {
-        const tensors = raws.map((r, i) => ({ name: `t${i}`, dtype: r.dtype, shape: r.shape, begin: r.begin, end: r.begin + r.span }));
+      fc.asyncProperty(layout, async ({ raws, packed, dataSize: randomSize, nudge }) => {
+        let at = 0;
+        const tensors = raws.map((r, i) => {
+          const begin = packed ? at : r.begin;
+          at = Math.max(at, begin + r.span);
+          return { name: `t${i}`, dtype: r.dtype, shape: r.shape, begin, end: begin + r.span };
+        });
+        const dataSize = packed ? Math.max(0, at + nudge) : randomSize;
         const header = Object.fromEntries(tensors.map((t) => [t.name, { dtype: t.dtype, shape: t.shape, data_offsets: [t.begin, t.end] }]));
         const got = await outcome(bufferSource(withHeader(JSON.stringify(header), dataSize)));
         const valid = referenceValid(tensors, dataSize) && tensors.every((t) => t.begin >= 0 && t.end >= 0);

@@ -77,6 +77,15 @@ describe('readHeader refuses malformed files', () => {
     expect(await refusal(fileWith(header, 16))).toBe("bad.safetensors: tensors 'a' and 'b' overlap in the data section");
   });
 
+  it('bytes that belong to no tensor: before the first, between two, or after the last', async () => {
+    const at = (a: number, b: number) => ({ a: { dtype: 'F32', shape: [1], data_offsets: [a, a + 4] }, b: { dtype: 'F32', shape: [1], data_offsets: [b, b + 4] } });
+    expect(await refusal(fileWith(at(2, 6), 10))).toBe("bad.safetensors: tensor 'a' starts at byte 2 of the data section, but the tensors before it end at 0: 2 bytes belong to no tensor");
+    expect(await refusal(fileWith(at(0, 8), 12))).toBe("bad.safetensors: tensor 'b' starts at byte 8 of the data section, but the tensors before it end at 4: 4 bytes belong to no tensor");
+    expect(await refusal(fileWith(at(0, 4), 11))).toBe('bad.safetensors: the data section has 11 bytes, but its tensors end at byte 8: the last 3 belong to no tensor');
+    expect(await refusal(fileWith({}, 1))).toBe('bad.safetensors: the data section has 1 byte, but its tensors end at byte 0: the last 1 belong to no tensor');
+    await expect(readHeader(bufferSource(fileWith(at(4, 0), 8)))).resolves.toBeDefined();
+  });
+
   it('an unknown dtype, a bad shape, a size that does not match the shape', async () => {
     expect(await refusal(fileWith({ a: { dtype: 'F8_E9', shape: [1], data_offsets: [0, 1] } }, 1))).toBe('bad.safetensors: tensor \'a\' has unknown dtype "F8_E9"');
     expect(await refusal(fileWith({ a: { dtype: 'F32', shape: [-1], data_offsets: [0, 4] } }, 4))).toMatch(/invalid shape \[-1\]/);
