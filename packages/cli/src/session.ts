@@ -1,6 +1,7 @@
 // Sets up a model to run: compiled for a backend, with weights (a file or seeded random) and a memory.
 import type { CheckpointPlan, Graph } from '@tdl/compiler';
 import { initWeights, UsageError, type Executor } from '@tdl/runtime';
+import { Arena, CpuExecutor } from '@tdl/runtime-cpu';
 import { openExecutor, parseBackend, parseWeightDtype } from './backend.js';
 import { numberFlag, stringFlag, type FlagSpec, type ParsedArgs } from './flags.js';
 import type { CliIO } from './io.js';
@@ -50,6 +51,9 @@ export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO, nam
     cpu: { ...(kernels ? { wasm: kernels === 'wasm' } : {}), threads: nodeThreads(threads) },
     note: (text) => io.stderr.write(text),
   });
+  if (executor instanceof CpuExecutor && !executor.wasm && kernels === undefined && Arena.supported) {
+    io.stderr.write("tdl: the f32 weights do not fit the WebAssembly kernels' 4 GiB memory: running the JavaScript kernels (slower); --weight-dtype bf16 halves them\n");
+  }
   try {
     const memoryPath = stringFlag(args, 'memory');
     const memorySpec = module.MODEL.memory;

@@ -41,11 +41,12 @@ export class CpuExecutor implements Executor {
     const weightFormat = options.weightFormat ?? 'f32';
     // Matrices (two-dimensional parameters) in the weight format, everything else in f32.
     const weightBytes = m.params.reduce((n, p) => n + (p.shape.length === 2 && weightFormat !== 'f32' ? 2 : 4) * p.shape.reduce((a, b) => a * b, 1), 0);
-    const wasm = options.wasm ?? (Arena.supported && weightBytes <= ARENA_WEIGHT_LIMIT);
+    // f32 weights too large for an arena fall back to the JavaScript kernels; 16-bit ones have nowhere to go.
+    const wasm = options.wasm ?? (Arena.supported && (weightBytes <= ARENA_WEIGHT_LIMIT || weightFormat !== 'f32'));
     if (!wasm && weightFormat !== 'f32') throw new UsageError(`${weightFormat} weights need the WebAssembly kernels (the JavaScript ones keep f32)`);
     if (wasm && !Arena.supported) throw new UsageError('this JavaScript engine cannot run the WebAssembly kernels (SIMD and shared memory)');
     if (wasm && weightBytes > ARENA_WEIGHT_LIMIT) {
-      throw new UsageError(`the weights of '${m.name}' (${(weightBytes / 2 ** 30).toFixed(1)} GiB) do not fit the WebAssembly kernels' 4 GiB memory`);
+      throw new UsageError(`the weights of '${m.name}' in ${weightFormat} (${(weightBytes / 2 ** 30).toFixed(1)} GiB) do not fit the WebAssembly kernels' 4 GiB memory`);
     }
     if (weightFormat === 'f16') checkF16Range(m.params, weights);
     this.arena = wasm ? new Arena({ reserve: Math.ceil(weightBytes * 1.05), ...(options.threads ? { threads: options.threads } : {}) }) : undefined;
