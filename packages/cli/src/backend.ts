@@ -26,7 +26,7 @@ export function parseBackend(value: string | undefined): Backend {
 }
 
 export interface BackendOptions {
-  /** How matrix weights are kept (computed in f32 either way): bf16 is CPU only. */
+  /** How matrix weights are kept (computed in f32 either way). */
   readonly weightDtype?: WeightDtype;
   /** WebGPU: a device to run on (tests share one); otherwise one is opened. */
   readonly device?: WebGpuDevice;
@@ -37,8 +37,8 @@ export interface BackendOptions {
 }
 
 /** Compiles `graph` for the WebGPU backend; the compiler's plan is the runtime's plan (TypeScript checks they agree). */
-export function compileForWebGpu(graph: Graph, f16 = false): WebGpuProgram {
-  return generateWebGpu(graph, { f16 });
+export function compileForWebGpu(graph: Graph, weights: WeightDtype = 'f32'): WebGpuProgram {
+  return generateWebGpu(graph, { weights });
 }
 
 /**
@@ -49,7 +49,6 @@ export function compileForWebGpu(graph: Graph, f16 = false): WebGpuProgram {
 export async function openExecutor(backend: Backend, graph: Graph, weights: WeightMap, options: BackendOptions & { module?: GeneratedModule } = {}): Promise<Executor> {
   const dtype = options.weightDtype ?? 'f32';
   if (backend === 'cpu') return new CpuExecutor(options.module ?? loadCpuModule(graph), weights, { ...options.cpu, weightFormat: dtype });
-  if (dtype === 'bf16') throw new UsageError('the WebGPU backend keeps weights in f32 or f16: bf16 is for the CPU');
   const device = options.device ?? (await sharedNodeWebGpu(options.note ? { note: options.note } : {}));
-  return WebGpuExecutor.create(device, compileForWebGpu(graph, dtype === 'f16'), weights);
+  return WebGpuExecutor.create(device, compileForWebGpu(graph, dtype), weights);
 }

@@ -17,7 +17,7 @@ export const WEIGHT_FLAGS: readonly FlagSpec[] = [
   { name: 'backend', type: 'string', value: 'cpu|webgpu', default: 'cpu', doc: 'where to run' },
   { name: 'kernels', type: 'string', value: 'wasm|js', default: 'wasm (js for weights over 3 GiB)', doc: 'CPU kernels: WebAssembly SIMD, or plain JavaScript' },
   { name: 'threads', type: 'string', value: 'N', default: 'every core', doc: 'CPU threads for the WebAssembly kernels' },
-  { name: 'weight-dtype', type: 'string', value: 'f32|f16|bf16', default: 'f32', doc: 'how matrix weights are kept: 16 bits halve memory and bytes read per token, arithmetic stays f32 (bf16: CPU only)' },
+  { name: 'weight-dtype', type: 'string', value: 'f32|f16|bf16', default: 'f32', doc: 'how matrix weights are kept: 16 bits halve memory and bytes read per token, arithmetic stays f32' },
 ];
 
 export interface Session {

@@ -35,7 +35,7 @@ export function sizeClassOf(b: PlanBuffer): SizeClass {
 
 /** A buffer holds whole 4-byte words and is never empty (an empty binding is invalid). */
 export function bytesFor(elements: number, dtype: PlanBuffer['dtype']): number {
-  const raw = elements * (dtype === 'f16' ? 2 : 4);
+  const raw = elements * (dtype === 'f16' || dtype === 'bf16' ? 2 : 4);
   return Math.max(4, Math.ceil(raw / 4) * 4);
 }
 

@@ -51,7 +51,7 @@ export interface PlanBuffer {
   /** Unique; `{i}` stands for the layer index in per-layer buffers (`h.{i}.attn.q.weight`). */
   readonly name: string;
   readonly role: BufferRole;
-  readonly dtype: 'f32' | 'f16' | 'i32';
+  readonly dtype: 'f32' | 'f16' | 'bf16' | 'i32';
   /** Element count, in the symbols R, tail (sized at the row capacity) and S (sized per memory). */
   readonly elements: PlanExpr;
   /** The shape, for people: `[R, 768]`. */
@@ -119,8 +119,8 @@ export interface WebGpuPlan {
   readonly format: 'tdl-webgpu-plan';
   readonly version: 1;
   readonly model: PlanModel;
-  /** How matrix weights (linear and embedding tables) are stored: f16 buffers hold two values per 32-bit word. */
-  readonly weights: 'f32' | 'f16';
+  /** How matrix weights (linear and embedding tables) are stored: f16 and bf16 buffers hold two values per 32-bit word. */
+  readonly weights: 'f32' | 'f16' | 'bf16';
   readonly kernels: readonly PlanKernel[];
   readonly buffers: readonly PlanBuffer[];
   readonly uniforms: readonly PlanUniform[];

@@ -1,4 +1,5 @@
-// Uploading weights and constant tables into their buffers, converting to f16 where the plan says so.
+// Uploading weights and constant tables into their buffers, converting to f16 or bf16 where the plan says so.
+import { floatToBf16 } from '@tdl/runtime';
 import { toFloat16Array } from './f16.js';
 
 /**
@@ -9,12 +10,28 @@ export function source(data: ArrayBufferView): ArrayBufferView<ArrayBuffer> {
   return data as ArrayBufferView<ArrayBuffer>;
 }
 
-export function uploadWeight(device: GPUDevice, buffer: GPUBuffer, data: Float32Array, dtype: 'f32' | 'f16' | 'i32'): void {
-  device.queue.writeBuffer(buffer, 0, source(dtype === 'f16' ? toFloat16Array(data) : data));
+type Dtype = 'f32' | 'f16' | 'bf16' | 'i32';
+
+/** `data` as the buffer stores it: f32 as it is, 16-bit formats two to a word. */
+function encoded(data: Float32Array, dtype: Dtype): ArrayBufferView {
+  if (dtype === 'f16') return toFloat16Array(data);
+  if (dtype === 'bf16') return toBf16Array(data);
+  return data;
 }
 
-export function uploadConstant(device: GPUDevice, buffer: GPUBuffer, data: readonly number[], dtype: 'f32' | 'f16' | 'i32'): void {
+/** A whole tensor as bf16 bits (nearest, ties to even), padded to a multiple of two values. */
+export function toBf16Array(data: Float32Array): Uint16Array {
+  const out = new Uint16Array(data.length + (data.length % 2));
+  for (let i = 0; i < data.length; i++) out[i] = floatToBf16(data[i]!);
+  return out;
+}
+
+export function uploadWeight(device: GPUDevice, buffer: GPUBuffer, data: Float32Array, dtype: Dtype): void {
+  device.queue.writeBuffer(buffer, 0, source(encoded(data, dtype)));
+}
+
+export function uploadConstant(device: GPUDevice, buffer: GPUBuffer, data: readonly number[], dtype: Dtype): void {
   if (!data.length) return;
-  const values = dtype === 'i32' ? Int32Array.from(data) : dtype === 'f16' ? toFloat16Array(Float32Array.from(data)) : Float32Array.from(data);
+  const values = dtype === 'i32' ? Int32Array.from(data) : encoded(Float32Array.from(data), dtype);
   device.queue.writeBuffer(buffer, 0, source(values));
 }

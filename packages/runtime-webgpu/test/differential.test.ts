@@ -1,6 +1,7 @@
 // CPU and WebGPU agree on random architectures: every position's logits within 1e-4 (absolute, f32),
 // and the same greedy continuation. Prompts run in chunks of random sizes, so the KV cache is exercised;
-// half the runs keep the matrices in f16 (against the CPU with the same weights rounded to f16).
+// a third of the runs keep the matrices in f16 and a third in bf16 (against the CPU with the same
+// weights rounded to that format).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@tdl/runtime';
@@ -16,15 +17,15 @@ describe('WebGPU against the CPU on random architectures', () => {
   it('gives the CPU logits within 1e-4 and the same greedy tokens', async (ctx) => {
     const device = await deviceOrSkip(ctx);
     await fc.assert(
-      fc.asyncProperty(modelConfig, fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 1000 }), fc.boolean(), async (config, length, maxRows, seed, f16) => {
+      fc.asyncProperty(modelConfig, fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 1000 }), fc.constantFrom('f32' as const, 'f16' as const, 'bf16' as const), async (config, length, maxRows, seed, format) => {
         const source = modelSource(config);
         const graph = compileSource(source, 'random.tdl');
         const weights = testWeights(graph.params, seed);
-        // With f16 matrices the reference is the CPU with the same weights rounded to f16.
+        // With 16-bit matrices the reference is the CPU with the same weights rounded to the format.
         const rng = new Rng(seed);
         const prompt = Int32Array.from({ length: Math.min(length, config.context - 4) }, () => Math.floor(rng.next() * config.vocab));
-        const cpu = cpuExecutor(graph, f16 ? roundMatrices(graph.params, weights) : weights);
-        const gpu = await webgpuExecutor(device, graph, weights, { maxRows, f16 });
+        const cpu = cpuExecutor(graph, format === 'f32' ? weights : roundMatrices(graph.params, weights, format));
+        const gpu = await webgpuExecutor(device, graph, weights, { maxRows, weights: format });
         try {
           if (cpu.spec.memory) {
             const rows = 1 + (seed % 5);
@@ -35,7 +36,7 @@ describe('WebGPU against the CPU on random architectures', () => {
           const expected = await cpu.prefill(prompt, { allLogits: true });
           const actual = await gpu.prefill(prompt, { allLogits: true });
           const difference = maxDifference(expected, actual);
-          if (!(difference <= TOLERANCE)) throw new Error(`logits differ by ${difference} (chunks of ${maxRows} rows${f16 ? ', f16 weights' : ''}) for\n${source}`);
+          if (!(difference <= TOLERANCE)) throw new Error(`logits differ by ${difference} (chunks of ${maxRows} rows, ${format} weights) for\n${source}`);
           expect(await greedy(gpu, prompt, 4)).toEqual(await greedy(cpu, prompt, 4));
         } finally {
           gpu.dispose();

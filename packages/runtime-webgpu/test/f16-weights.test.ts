@@ -1,6 +1,7 @@
-// f16 weights (--weight-dtype f16): matrices stored as f16, two to a 32-bit word, decoded by WGSL's core
-// unpack2x16float, so any adapter runs them (SwiftShader included). With the same weights rounded to
-// f16, WebGPU gives the CPU's logits (both compute in f32) and greedy tokens; the weights take half the memory.
+// 16-bit weights (--weight-dtype f16|bf16): matrices stored two to a 32-bit word, f16 decoded by WGSL's
+// core unpack2x16float and bf16 by a shift or a mask, so any adapter runs them (SwiftShader included).
+// With the same weights rounded to the format, WebGPU gives the CPU's logits (both compute in f32) and
+// greedy tokens; the weights take half the memory.
 import { describe, expect, it } from 'vitest';
 import { generateWebGpu } from '@tdl/compiler';
 import { modelSource, type ModelConfig } from './support/arbitrary-model.js';
@@ -15,16 +16,16 @@ const CONFIG: ModelConfig = {
   act: 'silu', cross: 'every', memoryNorm: 'layer', memoryWidth: 12, crossHeads: 2, tied: true, embedScale: false, finalNorm: true, logitSoftcap: 0,
 };
 
-describe('f16 weights', () => {
-  it('give the logits of the CPU with the weights rounded to f16, in half the memory', async (ctx) => {
+describe.each(['f16', 'bf16'] as const)('%s weights', (format) => {
+  it('give the logits of the CPU with the weights rounded to the format, in half the memory', async (ctx) => {
     const device = await deviceOrSkip(ctx);
     const graph = compileSource(modelSource(CONFIG));
     const weights = testWeights(graph.params, 6);
-    const rounded = roundMatrices(graph.params, weights);
+    const rounded = roundMatrices(graph.params, weights, format);
     // Rounding matters here: the f32 weights give other logits.
     const exact = cpuExecutor(graph, weights);
     const cpu = cpuExecutor(graph, rounded);
-    const gpu = await webgpuExecutor(device, graph, weights, { f16: true, maxRows: 5 });
+    const gpu = await webgpuExecutor(device, graph, weights, { weights: format, maxRows: 5 });
     try {
       const memory = Float32Array.from({ length: 3 * 12 }, (_, i) => Math.cos(i));
       for (const e of [exact, cpu, gpu]) await e.setMemory(memory, 3);
@@ -38,17 +39,17 @@ describe('f16 weights', () => {
     }
   });
 
-  it('store every matrix, and only the matrices, as f16', () => {
+  it('store every matrix, and only the matrices, in the format', () => {
     const graph = compileSource(modelSource(CONFIG));
-    const { plan, kernels } = generateWebGpu(graph, { f16: true });
-    expect(plan.weights).toBe('f16');
+    const { plan, kernels } = generateWebGpu(graph, { weights: format });
+    expect(plan.weights).toBe(format);
     for (const b of plan.buffers.filter((x) => x.role === 'weight')) {
       const p = graph.params.find((q) => q.name.replace(/\.\d+\./, '.{i}.') === b.name || q.name === b.name)!;
-      expect(b.dtype, b.name).toBe(p.shape.length === 2 ? 'f16' : 'f32');
+      expect(b.dtype, b.name).toBe(p.shape.length === 2 ? format : 'f32');
     }
     const readers = plan.kernels.filter((k) => /^(matmul|matvec|embedding)/.test(k.name));
     expect(readers.length).toBeGreaterThan(0);
-    for (const k of readers) expect(kernels[k.name]).toContain('unpack2x16float');
+    for (const k of readers) expect(kernels[k.name]).toContain(format === 'f16' ? 'unpack2x16float' : 'word & 0xffff0000u');
     for (const source of Object.values(kernels)) expect(source).not.toContain('enable f16');
   });
 });

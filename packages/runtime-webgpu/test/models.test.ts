@@ -19,12 +19,12 @@ const MODELS = readdirSync(DIR).filter((f) => f.endsWith('.tdl')).sort();
 describe.each(MODELS)('models/%s on WebGPU', (file) => {
   const text = readFileSync(join(DIR, file), 'utf8');
 
-  it('compiles every kernel in Dawn without a message, with f32 and with f16 weights', async (ctx) => {
+  it('compiles every kernel in Dawn without a message, with f32, f16 and bf16 weights', async (ctx) => {
     const device = await deviceOrSkip(ctx);
     const graph = compileSource(text, file);
     const cache = PipelineCache.of(device.device);
-    for (const f16 of [false, true]) {
-      const { plan, kernels } = generateWebGpu(graph, { f16 });
+    for (const weights of ['f32', 'f16', 'bf16'] as const) {
+      const { plan, kernels } = generateWebGpu(graph, { weights });
       const compiled = await Promise.all(plan.kernels.map((k) => cache.get(k, kernels[k.name]!)));
       expect(compiled.flatMap((c) => c.messages)).toEqual([]);
       expect(compiled).toHaveLength(plan.kernels.length);

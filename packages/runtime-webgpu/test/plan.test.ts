@@ -64,9 +64,9 @@ function checkPlan(plan: WebGpuPlan, kernels: Readonly<Record<string, string>>, 
 describe('WebGPU plans of random architectures', () => {
   it('are well-formed and allocate exactly the parameters', () => {
     fc.assert(
-      fc.property(modelConfig, fc.boolean(), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 0, max: 8 }), fc.integer({ min: 1, max: 6 }), (config, f16, R, past, S) => {
+      fc.property(modelConfig, fc.constantFrom('f32' as const, 'f16' as const, 'bf16' as const), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 0, max: 8 }), fc.integer({ min: 1, max: 6 }), (config, weightType, R, past, S) => {
         const graph = compileSource(modelSource(config), 'random.tdl');
-        const { plan, kernels } = generateWebGpu(graph, { f16 });
+        const { plan, kernels } = generateWebGpu(graph, { weights: weightType });
         expect(Object.keys(kernels).sort()).toEqual(plan.kernels.map((k) => k.name).sort());
         for (const tail of [1, R]) checkPlan(plan, kernels, { R, past: Math.min(past, config.context - R), S, tail });
 
@@ -75,7 +75,7 @@ describe('WebGPU plans of random architectures', () => {
         for (const b of weights) {
           const p = graph.params.find((q) => q.name === b.name)!;
           expect(Number(b.plan.elements)).toBe(p.shape.reduce((a, c) => a * c, 1));
-          expect(b.plan.dtype).toBe(f16 && p.shape.length === 2 ? 'f16' : 'f32');
+          expect(b.plan.dtype).toBe(p.shape.length === 2 ? weightType : 'f32');
         }
         expect(plan.model.params).toEqual(graph.params.map((p) => ({ name: p.name, shape: p.shape, init: p.init })));
         const logits = plan.buffers.find((b) => b.name === plan.logits)!;

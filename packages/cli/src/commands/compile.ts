@@ -15,7 +15,7 @@ export const compileSpec: CommandSpec = {
   flags: [
     { name: 'target', type: 'string', value: 'cpu|webgpu', default: 'cpu', doc: 'what to generate' },
     { name: 'out', type: 'string', value: 'DIR', doc: 'folder to write into (created if missing)' },
-    { name: 'weight-dtype', type: 'string', value: 'f32|f16', default: 'f32', doc: 'webgpu: matrix weights in f32, or in f16 two to a 32-bit word (the CPU chooses when it runs)' },
+    { name: 'weight-dtype', type: 'string', value: 'f32|f16|bf16', default: 'f32', doc: 'webgpu: matrix weights in f32, or in f16 or bf16 two to a 32-bit word (the CPU chooses when it runs)' },
     SET_FLAG,
   ],
 };
@@ -30,7 +30,6 @@ export async function runCompile(args: ParsedArgs, io: CliIO): Promise<number> {
   if (stringFlag(args, 'weight-dtype') !== undefined && target !== 'webgpu') {
     throw new UsageError('--weight-dtype is for --target webgpu: the CPU module takes its weight dtype when it runs (tdl run --weight-dtype)');
   }
-  if (dtype === 'bf16') throw new UsageError('the WebGPU backend keeps weights in f32 or f16: bf16 is for the CPU');
   const graph = loadGraph(io, file, overrides(args));
   if (target === 'cpu') {
     const path = join(out, `${graph.name}.ts`);
@@ -38,7 +37,7 @@ export async function runCompile(args: ParsedArgs, io: CliIO): Promise<number> {
     io.stdout.write(`${path}\n`);
     return 0;
   }
-  const { plan, kernels } = generateWebGpu(graph, { f16: dtype === 'f16' });
+  const { plan, kernels } = generateWebGpu(graph, { weights: dtype });
   const dir = join(out, graph.name);
   // The kernels first and the plan last: a plan on disk always has its kernels beside it.
   for (const k of plan.kernels) writeAtomic(join(dir, k.file), kernels[k.name]!);

@@ -23,7 +23,7 @@ export function webgpuExecutor(
   weights: WeightMap,
   options: WebGpuExecutorOptions & WebGpuOptions = {},
 ): Promise<WebGpuExecutor> {
-  return WebGpuExecutor.create(device, generateWebGpu(graph, options.f16 ? { f16: true } : {}), weights, options);
+  return WebGpuExecutor.create(device, generateWebGpu(graph, options.weights ? { weights: options.weights } : {}), weights, options);
 }
 
 /** The largest absolute difference between two arrays of one length. */

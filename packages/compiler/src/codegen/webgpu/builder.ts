@@ -6,17 +6,17 @@ import { operands } from '../../ir/walk.js';
 import { LAYER_INDEX } from '../../lower/lowerer.js';
 import { analyze } from '../../analysis/index.js';
 import { NodeSteps } from './node-steps.js';
-import type { PlanModel, PlanStep, WebGpuProgram } from './plan.js';
+import type { PlanModel, PlanStep, WebGpuProgram, WeightType } from './plan.js';
 import { PlanState, UNIFORMS, type Scope } from './state.js';
 import { times } from './expr.js';
 
 export interface WebGpuOptions {
-  /** Store matrix weights (linear layers, embedding tables) as f16, two to a 32-bit word (any adapter). */
-  readonly f16?: boolean;
+  /** How to store matrix weights (linear layers, embedding tables): f32, or f16 or bf16 two to a 32-bit word (any adapter). */
+  readonly weights?: WeightType;
 }
 
 export function buildWebGpuProgram(graph: Graph, options: WebGpuOptions = {}): WebGpuProgram {
-  return new PlanBuilder(graph, options.f16 ?? false).build();
+  return new PlanBuilder(graph, options.weights ?? 'f32').build();
 }
 
 class PlanBuilder {
@@ -29,9 +29,9 @@ class PlanBuilder {
 
   constructor(
     private readonly graph: Graph,
-    f16: boolean,
+    weights: WeightType,
   ) {
-    this.st = new PlanState(graph, f16);
+    this.st = new PlanState(graph, weights);
     const info = analyze(graph);
     const out = graph.outputs[0];
     if (!out) throw new Error('internal compiler error: a model without an output reached code generation');
@@ -79,7 +79,7 @@ class PlanBuilder {
         format: 'tdl-webgpu-plan',
         version: 1,
         model: this.model,
-        weights: st.f16 ? 'f16' : 'f32',
+        weights: st.weights,
         kernels: st.kernels.kernels,
         buffers: [...st.buffers.values()],
         uniforms: st.uniforms,

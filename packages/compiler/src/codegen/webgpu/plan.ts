@@ -13,6 +13,9 @@
  */
 export type PlanExpr = string;
 
+/** How matrix weights are stored: f32, or two 16-bit values to a 32-bit word. */
+export type WeightType = 'f32' | 'f16' | 'bf16';
+
 export interface PlanParam {
   readonly name: string;
   readonly shape: readonly number[];
@@ -52,7 +55,7 @@ export interface PlanBuffer {
   /** Unique; `{i}` stands for the layer index in per-layer buffers (`h.{i}.attn.q.weight`). */
   readonly name: string;
   readonly role: BufferRole;
-  readonly dtype: 'f32' | 'f16' | 'i32';
+  readonly dtype: 'f32' | 'f16' | 'bf16' | 'i32';
   /** Element count, in the symbols R, tail (sized at the row capacity) and S (sized per memory). */
   readonly elements: PlanExpr;
   /** The shape, for people: `[R, 768]`. */
@@ -120,8 +123,8 @@ export interface WebGpuPlan {
   readonly format: 'tdl-webgpu-plan';
   readonly version: 1;
   readonly model: PlanModel;
-  /** How matrix weights (linear and embedding tables) are stored: f16 buffers hold two values per 32-bit word. */
-  readonly weights: 'f32' | 'f16';
+  /** How matrix weights (linear and embedding tables) are stored: f16 and bf16 buffers hold two values per 32-bit word. */
+  readonly weights: WeightType;
   readonly kernels: readonly PlanKernel[];
   readonly buffers: readonly PlanBuffer[];
   readonly uniforms: readonly PlanUniform[];

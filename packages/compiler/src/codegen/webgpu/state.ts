@@ -7,7 +7,7 @@ import { LAYER_INDEX } from '../../lower/lowerer.js';
 import { valuePhases, type Phase } from '../phases.js';
 import { times } from './expr.js';
 import { KernelSet } from './kernel-set.js';
-import type { DispatchStep, PlanBuffer, PlanExpr, PlanStep, PlanUniform, PlanWorkgroups } from './plan.js';
+import type { DispatchStep, PlanBuffer, PlanExpr, PlanStep, PlanUniform, PlanWorkgroups, WeightType } from './plan.js';
 
 /** Where steps go and how values are found: the forward pass, the tail, the memory pass, or a layer of one. */
 export interface Scope {
@@ -40,14 +40,14 @@ export class PlanState {
   readonly kernels: KernelSet;
   readonly buffers = new Map<string, PlanBuffer>();
   readonly uniforms: PlanUniform[] = [];
-  /** Parameters stored as matrices (linear weights, embedding tables): f16 when asked for. */
+  /** Parameters stored as matrices (linear weights, embedding tables): in `weights` (f16 or bf16 when asked for). */
   private readonly matrices = new Set<string>();
   private readonly paramShapes = new Map<string, readonly number[]>();
   private readonly constants = new Map<string, string>();
 
   constructor(
     readonly graph: Graph,
-    readonly f16: boolean,
+    readonly weights: WeightType,
   ) {
     this.types = valueTypes(graph);
     this.phases = valuePhases(graph);
@@ -107,7 +107,7 @@ export class PlanState {
     this.buffers.set(param, {
       name: param,
       role: 'weight',
-      dtype: this.f16 && this.matrices.has(param) ? 'f16' : 'f32',
+      dtype: this.weightType(param),
       elements: String(shape.reduce((a, b) => a * b, 1)),
       shape: `[${shape.join(', ')}]`,
       ...(perLayer ? { layers: [...scope.layers!] } : {}),
@@ -115,8 +115,8 @@ export class PlanState {
     return param;
   }
 
-  weightType(param: string): 'f32' | 'f16' {
-    return this.f16 && this.matrices.has(param) ? 'f16' : 'f32';
+  weightType(param: string): WeightType {
+    return this.matrices.has(param) ? this.weights : 'f32';
   }
 
   /** A table of numbers the compiler worked out (one buffer per distinct table). */

@@ -1,13 +1,15 @@
 // Lookups and positions: embedding rows, absolute positions, the sinusoidal table.
 import type { KernelSpec } from '../kernel-set.js';
+import type { WeightType } from '../plan.js';
+import { packing } from './packing.js';
 import { ELEMENTWISE_THREADS as THREADS } from './elementwise.js';
 
-export function embeddingKernel(width: number, weightType: 'f32' | 'f16'): KernelSpec {
+export function embeddingKernel(width: number, weightType: WeightType): KernelSpec {
   return {
     template: 'embedding',
-    base: `embedding_${width}${weightType === 'f16' ? '_f16' : ''}`,
+    base: `embedding_${width}${weightType === 'f32' ? '' : `_${weightType}`}`,
     summary: `embedding: ids [rows] -> [rows, ${width}]`,
-    view: { width, packed: weightType === 'f16', threads: THREADS },
+    view: { width, ...packing(weightType), threads: THREADS },
     bindings: ['read', 'read', 'read-write'],
     invocations: THREADS,
     workgroupStorage: 0,

@@ -2,18 +2,20 @@
 // The widths come from the uniform parameters, so one pipeline serves every linear layer of a kind:
 // few pipelines to compile (the slowest part of starting a model, in browsers and in SwiftShader).
 import type { KernelSpec } from '../kernel-set.js';
+import type { WeightType } from '../plan.js';
+import { packing } from './packing.js';
 
 export interface LinearKind {
   readonly bias: boolean;
-  readonly weightType: 'f32' | 'f16';
+  readonly weightType: WeightType;
 }
 
 function view(s: LinearKind) {
-  return { bias: s.bias, packed: s.weightType === 'f16', out: s.bias ? 4 : 3 };
+  return { bias: s.bias, ...packing(s.weightType), out: s.bias ? 4 : 3 };
 }
 
 function suffix(s: LinearKind): string {
-  return `${s.bias ? '_bias' : ''}${s.weightType === 'f16' ? '_f16' : ''}`;
+  return `${s.bias ? '_bias' : ''}${s.weightType === 'f32' ? '' : `_${s.weightType}`}`;
 }
 
 function bindings(s: LinearKind): KernelSpec['bindings'] {
