@@ -1,7 +1,7 @@
 // The backends a model runs on, behind one switch: the CPU (generated TypeScript) or WebGPU (WGSL and a plan).
 import { generateWebGpu, type Graph } from '@tdl/compiler';
 import { UsageError, type Executor, type WeightMap } from '@tdl/runtime';
-import { CpuExecutor, type CpuOptions, type GeneratedModule } from '@tdl/runtime-cpu';
+import { CpuExecutor, StagedWeights, type CpuOptions, type GeneratedModule } from '@tdl/runtime-cpu';
 import { WebGpuExecutor, type WebGpuDevice, type WebGpuProgram } from '@tdl/runtime-webgpu';
 import { sharedNodeWebGpu } from './gpu.js';
 import { loadCpuModule } from './model.js';
@@ -46,9 +46,15 @@ export function compileForWebGpu(graph: Graph, weights: WeightDtype = 'f32'): We
  * written for the CPU runs on WebGPU by changing `backend`. The CPU backend runs `module` when given
  * (the CLI has it loaded already), else compiles one; WebGPU shares one device per process.
  */
-export async function openExecutor(backend: Backend, graph: Graph, weights: WeightMap, options: BackendOptions & { module?: GeneratedModule } = {}): Promise<Executor> {
+export async function openExecutor(
+  backend: Backend,
+  graph: Graph,
+  weights: WeightMap | StagedWeights,
+  options: BackendOptions & { module?: GeneratedModule } = {},
+): Promise<Executor> {
   const dtype = options.weightDtype ?? 'f32';
   if (backend === 'cpu') return new CpuExecutor(options.module ?? loadCpuModule(graph), weights, { ...options.cpu, weightFormat: dtype });
+  if (weights instanceof StagedWeights) throw new Error('internal error: weights staged for the CPU handed to WebGPU');
   const device = options.device ?? (await sharedNodeWebGpu(options.note ? { note: options.note } : {}));
   return WebGpuExecutor.create(device, compileForWebGpu(graph, dtype), weights);
 }

@@ -1,7 +1,7 @@
 // Sets up a model to run: compiled for a backend, with weights (a file or seeded random) and a memory.
 import type { CheckpointPlan, Graph } from '@tdl/compiler';
 import { initWeights, UsageError, type Executor } from '@tdl/runtime';
-import { Arena, CpuExecutor } from '@tdl/runtime-cpu';
+import { Arena, CpuExecutor, type CpuOptions } from '@tdl/runtime-cpu';
 import { openExecutor, parseBackend, parseWeightDtype } from './backend.js';
 import { numberFlag, stringFlag, type FlagSpec, type ParsedArgs } from './flags.js';
 import type { CliIO } from './io.js';
@@ -42,15 +42,22 @@ export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO, nam
   }
   const naming = stringFlag(args, 'naming');
   if (naming !== undefined && !weightsPath) throw new UsageError('--naming says how a --weights file names its tensors: give --weights too');
-  const weights = weightsPath
-    ? (await loadCheckpoint(weightsPath, params, namings, { model: graph.name, io, ...(naming !== undefined ? { naming } : {}) })).weights
-    : initWeights(params, numberFlag(args, 'init-seed', 0, { integer: true, min: 0 }));
-  const executor = await openExecutor(backend, graph, weights, {
-    module,
-    weightDtype: parseWeightDtype(stringFlag(args, 'weight-dtype')),
-    cpu: { ...(kernels ? { wasm: kernels === 'wasm' } : {}), threads: nodeThreads(threads) },
-    note: (text) => io.stderr.write(text),
-  });
+  const weightDtype = parseWeightDtype(stringFlag(args, 'weight-dtype'));
+  const cpu: CpuOptions = { ...(kernels ? { wasm: kernels === 'wasm' } : {}), threads: nodeThreads(threads), weightFormat: weightDtype };
+  // On the CPU's WebAssembly kernels each matrix is packed into the arena as it loads, so its loaded
+  // array can go before the next is read: peak memory near the weights' size instead of twice it.
+  const staged = backend === 'cpu' ? CpuExecutor.stage(module, cpu) : undefined;
+  let executor: Executor;
+  try {
+    const onParam = staged ? (name: string, data: Float32Array) => staged.put(name, data) : undefined;
+    const loaded = weightsPath
+      ? (await loadCheckpoint(weightsPath, params, namings, { model: graph.name, io, ...(naming !== undefined ? { naming } : {}), ...(onParam ? { onParam } : {}) })).weights
+      : initWeights(params, numberFlag(args, 'init-seed', 0, { integer: true, min: 0 }), onParam);
+    executor = await openExecutor(backend, graph, staged ?? loaded, { module, weightDtype, cpu, note: (text) => io.stderr.write(text) });
+  } catch (e) {
+    staged?.dispose();
+    throw e;
+  }
   if (executor instanceof CpuExecutor && !executor.wasm && kernels === undefined && Arena.supported) {
     io.stderr.write("tdl: the f32 weights do not fit the WebAssembly kernels' 4 GiB memory: running the JavaScript kernels (slower); --weight-dtype bf16 halves them\n");
   }

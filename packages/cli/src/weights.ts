@@ -85,6 +85,8 @@ export interface LoadCheckpointOptions {
   readonly naming?: string;
   /** Where a progress bar goes for large files. */
   readonly io?: CliIO;
+  /** Takes each parameter as it loads instead of the returned map (see loadNamed). */
+  readonly onParam?: (name: string, data: Float32Array) => void;
 }
 
 /** The model's parameters from a checkpoint in any of its namings. */
@@ -99,7 +101,7 @@ export async function loadCheckpoint(
     const fit = chooseNaming(namingsOf(params, sections), store, { model: options.model, ...(options.naming !== undefined ? { naming: options.naming } : {}) });
     const total = [...store.tensors.values()].reduce((n, t) => n + t.entry.end - t.entry.begin, 0);
     const onProgress = options.io ? progressBar(options.io, `loading ${basename(store.label)}`, total) : undefined;
-    const weights = await loadNamed(fit, store, params, onProgress ? { onProgress } : {});
+    const weights = await loadNamed(fit, store, params, { ...(onProgress ? { onProgress } : {}), ...(options.onParam ? { onParam: options.onParam } : {}) });
     return { weights, naming: fit.plan.naming };
   } finally {
     close();

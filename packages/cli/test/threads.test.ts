@@ -54,9 +54,9 @@ describe('tdl run --threads, --kernels and --weight-dtype', () => {
     const quiet: CliIO = { stdout: { write: () => {} }, stderr: { write: () => {} } };
     const module = loadCpuModule(loadModel(quiet, TINY, {}).graph);
     const weights = initWeights(module.MODEL.params, 1);
-    const matrix = module.MODEL.params.find((p) => p.shape.length === 2)!;
-    weights.get(matrix.name)![5] = -70000;
-    expect(() => new CpuExecutor(module, weights, { weightFormat: 'f16' })).toThrow(`weight '${matrix.name}' holds -70000, beyond f16's range (±65504): keep the weights in bf16 or f32`);
+    const matrix = module.MODEL.packed[0]!;
+    weights.get(matrix)![5] = -70000;
+    expect(() => new CpuExecutor(module, weights, { weightFormat: 'f16' })).toThrow(`weight '${matrix}' holds -70000, beyond f16's range (±65504): keep the weights in bf16 or f32`);
     new CpuExecutor(module, weights, { weightFormat: 'bf16' }).dispose();
   });
 

@@ -89,6 +89,9 @@ export class Arena {
   /** The table of a linear task's maps (wasm/linear.wat.ts), and which outputs are copied out after. */
   private readonly table: Int32Array;
   private readonly copyBack = [false, false, false];
+  /** Matrices packed ahead (see staging.ts), each behind the empty array that stands for it. */
+  private readonly staged = new WeakMap<Float32Array, PackedMatrix>();
+  private stagedCount = 0;
 
   /** Whether this engine runs the WebAssembly kernels (SIMD, threads, SharedArrayBuffer). */
   static get supported(): boolean {
@@ -183,6 +186,32 @@ export class Arena {
       }
     }
     return new PackedMatrix(this, rows, cols, format, data);
+  }
+
+  /**
+   * Keeps a matrix packed ahead of the model that will use it; returns the empty array that stands for
+   * it among the weights, which the workspace trades for the matrix (`takeStaged`).
+   */
+  stage(matrix: PackedMatrix): Float32Array {
+    const token = new Float32Array(0);
+    this.staged.set(token, matrix);
+    this.stagedCount++;
+    return token;
+  }
+
+  /** The matrix staged behind `token`, handed out once. */
+  takeStaged(token: Float32Array): PackedMatrix | undefined {
+    const matrix = this.staged.get(token);
+    if (matrix) {
+      this.staged.delete(token);
+      this.stagedCount--;
+    }
+    return matrix;
+  }
+
+  /** Staged matrices not yet taken by a model. */
+  get unclaimed(): number {
+    return this.stagedCount;
   }
 
   /**

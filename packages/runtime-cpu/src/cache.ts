@@ -103,9 +103,15 @@ export class Workspace {
     return buf.subarray(0, n);
   }
 
-  /** A weight [rows, cols] that `linear` multiplies by: packed into the arena in its format, or as it is. */
+  /**
+   * A weight [rows, cols] that `linear` multiplies by: packed into the arena in its format (or packed
+   * already, when staged), or as it is.
+   */
   matrix(w: Float32Array, rows: number, cols: number): Matrix {
-    return this.arena ? this.arena.pack(w, rows, cols, this.weightFormat) : w;
+    if (!this.arena) return w;
+    const staged = this.arena.takeStaged(w);
+    if (staged && (staged.rows !== rows || staged.cols !== cols)) throw new Error(`internal error: a staged [${staged.rows}, ${staged.cols}] matrix used as [${rows}, ${cols}]`);
+    return staged ?? this.arena.pack(w, rows, cols, this.weightFormat);
   }
 
   /** A weight another WebAssembly kernel reads (a bias): copied into the arena, or as it is. */

@@ -1,9 +1,10 @@
 // The CPU Executor: drives a generated module's model instance for the shared generation loop.
 import { UsageError, validateMemory, validateTokens, type Executor, type ForwardOptions, type ModelSpec, type WeightMap } from '@tdl/runtime';
-import { Arena } from './arena.js';
+import type { Arena } from './arena.js';
+import { arenaFor, checkF16Range, placeWeights, StagedWeights } from './staging.js';
 import type { ThreadOptions } from './threads/team.js';
 import type { WeightFormat } from './wasm/linear.wat.js';
-import type { GeneratedModule, ModelInstance, ModelManifest } from './module.js';
+import type { GeneratedModule, ModelInstance } from './module.js';
 
 export interface CpuOptions {
   /**
@@ -20,9 +21,6 @@ export interface CpuOptions {
   readonly weightFormat?: WeightFormat;
 }
 
-/** Weights up to this many bytes go into a WebAssembly arena; its addresses stop at 4 GiB. */
-const ARENA_WEIGHT_LIMIT = 3 * 2 ** 30;
-
 export class CpuExecutor implements Executor {
   readonly spec: ModelSpec;
   private readonly instance: ModelInstance;
@@ -30,7 +28,11 @@ export class CpuExecutor implements Executor {
   private cached = 0;
   private hasMemory = false;
 
-  constructor(module: GeneratedModule, weights: WeightMap, options: CpuOptions = {}) {
+  /**
+   * `weights`: a map of every parameter, or weights staged into an arena as they were loaded (see
+   * `CpuExecutor.stage`), which this executor takes over.
+   */
+  constructor(module: GeneratedModule, weights: WeightMap | StagedWeights, options: CpuOptions = {}) {
     const m = module.MODEL;
     this.spec = {
       name: m.name,
@@ -38,33 +40,46 @@ export class CpuExecutor implements Executor {
       contextLength: m.context,
       ...(m.memory ? { memory: m.memory } : {}),
     };
-    const weightFormat = options.weightFormat ?? 'f32';
-    // Matrices (two-dimensional parameters) in the weight format, everything else in f32.
-    const weightBytes = m.params.reduce((n, p) => n + (p.shape.length === 2 && weightFormat !== 'f32' ? 2 : 4) * p.shape.reduce((a, b) => a * b, 1), 0);
-    // f32 weights too large for an arena fall back to the JavaScript kernels; 16-bit ones have nowhere to go.
-    const wasm = options.wasm ?? (Arena.supported && (weightBytes <= ARENA_WEIGHT_LIMIT || weightFormat !== 'f32'));
-    if (!wasm && weightFormat !== 'f32') throw new UsageError(`${weightFormat} weights need the WebAssembly kernels (the JavaScript ones keep f32)`);
-    if (wasm && !Arena.supported) throw new UsageError('this JavaScript engine cannot run the WebAssembly kernels (SIMD and shared memory)');
-    if (wasm && weightBytes > ARENA_WEIGHT_LIMIT) {
-      throw new UsageError(`the weights of '${m.name}' in ${weightFormat} (${(weightBytes / 2 ** 30).toFixed(1)} GiB) do not fit the WebAssembly kernels' 4 GiB memory`);
+    let map: WeightMap;
+    let weightFormat: WeightFormat;
+    if (weights instanceof StagedWeights) {
+      const staged = weights.claim();
+      this.arena = staged.arena;
+      map = staged.weights;
+      weightFormat = weights.format;
+    } else {
+      const placement = placeWeights(m, options);
+      weightFormat = placement.weightFormat;
+      if (weightFormat === 'f16') for (const name of m.packed) checkF16Range(name, weights.get(name) ?? new Float32Array(0));
+      this.arena = placement.wasm ? arenaFor(placement, options.threads) : undefined;
+      map = weights;
     }
-    if (weightFormat === 'f16') checkF16Range(m.params, weights);
-    this.arena = wasm ? new Arena({ reserve: Math.ceil(weightBytes * 1.05), ...(options.threads ? { threads: options.threads } : {}) }) : undefined;
     try {
       this.instance = module.createModel(
         {
           get(name) {
-            const w = weights.get(name);
+            const w = map.get(name);
             if (!w) throw new UsageError(`no weights for parameter ${name}`);
             return w;
           },
         },
         this.arena ? { arena: this.arena, weightFormat } : {},
       );
+      if (this.arena && this.arena.unclaimed) throw new Error(`internal error: ${this.arena.unclaimed} staged matrices were not used by the model`);
     } catch (e) {
       this.arena?.dispose();
       throw e;
     }
+  }
+
+  /**
+   * Weights to load one parameter at a time (`put`) into the arena this model will run in, or
+   * undefined where it runs on the JavaScript kernels (load a map then). Packing each matrix as it
+   * arrives lets its loaded array go, so a model's peak memory is near its weights' size, not twice it.
+   */
+  static stage(module: GeneratedModule, options: CpuOptions = {}): StagedWeights | undefined {
+    const placement = placeWeights(module.MODEL, options);
+    return placement.wasm ? new StagedWeights(module.MODEL, arenaFor(placement, options.threads), placement.weightFormat) : undefined;
   }
 
   /** Threads the kernels run on (1 without an arena). */
@@ -116,16 +131,5 @@ export class CpuExecutor implements Executor {
     const logits = this.instance.forward(tokens, this.cached, lastOnly);
     this.cached += tokens.length;
     return logits.slice();
-  }
-}
-
-/** Refuses matrices with values f16 cannot hold (from 65520 up they round to infinity), by name. */
-function checkF16Range(params: ModelManifest['params'], weights: WeightMap): void {
-  for (const p of params) {
-    const w = p.shape.length === 2 ? weights.get(p.name) : undefined;
-    if (!w) continue;
-    for (let i = 0; i < w.length; i++) {
-      if (!(Math.abs(w[i]!) < 65520)) throw new UsageError(`weight '${p.name}' holds ${w[i]}, beyond f16's range (±65504): keep the weights in bf16 or f32`);
-    }
   }
 }

@@ -13,5 +13,6 @@ export type { SpawnWorker, ThreadOptions, WorkerHandle } from './threads/team.js
 export type * from './module.js';
 export { loadGeneratedModule } from './loader.js';
 export { CpuExecutor, type CpuOptions } from './executor.js';
+export { StagedWeights } from './staging.js';
 /** Moved to @tdl/runtime (both backends check memories the same way); re-exported for existing callers. */
 export { validateMemory } from '@tdl/runtime';

@@ -9,6 +9,8 @@ export interface ModelManifest {
   readonly context: number;
   readonly memory: { readonly name: string; readonly width: number; readonly maxLength?: number } | null;
   readonly params: readonly ParamSpec[];
+  /** The parameters the model packs for the linear kernel (ws.matrix), by full name. */
+  readonly packed: readonly string[];
 }
 
 /** Looks up a weight by parameter name; the loader checked names and shapes before. */

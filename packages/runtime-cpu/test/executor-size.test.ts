@@ -6,7 +6,7 @@ import { CpuExecutor, type GeneratedModule } from '../src/index.js';
 /** A module whose manifest declares one [n, n] matrix and whose model computes nothing. */
 function moduleWith(n: number): GeneratedModule {
   return {
-    MODEL: { name: 'big', vocab: 4, context: 8, memory: null, params: [{ name: 'w', shape: [n, n], init: { kind: 'zeros' } }] },
+    MODEL: { name: 'big', vocab: 4, context: 8, memory: null, params: [{ name: 'w', shape: [n, n], init: { kind: 'zeros' } }], packed: ['w'] },
     createModel: () => ({ forward: () => new Float32Array(4), setMemory: () => {} }),
   };
 }

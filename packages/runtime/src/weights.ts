@@ -18,7 +18,7 @@ export function numelOf(shape: readonly number[]): number {
 export type WeightMap = ReadonlyMap<string, Float32Array>;
 
 /** Seeded random weights: normal(0, std) matrices, ones and zeros for norms and biases. */
-export function initWeights(params: readonly ParamSpec[], seed: number): Map<string, Float32Array> {
+export function initWeights(params: readonly ParamSpec[], seed: number, onParam?: (name: string, data: Float32Array) => void): Map<string, Float32Array> {
   const rng = new Rng(seed);
   const out = new Map<string, Float32Array>();
   for (const p of params) {
@@ -28,7 +28,9 @@ export function initWeights(params: readonly ParamSpec[], seed: number): Map<str
       const std = p.init.std;
       for (let i = 0; i < data.length; i++) data[i] = rng.normal() * std;
     }
-    out.set(p.name, data);
+    // With onParam each array goes there as it is made (and the map stays empty).
+    if (onParam) onParam(p.name, data);
+    else out.set(p.name, data);
   }
   return out;
 }

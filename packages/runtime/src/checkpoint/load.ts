@@ -11,6 +11,11 @@ import type { TensorStore } from './store.js';
 export interface LoadOptions {
   /** Called after each stored tensor is read, with bytes read so far and in all. */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Takes each parameter as soon as it is loaded, instead of the returned map (which then holds none of
+   * them): a backend that copies weights can let each array go before the next is read.
+   */
+  readonly onParam?: (name: string, data: Float32Array) => void;
 }
 
 /** The model's parameters from a checkpoint whose naming fits (see `chooseNaming`). */
@@ -45,6 +50,7 @@ export async function loadNamed(
   }
 
   const out = new Map<string, Float32Array>();
+  const filled = new Set<string>();
   let done = 0;
   for (const e of entries) {
     const parts = e.source.kind === 'tensor' ? [e.source.tensor] : e.source.parts;
@@ -62,9 +68,13 @@ export async function loadNamed(
       tensors.push({ data, shape: t.shape });
     }
     const results = runForward(e, joinSource(e.source, tensors));
-    e.targets.forEach((target, j) => out.set(target, results[j]!.data));
+    e.targets.forEach((target, j) => {
+      filled.add(target);
+      if (options.onParam) options.onParam(target, results[j]!.data);
+      else out.set(target, results[j]!.data);
+    });
   }
-  const absent = params.filter((p) => !out.has(p.name));
+  const absent = params.filter((p) => !filled.has(p.name));
   if (absent.length) {
     throw new UsageError(`naming '${fit.plan.naming}' fills no value for ${absent.map((p) => p.name).join(', ')} (the naming was compiled for another model?)`);
   }

@@ -75,6 +75,21 @@ describe('checkpoint plans', () => {
     for (const p of PARAMS) expect(Array.from(loaded.get(p.name)!)).toEqual(Array.from(weights.get(p.name)!));
   });
 
+  it('hands each parameter to onParam as it loads, once, and keeps none itself', async () => {
+    const weights = weightsOf(PARAMS, 3);
+    const store = await storeFromExport(PACKED, weights);
+    const taken = new Map<string, Float32Array>();
+    const loaded = await loadNamed(fitNaming(PACKED, store), store, PARAMS, {
+      onParam: (name, data) => {
+        expect(taken.has(name), name).toBe(false);
+        taken.set(name, data);
+      },
+    });
+    expect(loaded.size).toBe(0);
+    expect([...taken.keys()].sort()).toEqual(PARAMS.map((p) => p.name).sort());
+    for (const p of PARAMS) expect(Array.from(taken.get(p.name)!)).toEqual(Array.from(weights.get(p.name)!));
+  });
+
   it('without the optional tensor, its alternative is read once for both parameters', async () => {
     const weights = weightsOf(PARAMS, 1);
     const store = await storeOf([

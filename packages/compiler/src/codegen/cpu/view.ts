@@ -56,7 +56,14 @@ export interface CpuView {
   readonly name: string;
   readonly doc: readonly string[];
   readonly summary: string;
-  readonly manifest: { readonly name: string; readonly vocab: number; readonly context: number; readonly memory: string; readonly params: readonly string[] };
+  readonly manifest: {
+    readonly name: string;
+    readonly vocab: number;
+    readonly context: number;
+    readonly memory: string;
+    readonly params: readonly string[];
+    readonly packed: readonly string[];
+  };
   readonly context: number;
   readonly configs: readonly { readonly name: string; readonly value: string; readonly comment: string }[];
   readonly states: readonly StateView[];
@@ -113,6 +120,21 @@ class ViewBuilder {
     this.info = analyze(graph);
     this.matrices = matrixParams(graph);
     this.kernelInputs = biasParams(graph);
+  }
+
+  /** The parameters `ws.matrix` packs for the linear kernel, by their full names (layers included). */
+  private packedParams(): string[] {
+    const packed = (p: { readonly name: string; readonly shape: readonly number[] }) => this.matrices.has(p.name) && p.shape.length === 2;
+    const names: string[] = [];
+    for (const item of this.graph.items) {
+      if (item.op !== 'repeat') continue;
+      item.bodyOfLayer.forEach((b, layer) => {
+        for (const p of item.bodies[b]!.params) if (packed(p)) names.push(p.name.replace(LAYER_INDEX, String(layer)));
+      });
+    }
+    for (const p of this.graph.params) if (packed(p)) names.push(p.name);
+    const known = new Set(this.graph.params.map((p) => p.name));
+    return names.filter((n) => known.has(n));
   }
 
   /** How a weight is loaded: packed for the linear kernel, copied for another kernel, or used as it is. */
@@ -204,6 +226,7 @@ class ViewBuilder {
           ? `{ name: ${JSON.stringify(manifest.memory.name)}, width: ${manifest.memory.width}${manifest.memory.maxLength !== undefined ? `, maxLength: ${manifest.memory.maxLength}` : ''} }`
           : 'null',
         params: manifest.params.map((p) => `{ name: ${JSON.stringify(p.name)}, shape: [${p.shape.join(', ')}], init: ${initText(p.init)} }`),
+        packed: this.packedParams().map((name) => JSON.stringify(name)),
       },
       context: this.info.context,
       configs: this.configs,
