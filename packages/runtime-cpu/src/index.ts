@@ -11,6 +11,7 @@ export { prepareKernels } from './wasm/kernels.js';
 export { WEIGHT_FORMATS, type WeightFormat } from './wasm/linear.wat.js';
 export type { SpawnWorker, ThreadOptions, WorkerHandle } from './threads/team.js';
 export type * from './module.js';
+export { layerParams } from './module.js';
 export { loadGeneratedModule } from './loader.js';
 export { CpuExecutor, type CpuOptions } from './executor.js';
 export { StagedWeights } from './staging.js';

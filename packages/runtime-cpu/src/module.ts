@@ -13,6 +13,15 @@ export interface ModelManifest {
   readonly packed: readonly string[];
 }
 
+/**
+ * The full names of a repeat region's per-layer parameters: layer i of `label` runs body
+ * bodyOfLayer[i], whose parameters are `names[body]` relative to the layer (`attn.q.weight` in layer 3
+ * of `h` is `h.3.attn.q.weight`). Generated manifests list their packed matrices with it.
+ */
+export function layerParams(label: string, bodyOfLayer: readonly number[], names: readonly (readonly string[])[]): string[] {
+  return bodyOfLayer.flatMap((body, layer) => names[body]!.map((n) => `${label}.${layer}.${n}`));
+}
+
 /** Looks up a weight by parameter name; the loader checked names and shapes before. */
 export interface Weights {
   get(name: string): Float32Array;

@@ -122,19 +122,22 @@ class ViewBuilder {
     this.kernelInputs = biasParams(graph);
   }
 
-  /** The parameters `ws.matrix` packs for the linear kernel, by their full names (layers included). */
+  /**
+   * The parameters `ws.matrix` packs for the linear kernel, as entries of the manifest's `packed` list:
+   * per repeat region, the layer-relative names of each body expanded by `k.layerParams`; then the
+   * top-level names.
+   */
   private packedParams(): string[] {
     const packed = (p: { readonly name: string; readonly shape: readonly number[] }) => this.matrices.has(p.name) && p.shape.length === 2;
-    const names: string[] = [];
+    const entries: string[] = [];
     for (const item of this.graph.items) {
       if (item.op !== 'repeat') continue;
-      item.bodyOfLayer.forEach((b, layer) => {
-        for (const p of item.bodies[b]!.params) if (packed(p)) names.push(p.name.replace(LAYER_INDEX, String(layer)));
-      });
+      const prefix = `${item.label}.${LAYER_INDEX}.`;
+      const bodies = item.bodies.map((body) => `[${body.params.filter(packed).map((p) => JSON.stringify(p.name.slice(prefix.length))).join(', ')}]`);
+      entries.push(`...k.layerParams(${JSON.stringify(item.label)}, [${item.bodyOfLayer.join(', ')}], [${bodies.join(', ')}])`);
     }
-    for (const p of this.graph.params) if (packed(p)) names.push(p.name);
-    const known = new Set(this.graph.params.map((p) => p.name));
-    return names.filter((n) => known.has(n));
+    for (const p of this.graph.params) if (packed(p)) entries.push(JSON.stringify(p.name));
+    return entries;
   }
 
   /** How a weight is loaded: packed for the linear kernel, copied for another kernel, or used as it is. */
@@ -226,7 +229,7 @@ class ViewBuilder {
           ? `{ name: ${JSON.stringify(manifest.memory.name)}, width: ${manifest.memory.width}${manifest.memory.maxLength !== undefined ? `, maxLength: ${manifest.memory.maxLength}` : ''} }`
           : 'null',
         params: manifest.params.map((p) => `{ name: ${JSON.stringify(p.name)}, shape: [${p.shape.join(', ')}], init: ${initText(p.init)} }`),
-        packed: this.packedParams().map((name) => JSON.stringify(name)),
+        packed: this.packedParams(),
       },
       context: this.info.context,
       configs: this.configs,
