@@ -36,15 +36,16 @@ const loadMs = performance.now() - t;
 
 /**
  * Weight bytes a decode step reads: every parameter but the embedding table (f32), of which it reads one
- * row; matrices in the weight format.
+ * row; the packed matrices in the weight format.
  */
 function weightBytesPerToken() {
   const tables = new Set(checked.graph.items.filter((i) => i.op === 'embedding').map((i) => i.weight));
+  const packed = new Set(module.MODEL.packed);
   let bytes = 0;
   for (const p of module.MODEL.params) {
     const n = p.shape.reduce((a, b) => a * b, 1);
     if (tables.has(p.name)) bytes += 4 * p.shape[p.shape.length - 1];
-    else bytes += (p.shape.length === 2 && weightFormat !== 'f32' ? 2 : 4) * n;
+    else bytes += (packed.has(p.name) && weightFormat !== 'f32' ? 2 : 4) * n;
   }
   return bytes;
 }

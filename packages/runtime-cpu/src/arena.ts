@@ -66,6 +66,18 @@ export class PackedMatrix {
   }
 }
 
+/**
+ * Refuses a matrix with values f16 cannot hold: from 65520 up they round to infinity, which the kernel
+ * does not widen (nor NaN).
+ */
+export function checkF16Range(w: Float32Array, name?: string): void {
+  for (let i = 0; i < w.length; i++) {
+    if (!(Math.abs(w[i]!) < 65520)) {
+      throw new UsageError(`${name !== undefined ? `weight '${name}'` : 'a weight'} holds ${w[i]}, beyond f16's range (±65504): keep the weights in bf16 or f32`);
+    }
+  }
+}
+
 /** A stored weight (an f32, or a 16-bit code) as a number. */
 const WIDEN: Record<WeightFormat, (stored: number) => number> = { f32: (x) => x, bf16: bf16ToFloat, f16: halfToFloat };
 
@@ -155,16 +167,12 @@ export class Arena {
 
   /**
    * Packs a weight [rows, cols] (row-major, as PyTorch stores it) into panels of 4 rows, kept in
-   * `format` (16-bit formats round to nearest even; f16 refuses values it cannot hold).
+   * `format` (16-bit formats round to nearest even; f16 refuses values it cannot hold, naming the
+   * weight `name` when given).
    */
-  pack(src: Float32Array, rows: number, cols: number, format: WeightFormat = 'f32'): PackedMatrix {
+  pack(src: Float32Array, rows: number, cols: number, format: WeightFormat = 'f32', name?: string): PackedMatrix {
     if (src.length !== rows * cols) throw new Error(`internal error: packing ${src.length} floats as [${rows}, ${cols}]`);
-    if (format === 'f16') {
-      // Values from 65520 up round to infinity, which the kernel does not widen.
-      for (let i = 0; i < src.length; i++) {
-        if (!(Math.abs(src[i]!) < 65520)) throw new UsageError(`a weight of ${src[i]} is beyond f16's range (±65504): keep the weights in bf16 or f32`);
-      }
-    }
+    if (format === 'f16') checkF16Range(src, name);
     const panels = Math.ceil(rows / 4);
     const count = panels * 4 * cols;
     const data = format === 'f32' ? this.allocF32(count) : this.allocU16(count);

@@ -1,7 +1,7 @@
 // The CPU Executor: drives a generated module's model instance for the shared generation loop.
 import { UsageError, validateMemory, validateTokens, type Executor, type ForwardOptions, type ModelSpec, type WeightMap } from '@tdl/runtime';
-import type { Arena } from './arena.js';
-import { arenaFor, checkF16Range, placeWeights, StagedWeights } from './staging.js';
+import { checkF16Range, type Arena } from './arena.js';
+import { arenaFor, placeWeights, StagedWeights } from './staging.js';
 import type { ThreadOptions } from './threads/team.js';
 import type { WeightFormat } from './wasm/linear.wat.js';
 import type { GeneratedModule, ModelInstance } from './module.js';
@@ -50,7 +50,8 @@ export class CpuExecutor implements Executor {
     } else {
       const placement = placeWeights(m, options);
       weightFormat = placement.weightFormat;
-      if (weightFormat === 'f16') for (const name of m.packed) checkF16Range(name, weights.get(name) ?? new Float32Array(0));
+      // The workspace packs without names: check here, where they are known.
+      if (weightFormat === 'f16') for (const name of m.packed) checkF16Range(weights.get(name) ?? new Float32Array(0), name);
       this.arena = placement.wasm ? arenaFor(placement, options.threads) : undefined;
       map = weights;
     }

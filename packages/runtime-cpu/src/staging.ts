@@ -2,19 +2,13 @@
 // the arena as a loader produces them, so each loaded array can be let go before the next is read.
 import { UsageError, type ParamSpec, type WeightMap } from '@tdl/runtime';
 import { Arena } from './arena.js';
+import type { CpuOptions } from './executor.js';
 import type { ModelManifest } from './module.js';
 import type { ThreadOptions } from './threads/team.js';
 import type { WeightFormat } from './wasm/linear.wat.js';
 
 /** Weights up to this many bytes go into a WebAssembly arena; its addresses stop at 4 GiB. */
 const ARENA_WEIGHT_LIMIT = 3 * 2 ** 30;
-
-export interface PlacementOptions {
-  /** WebAssembly kernels (true), JavaScript ones (false), or by the weights' size (undefined). */
-  readonly wasm?: boolean;
-  readonly weightFormat?: WeightFormat;
-  readonly threads?: ThreadOptions;
-}
 
 /** Whether a model runs in an arena, in which format, and how many bytes its weights take there. */
 export interface Placement {
@@ -24,7 +18,7 @@ export interface Placement {
 }
 
 /** Decides where the weights of `m` go; refuses what cannot run (16-bit weights without an arena that fits them). */
-export function placeWeights(m: ModelManifest, options: PlacementOptions): Placement {
+export function placeWeights(m: ModelManifest, options: CpuOptions): Placement {
   const weightFormat = options.weightFormat ?? 'f32';
   const packed = new Set(m.packed);
   // Packed matrices in the weight format, everything else in f32.
@@ -42,13 +36,6 @@ export function placeWeights(m: ModelManifest, options: PlacementOptions): Place
 /** The arena of a placement, sized for its weights. */
 export function arenaFor(placement: Placement, threads: ThreadOptions | undefined): Arena {
   return new Arena({ reserve: Math.ceil(placement.weightBytes * 1.05), ...(threads ? { threads } : {}) });
-}
-
-/** Refuses a matrix with values f16 cannot hold (from 65520 up they round to infinity), by name. */
-export function checkF16Range(name: string, w: Float32Array): void {
-  for (let i = 0; i < w.length; i++) {
-    if (!(Math.abs(w[i]!) < 65520)) throw new UsageError(`weight '${name}' holds ${w[i]}, beyond f16's range (±65504): keep the weights in bf16 or f32`);
-  }
 }
 
 /**
@@ -80,8 +67,7 @@ export class StagedWeights {
       this.weights.set(name, data);
       return;
     }
-    if (this.format === 'f16') checkF16Range(name, data);
-    this.weights.set(name, this.arena.stage(this.arena.pack(data, spec.shape[0]!, spec.shape[1]!, this.format)));
+    this.weights.set(name, this.arena.stage(this.arena.pack(data, spec.shape[0]!, spec.shape[1]!, this.format, name)));
   }
 
   /** The arena and weights, for the executor that takes them over (once). */

@@ -6,5 +6,5 @@ export { WebGpuExecutor, type WebGpuExecutorOptions } from './executor.js';
 export { DeviceLostError, LimitError, WebGpuError } from './errors.js';
 export { PipelineCache, type CompilationMessage, type CompiledKernel } from './pipelines.js';
 export { compileExpr, type Symbols } from './expr.js';
-export { toFloat16Bits, toFloat16Array } from './f16.js';
+export { toBf16Array, toFloat16Array } from './f16.js';
 export type * from './plan.js';

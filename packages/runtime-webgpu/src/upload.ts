@@ -1,6 +1,5 @@
 // Uploading weights and constant tables into their buffers, converting to f16 or bf16 where the plan says so.
-import { floatToBf16 } from '@tdl/runtime';
-import { toFloat16Array } from './f16.js';
+import { toBf16Array, toFloat16Array } from './f16.js';
 
 /**
  * A typed array as writeBuffer's type wants it. WebGPU accepts views of any buffer (the IDL says
@@ -17,13 +16,6 @@ function encoded(data: Float32Array, dtype: Dtype): ArrayBufferView {
   if (dtype === 'f16') return toFloat16Array(data);
   if (dtype === 'bf16') return toBf16Array(data);
   return data;
-}
-
-/** A whole tensor as bf16 bits (nearest, ties to even), padded to a multiple of two values. */
-export function toBf16Array(data: Float32Array): Uint16Array {
-  const out = new Uint16Array(data.length + (data.length % 2));
-  for (let i = 0; i < data.length; i++) out[i] = floatToBf16(data[i]!);
-  return out;
 }
 
 export function uploadWeight(device: GPUDevice, buffer: GPUBuffer, data: Float32Array, dtype: Dtype): void {

@@ -1,8 +1,10 @@
-// f32 → f16 conversion: the nearest binary16, ties to even, checked against a decoder written from
-// the format's definition (sign, 5-bit exponent with bias 15, 10-bit fraction, subnormals below 2⁻¹⁴).
+// f32 → f16 conversion as WebGPU uploads it (the runtime's floatToHalf): the nearest binary16, ties to
+// even, checked against a decoder written from the format's definition (sign, 5-bit exponent with bias
+// 15, 10-bit fraction, subnormals below 2⁻¹⁴).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { toFloat16Array, toFloat16Bits } from '../src/f16.js';
+import { floatToHalf as toFloat16Bits } from '@tdl/runtime';
+import { toBf16Array, toFloat16Array } from '../src/f16.js';
 import { fromFloat16Bits } from './support/f16.js';
 
 const decode = fromFloat16Bits;
@@ -64,5 +66,6 @@ describe('f16 conversion', () => {
   it('pads a tensor to whole 4-byte words', () => {
     expect(toFloat16Array(new Float32Array([1, 2, 3]))).toEqual(new Uint16Array([0x3c00, 0x4000, 0x4200, 0]));
     expect(toFloat16Array(new Float32Array([1, 2]))).toHaveLength(2);
+    expect(toBf16Array(new Float32Array([1, -2, 0.5]))).toEqual(new Uint16Array([0x3f80, 0xc000, 0x3f00, 0]));
   });
 });

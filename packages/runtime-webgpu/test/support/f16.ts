@@ -1,8 +1,8 @@
 // f16 and bf16 helpers for tests, written from the formats' definitions (f16: sign, 5-bit exponent with
 // bias 15, 10-bit fraction, subnormals below 2⁻¹⁴; bf16: f32's exponent, 8 significant bits),
-// independent of the runtime's bf16 encoder.
+// independent of the runtime's encoders (used only to round).
 import type { ParamSpec } from '@tdl/runtime';
-import { toFloat16Bits } from '../../src/f16.js';
+import { floatToHalf } from '@tdl/runtime';
 
 export function fromFloat16Bits(bits: number): number {
   const sign = bits & 0x8000 ? -1 : 1;
@@ -25,6 +25,6 @@ export function roundToBf16(x: number): number {
 /** The weights as a 16-bit plan stores them: matrices rounded to the format, everything else as it is. */
 export function roundMatrices(params: readonly ParamSpec[], weights: ReadonlyMap<string, Float32Array>, format: 'f16' | 'bf16' = 'f16'): Map<string, Float32Array> {
   const matrices = new Set(params.filter((p) => p.shape.length === 2).map((p) => p.name));
-  const round = format === 'f16' ? (x: number) => fromFloat16Bits(toFloat16Bits(x)) : roundToBf16;
+  const round = format === 'f16' ? (x: number) => fromFloat16Bits(floatToHalf(x)) : roundToBf16;
   return new Map([...weights].map(([name, w]) => [name, matrices.has(name) ? w.map(round) : w]));
 }
