@@ -1,5 +1,5 @@
 // The tdl command: dispatches to subcommands, prints usage, and turns errors into messages and exit codes.
-import { InvariantError } from '@tdl/dsl';
+import { closestMatch, InvariantError } from '@tdl/dsl';
 import { UsageError } from '@tdl/runtime';
 import { checkSpec, runCheck } from './commands/check.js';
 import { compileSpec, runCompile } from './commands/compile.js';
@@ -54,11 +54,12 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   }
   const command = COMMANDS.find((c) => c.spec.name === name);
   if (!command) {
-    io.stderr.write(`tdl: unknown command '${name}'\nrun 'tdl --help' for the commands\n`);
+    const guess = closestMatch(name, COMMANDS.map((c) => c.spec.name));
+    io.stderr.write(`tdl: error: unknown command '${name}'${guess ? `; did you mean 'tdl ${guess}'?` : ''} ('tdl --help' lists the commands)\n`);
     return 1;
   }
   try {
-    const args = parseCommandArgs(command.spec, rest);
+    const args = parseCommandArgs(command.spec, rest, COMMANDS.map((c) => c.spec));
     if (args.values['help']) {
       io.stdout.write(usageOf(command.spec));
       return 0;
@@ -70,11 +71,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
 }
 
 function report(error: unknown, io: CliIO): number {
-  if (error instanceof ModelError) {
-    io.stderr.write(`tdl: ${error.message}\n`);
-    return 1;
-  }
-  if (error instanceof UsageError) {
+  if (error instanceof ModelError || error instanceof UsageError) {
     io.stderr.write(`tdl: error: ${error.message}\n`);
     return 1;
   }

@@ -54,7 +54,7 @@ export function loadCpuModule(graph: Graph): cpu.GeneratedModule {
 
 export function requireFile(positionals: readonly string[], command: string): string {
   const [file, ...rest] = positionals;
-  if (!file) throw new UsageError(`tdl ${command} needs a model file\nrun 'tdl ${command} --help' for usage`);
+  if (!file) throw new UsageError(`tdl ${command} needs a model file ('tdl ${command} --help' shows how)`);
   if (rest.length) throw new UsageError(`tdl ${command} takes one model file, got ${positionals.length}: ${positionals.join(' ')}`);
   return file;
 }

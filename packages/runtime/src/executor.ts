@@ -46,17 +46,19 @@ export class UsageError extends Error {
 /** Checks the tokens a caller passes against the spec and the cache, with a message naming the problem. */
 export function validateTokens(spec: ModelSpec, position: number, tokens: ArrayLike<number>): void {
   if (tokens.length === 0) throw new UsageError('no tokens to run: the prompt is empty');
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (!Number.isInteger(t) || t < 0 || t >= spec.vocabSize) {
-      throw new UsageError(`token id ${t} at position ${position + i} is out of range for model '${spec.name}' (vocabulary ${spec.vocabSize}: ids 0 to ${spec.vocabSize - 1})`);
-    }
-  }
+  for (let i = 0; i < tokens.length; i++) checkTokenId(spec, tokens[i]!, `token id ${tokens[i]} at position ${position + i}`);
   if (position + tokens.length > spec.contextLength) {
     throw new UsageError(
       `${position + tokens.length} tokens do not fit the context of model '${spec.name}' (${spec.contextLength} tokens)` +
         (position ? `: ${position} are cached and ${tokens.length} more were given` : ''),
     );
+  }
+}
+
+/** Refuses an id outside the vocabulary; `what` names it in the message (`stop token 99999`). */
+export function checkTokenId(spec: Pick<ModelSpec, 'name' | 'vocabSize'>, id: number, what: string): void {
+  if (!Number.isInteger(id) || id < 0 || id >= spec.vocabSize) {
+    throw new UsageError(`${what} is out of range for model '${spec.name}' (vocabulary ${spec.vocabSize}: ids 0 to ${spec.vocabSize - 1})`);
   }
 }
 

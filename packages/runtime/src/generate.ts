@@ -1,6 +1,6 @@
 // The generation loop, shared by every backend: prefill the prompt, then decode and sample one token
 // at a time until a stop token, the token limit, or the end of the context; tokens stream out as they come.
-import { UsageError, validateTokens, type Executor } from './executor.js';
+import { checkTokenId, UsageError, validateTokens, type Executor } from './executor.js';
 import { Sampler, type SamplerOptions } from './sampling/sampler.js';
 
 export interface GenerateOptions extends SamplerOptions {
@@ -40,9 +40,10 @@ export async function* generate(executor: Executor, prompt: ArrayLike<number>, o
   const now = options.now ?? (() => performance.now());
   const maxTokens = options.maxTokens ?? 64;
   if (!Number.isInteger(maxTokens) || maxTokens < 0) throw new UsageError(`max tokens must be a whole number, 0 or more, got ${maxTokens}`);
+  const spec = executor.spec;
+  for (const id of options.stopTokens ?? []) checkTokenId(spec, id, `stop token ${id}`);
   const stops = new Set(options.stopTokens ?? []);
   const sampler = new Sampler(options);
-  const spec = executor.spec;
   executor.reset();
   if (spec.memory) {
     if (!options.memory) throw new UsageError(`model '${spec.name}' attends to a memory '${spec.memory.name}': give one (--memory)`);

@@ -1,7 +1,7 @@
 // tdl check: diagnostics for model files; exit 1 if any has errors.
 import { countParams } from '@tdl/compiler';
 import { UsageError } from '@tdl/runtime';
-import { SET_FLAG, overrides, type CommandSpec, type ParsedArgs } from '../flags.js';
+import { SET_FLAG, overrides, plural, type CommandSpec, type ParsedArgs } from '../flags.js';
 import type { CliIO } from '../io.js';
 import { checkFile } from '../model.js';
 
@@ -12,10 +12,8 @@ export const checkSpec: CommandSpec = {
   flags: [SET_FLAG],
 };
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
 export async function runCheck(args: ParsedArgs, io: CliIO): Promise<number> {
-  if (!args.positionals.length) throw new UsageError("tdl check needs at least one model file\nrun 'tdl check --help' for usage");
+  if (!args.positionals.length) throw new UsageError("tdl check needs at least one model file ('tdl check --help' shows how)");
   const sets = overrides(args);
   let failed = 0;
   for (const file of args.positionals) {

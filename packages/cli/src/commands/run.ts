@@ -1,11 +1,14 @@
 // tdl run: generates text from a model, streaming tokens as they come.
 import { modelVocab } from '@tdl/compiler';
-import { generate, UsageError, type GenerateEvent } from '@tdl/runtime';
-import { SET_FLAG, boolFlag, numberFlag, overrides, parseIds, stringFlag, type CommandSpec, type ParsedArgs } from '../flags.js';
+import { checkTokenId, generate, UsageError, validateSamplerOptions, type GenerateEvent } from '@tdl/runtime';
+import { SET_FLAG, boolFlag, plural, numberFlag, overrides, parseIds, stringFlag, type CommandSpec, type ParsedArgs } from '../flags.js';
 import type { CliIO } from '../io.js';
 import { loadModel, requireFile } from '../model.js';
 import { openSession, WEIGHT_FLAGS } from '../session.js';
 import { resolveTokenizer, TOKENIZER_FLAG } from '../tokenizer.js';
+
+/** Tokens generated when --max-tokens is not given. */
+const MAX_TOKENS = 64;
 
 export const runSpec: CommandSpec = {
   name: 'run',
@@ -16,7 +19,7 @@ export const runSpec: CommandSpec = {
     { name: 'ids', type: 'string', value: '1,2,3', doc: 'prompt as token ids instead of text' },
     TOKENIZER_FLAG,
     ...WEIGHT_FLAGS,
-    { name: 'max-tokens', type: 'string', value: 'N', default: '64', doc: 'most tokens to generate' },
+    { name: 'max-tokens', type: 'string', value: 'N', default: String(MAX_TOKENS), doc: 'most tokens to generate' },
     { name: 'temperature', type: 'string', value: 'T', default: '0 (greedy)', doc: 'sampling temperature' },
     { name: 'top-k', type: 'string', value: 'K', default: '0 (off)', doc: 'sample among the K most likely tokens' },
     { name: 'top-p', type: 'string', value: 'P', default: '1 (off)', doc: 'sample from the smallest set with probability P' },
@@ -35,25 +38,37 @@ export async function runRun(args: ParsedArgs, io: CliIO): Promise<number> {
   const idsText = stringFlag(args, 'ids');
   if (promptText !== undefined && idsText !== undefined) throw new UsageError('give --prompt or --ids, not both');
   const { graph, namings } = loadModel(io, file, overrides(args));
-  const tokenizer = resolveTokenizer(stringFlag(args, 'tokenizer'), modelVocab(graph), stringFlag(args, 'weights'));
+  const vocab = { name: graph.name, vocabSize: modelVocab(graph) };
+  const tokenizer = resolveTokenizer(stringFlag(args, 'tokenizer'), vocab.vocabSize, stringFlag(args, 'weights'));
   const prompt = idsText !== undefined ? parseIds(idsText) : tokenizer.encode(promptText ?? 'Hello');
+  const stopText = stringFlag(args, 'stop');
+  const stopTokens = stopText !== undefined ? parseIds(stopText, 'stop') : tokenizer.stopTokens.filter((id) => id < vocab.vocabSize);
+  // Everything the user typed is checked before weights are made or read, which can take seconds.
+  prompt.forEach((id, i) => checkTokenId(vocab, id, `token id ${id} at position ${i}`));
+  stopTokens.forEach((id) => checkTokenId(vocab, id, `--stop token ${id}`));
   const options = {
-    maxTokens: numberFlag(args, 'max-tokens', 64, { integer: true, min: 0 }),
-    temperature: numberFlag(args, 'temperature', 0, { min: 0 }),
-    topK: numberFlag(args, 'top-k', 0, { integer: true, min: 0 }),
+    maxTokens: numberFlag(args, 'max-tokens', MAX_TOKENS, { integer: true, min: 0 }),
+    temperature: numberFlag(args, 'temperature', 0),
+    topK: numberFlag(args, 'top-k', 0, { integer: true }),
     topP: numberFlag(args, 'top-p', 1),
     minP: numberFlag(args, 'min-p', 0),
     repetitionPenalty: numberFlag(args, 'repetition-penalty', 1),
     seed: numberFlag(args, 'seed', 0, { integer: true, min: 0 }),
-    stopTokens: stringFlag(args, 'stop') !== undefined ? parseIds(stringFlag(args, 'stop')!) : tokenizer.stopTokens,
+    stopTokens,
   };
+  validateSamplerOptions(options);
   const json = boolFlag(args, 'json');
   const session = await openSession(graph, args, io, namings);
   const decoder = tokenizer.streamDecoder();
   let done: Extract<GenerateEvent, { kind: 'done' }> | undefined;
-  if (!json && promptText !== undefined) io.stdout.write(promptText);
+  // The prompt is echoed once generation has accepted it, so a refused prompt is not printed first.
+  let echoed = json || promptText === undefined;
   try {
     for await (const event of generate(session.executor, prompt, { ...options, ...(session.memory ? { memory: session.memory } : {}) })) {
+      if (!echoed) {
+        io.stdout.write(promptText!);
+        echoed = true;
+      }
       if (event.kind === 'token') {
         if (!json) io.stdout.write(decoder.push(event.id));
       } else done = event;
@@ -77,8 +92,8 @@ export async function runRun(args: ParsedArgs, io: CliIO): Promise<number> {
   } else {
     io.stdout.write(decoder.flush() + '\n');
     io.stderr.write(
-      `prefill: ${t.promptTokens} tokens at ${t.prefillTokensPerSecond.toFixed(1)} tokens/s; ` +
-        `decode: ${t.generatedTokens} tokens at ${t.decodeTokensPerSecond.toFixed(1)} tokens/s (${done!.reason})\n`,
+      `prefill: ${plural(t.promptTokens, 'token')} at ${t.prefillTokensPerSecond.toFixed(1)} tokens/s; ` +
+        `decode: ${plural(t.generatedTokens, 'token')}${t.decodeTokensPerSecond > 0 ? ` at ${t.decodeTokensPerSecond.toFixed(1)} tokens/s` : ''} (${done!.reason})\n`,
     );
   }
   return 0;
