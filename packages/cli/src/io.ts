@@ -10,12 +10,56 @@ export interface CliIO {
   readonly stderr: { write(text: string): void; readonly isTTY?: boolean };
 }
 
+/** Reads a text file (a model, a JSON file); binary or non-UTF-8 bytes are refused in one line. */
 export function readText(path: string): string {
+  let bytes: Buffer;
   try {
-    return readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (e) {
     throw new UsageError(`cannot read ${path}: ${describeFsError(e)}`);
   }
+  return decodeText(path, bytes);
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The text of `bytes`, or a UsageError saying where they stop being UTF-8 text. */
+export function decodeText(path: string, bytes: Uint8Array): string {
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) throw new UsageError(`${path} is not a text file: it holds binary data (a zero byte at offset ${nul})`);
+  try {
+    return UTF8.decode(bytes).replace(/^\uFEFF/, '');
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    throw new UsageError(`${path} is not UTF-8 text: byte 0x${bytes[at]!.toString(16).padStart(2, '0')} at offset ${at} starts no UTF-8 character`);
+  }
+}
+
+/** The offset of the first byte that does not belong to a well-formed UTF-8 sequence. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const length = utf8SequenceLength(bytes, i);
+    if (length === 0) return i;
+    i += length;
+  }
+  return bytes.length;
+}
+
+/** The length of the well-formed UTF-8 sequence at `i` (1–4 bytes), or 0 if there is none. */
+function utf8SequenceLength(bytes: Uint8Array, i: number): number {
+  const lead = bytes[i]!;
+  if (lead < 0x80) return 1;
+  const length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+  if (length === 0 || i + length > bytes.length) return 0;
+  for (let k = 1; k < length; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return 0;
+  // Overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8 either.
+  const second = bytes[i + 1]!;
+  if (lead === 0xe0 && second < 0xa0) return 0;
+  if (lead === 0xed && second > 0x9f) return 0;
+  if (lead === 0xf0 && second < 0x90) return 0;
+  if (lead === 0xf4 && second > 0x8f) return 0;
+  return length;
 }
 
 /** Writes a file through a temporary name and a rename, so a failure never leaves half a file. */
@@ -81,6 +125,9 @@ function describeFsError(e: unknown): string {
       return 'permission denied';
     case 'EISDIR':
       return 'it is a folder';
+    case 'EEXIST':
+    case 'ENOTDIR':
+      return 'a file stands where a folder must be';
     case 'ENOSPC':
       return 'no space left on the disk';
     default:

@@ -4,19 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bufferSource, concatChunks, encodeSafetensors, readHeader, readTensorF32 } from '@tdl/runtime';
-import { main, type CliIO } from '../src/index.js';
+import { tdl } from './support/run-cli.js';
 
 const TINY = new URL('./fixtures/tiny.tdl', import.meta.url).pathname;
 const temp = mkdtempSync(join(tmpdir(), 'tdl-e2e-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
-
-async function tdl(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = { stdout: { write: (s) => void (stdout += s) }, stderr: { write: (s) => void (stderr += s) } };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 describe('tdl end to end', () => {
   it('runs a model file to generated tokens, repeatably', async () => {
@@ -74,6 +66,29 @@ describe('tdl end to end', () => {
     expect(r3.stderr).toBe("tdl: error: --max-tokens must be a whole number of at least 0, got 'many'\n");
     const r4 = await tdl('run', join(temp, 'missing.tdl'));
     expect(r4.stderr).toMatch(/^tdl: error: cannot read .*missing\.tdl: no such file or folder\n$/);
+  });
+
+  it('echoes the prompt only once generation accepts it, and counts tokens in words', async () => {
+    const long = 'x'.repeat(40);
+    const refused = await tdl('run', TINY, '--prompt', long);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toBe("tdl: error: 40 tokens do not fit the context of model 'tiny' (32 tokens)\n");
+    const one = await tdl('run', TINY, '--prompt', 'h', '--max-tokens', '1');
+    expect(one.stdout.startsWith('h')).toBe(true);
+    expect(one.stderr).toMatch(/^prefill: 1 token at [\d.]+ tokens\/s; decode: 1 token \(length\)\n$/);
+  });
+
+  it('refuses binary and non-UTF-8 model files in one line', async () => {
+    const binary = join(temp, 'binary.tdl');
+    writeFileSync(binary, Uint8Array.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0x1b, 0x5b]));
+    const b = await tdl('check', binary);
+    expect(b.code).toBe(1);
+    expect(b.stderr).toBe(`tdl: error: ${binary} is not a text file: it holds binary data (a zero byte at offset 7)\n`);
+    const latin1 = join(temp, 'latin1.tdl');
+    writeFileSync(latin1, Uint8Array.from([...Buffer.from('## caf'), 0xe9, 0x0a]));
+    const l = await tdl('info', latin1);
+    expect(l.stderr).toBe(`tdl: error: ${latin1} is not UTF-8 text: byte 0xe9 at offset 6 starts no UTF-8 character\n`);
   });
 
   it('refuses a memory of the wrong width, a missing memory, and a memory for a model without one', async () => {
