@@ -3,20 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main, type CliIO } from '../src/index.js';
+import { tdl } from './support/run-cli.js';
 
 const ROOT = new URL('../../..', import.meta.url).pathname;
 const model = (name: string) => join(ROOT, 'models', `${name}.tdl`);
 const temp = mkdtempSync(join(tmpdir(), 'tdl-cig-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
-
-async function tdl(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = { stdout: { write: (s) => void (stdout += s) }, stderr: { write: (s) => void (stderr += s) } };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 const sets = (set: Record<string, number> = {}) => Object.entries(set).flatMap(([k, v]) => ['--set', `${k}=${v}`]);
 

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bufferSource, concatChunks, encodeSafetensors, initWeights, readHeader, readTensorF32 } from '@tdl/runtime';
-import { main, type CliIO } from '../src/index.js';
+import { type CliIO } from '../src/index.js';
+import { tdl } from './support/run-cli.js';
 import { loadModel } from '../src/model.js';
 import { progressBar, PROGRESS_MIN_BYTES } from '../src/progress.js';
 import { loadCheckpoint } from '../src/weights.js';
@@ -21,14 +22,6 @@ function mkdtempIn(): string {
 }
 
 const quiet: CliIO = { stdout: { write: () => {} }, stderr: { write: () => {} } };
-
-async function tdl(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = { stdout: { write: (s) => void (stdout += s) }, stderr: { write: (s) => void (stderr += s) } };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 async function readAll(path: string): Promise<Map<string, { shape: readonly number[]; data: Float32Array }>> {
   const src = bufferSource(new Uint8Array(readFileSync(path)));

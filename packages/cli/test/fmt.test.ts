@@ -4,18 +4,10 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main, type CliIO } from '../src/index.js';
+import { tdl } from './support/run-cli.js';
 
 const temp = mkdtempSync(join(tmpdir(), 'tdl-fmt-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
-
-async function tdl(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = { stdout: { write: (s) => void (stdout += s) }, stderr: { write: (s) => void (stderr += s) } };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 let count = 0;
 function file(text: string): string {

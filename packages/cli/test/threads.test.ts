@@ -4,18 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { initWeights } from '@tdl/runtime';
 import { CpuExecutor } from '@tdl/runtime-cpu';
-import { main, type CliIO } from '../src/index.js';
+import { type CliIO } from '../src/index.js';
+import { tdl } from './support/run-cli.js';
 import { loadCpuModule, loadModel } from '../src/model.js';
 
 const TINY = new URL('./fixtures/tiny.tdl', import.meta.url).pathname;
-
-async function tdl(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = { stdout: { write: (s) => void (stdout += s) }, stderr: { write: (s) => void (stderr += s) } };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 describe('tdl run --threads, --kernels and --weight-dtype', () => {
   it('generates the same tokens on one thread and on three', async () => {
