@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { assemble, CORES } from './lib/packages.mjs';
 import { fmt, load, median, table } from './lib/stats.mjs';
+import { runAlone } from './lib/suites.mjs';
 
 export const title = 'Memory bandwidth';
 
@@ -115,3 +116,5 @@ export async function bench(ctx) {
   ].join('\n');
   return { markdown, data };
 }
+
+await runAlone(import.meta.url, { title, bench });

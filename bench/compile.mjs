@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { compiler, cpu } from './lib/packages.mjs';
 import { fmt, load, median, table } from './lib/stats.mjs';
+import { runAlone } from './lib/suites.mjs';
 
 export const title = 'Compile time';
 
@@ -48,3 +49,5 @@ export async function bench(ctx) {
   ].join('\n');
   return { markdown, data };
 }
+
+await runAlone(import.meta.url, { title, bench });

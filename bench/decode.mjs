@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { CORES } from './lib/packages.mjs';
 import { SHAPES, setFlags, LLAMA } from './lib/shapes.mjs';
 import { fmt, median, mib, table } from './lib/stats.mjs';
+import { runAlone } from './lib/suites.mjs';
 
 export const title = 'Model speed';
 
@@ -101,3 +102,5 @@ export async function bench(ctx) {
   ].join('\n');
   return { markdown, data };
 }
+
+await runAlone(import.meta.url, { title, bench });
