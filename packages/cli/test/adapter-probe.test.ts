@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { probeAdapter } from '../src/adapter-probe.js';
-import { SWIFTSHADER_ICD } from '../src/gpu.js';
+import { SWIFTSHADER_ICD } from '../src/vulkan-choice.js';
 
 const temp = mkdtempSync(join(tmpdir(), 'tdl-probe-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
