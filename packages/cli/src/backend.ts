@@ -32,7 +32,7 @@ export interface BackendOptions {
   readonly device?: WebGpuDevice;
   /** CPU: which kernels, and worker threads. */
   readonly cpu?: CpuOptions;
-  /** Where notes for the user go (the SwiftShader fallback). */
+  /** Where notes for the user go (WebGPU: which adapter runs). */
   readonly note?: (text: string) => void;
 }
 

@@ -1,5 +1,5 @@
-// The CLI on the WebGPU backend: the same tokens and logits as the CPU, a compiled plan on disk, and
-// clear errors for a wrong backend or target.
+// The CLI on the WebGPU backend: the same tokens and logits as the CPU, one line on stderr naming the
+// adapter, a compiled plan on disk, and clear errors for a wrong backend or target.
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +38,7 @@ describe('tdl on WebGPU', () => {
   it('generates the tokens the CPU generates', async (ctx) => {
     const gpu = await onWebGpu(ctx, 'run', TINY, '--ids', '1,2,3', '--max-tokens', '6', '--json');
     expect(gpu.code, gpu.stderr).toBe(0);
+    expect(gpu.stderr.match(/^tdl: WebGPU on .+$/gm)).toHaveLength(1);
     const cpu = await tdl('run', TINY, '--ids', '1,2,3', '--max-tokens', '6', '--json');
     expect(JSON.parse(gpu.stdout).generatedIds).toEqual(JSON.parse(cpu.stdout).generatedIds);
     expect(JSON.parse(gpu.stdout).generatedIds).toHaveLength(6);
@@ -51,6 +52,7 @@ describe('tdl on WebGPU', () => {
     const args = ['logits', TRANSFORMER, ...SMALL, '--memory', memory, '--ids', '5,6,7,8'];
     const gpu = await onWebGpu(ctx, ...args, '--out', join(temp, 'gpu.safetensors'));
     expect(gpu.code, gpu.stderr).toBe(0);
+    expect(gpu.stderr.match(/^tdl: WebGPU on .+$/gm)).toHaveLength(1);
     expect((await tdl(...args, '--out', join(temp, 'cpu.safetensors'))).code).toBe(0);
     const [a, b] = [await logitsOf(join(temp, 'gpu.safetensors')), await logitsOf(join(temp, 'cpu.safetensors'))];
     expect(a).toHaveLength(4 * 40);
