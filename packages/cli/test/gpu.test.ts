@@ -10,7 +10,8 @@ import { adapterLine } from '../src/gpu.js';
 import { SWIFTSHADER_ICD } from '../src/vulkan-choice.js';
 import { findVulkanDrivers } from '../src/vulkan-drivers.js';
 
-const MAIN = new URL('../dist/main.js', import.meta.url).pathname;
+// The executable users run (made by `pnpm build`).
+const MAIN = new URL('../dist/tdl.mjs', import.meta.url).pathname;
 const TINY = new URL('./fixtures/tiny.tdl', import.meta.url).pathname;
 const temp = mkdtempSync(join(tmpdir(), 'tdl-gpu-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));

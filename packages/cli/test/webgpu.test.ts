@@ -6,21 +6,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkSource } from '@tdl/compiler';
 import { bufferSource, encodeSafetensors, initWeights, readHeader, readTensorF32 } from '@tdl/runtime';
-import { main, openExecutor, type CliIO } from '../src/index.js';
+import { openExecutor } from '../src/index.js';
+import { tdl } from './support/run-cli.js';
 
 const TINY = new URL('./fixtures/tiny.tdl', import.meta.url).pathname;
 const TRANSFORMER = new URL('../../../models/transformer.tdl', import.meta.url).pathname;
 const SMALL = ['--set', 'vocab=40', '--set', 'd=16', '--set', 'heads=2', '--set', 'd_ff=24', '--set', 'layers=2', '--set', 'context=24'];
 const temp = mkdtempSync(join(tmpdir(), 'tdl-webgpu-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
-
-async function tdl(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = { stdout: { write: (s) => void (stdout += s) }, stderr: { write: (s) => void (stderr += s) } };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 /** Runs a WebGPU command; skips the test when this machine has no adapter (unless CI requires one). */
 async function onWebGpu(ctx: { skip: (note?: string) => never }, ...argv: string[]) {
