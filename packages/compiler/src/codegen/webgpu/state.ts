@@ -4,7 +4,7 @@ import { dimValue } from '../../ir/dim.js';
 import type { Graph, TensorType, ValueId } from '../../ir/nodes.js';
 import { allNodes, valueTypes } from '../../ir/walk.js';
 import { LAYER_INDEX } from '../../lower/lowerer.js';
-import { valuePhases, type Phase } from '../phases.js';
+import { valuePhases, type Phase } from '../schedule/phases.js';
 import { times } from './expr.js';
 import { KernelSet } from './kernel-set.js';
 import type { DispatchStep, PlanBuffer, PlanExpr, PlanStep, PlanUniform, PlanWorkgroups, WeightType } from './plan.js';

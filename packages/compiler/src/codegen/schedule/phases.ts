@@ -1,6 +1,6 @@
 // Splits a model's work by when it runs: per token step (the stream), or once per memory.
-import type { Graph, ValueId } from '../ir/nodes.js';
-import { valueOrigins } from '../ir/walk.js';
+import type { Graph, ValueId } from '../../ir/nodes.js';
+import { valueOrigins } from '../../ir/walk.js';
 
 export type Phase = 'stream' | 'memory';
 
