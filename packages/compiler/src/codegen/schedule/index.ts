@@ -111,6 +111,7 @@ class Scheduler {
       name: g.name,
       doc: (g.doc ?? '').split('\n').filter(Boolean),
       manifest: modelManifest(g, info),
+      inputs: g.items.flatMap((i) => (i.op === 'input' ? [{ id: i.id, role: i.role, name: i.name, width: widthOf(i.type) }] : [])),
       paramCount: info.params.total,
       fields: { weights, caches: [...caches.values()] },
       steps: this.fuse ? fuseSteps(steps) : steps,
@@ -163,7 +164,7 @@ class Scheduler {
       const c = region.carried[i]!;
       const name = forward.table.take(`${region.label}_${c.name}`);
       forward.names.set(id, name);
-      return { variable: c.name, name, init: inits[i]!, width: widthOf(c.type), dtype: c.type.dtype };
+      return { variable: c.name, id, name, init: inits[i]!, width: widthOf(c.type), dtype: c.type.dtype };
     });
     return {
       node: region,

@@ -249,8 +249,15 @@ export interface ScheduledRegion {
   readonly label: string;
   readonly count: number;
   readonly bodyOfLayer: readonly number[];
-  /** The variables the layers update: the caller's name for each after the region, and its value before. */
-  readonly carried: readonly { readonly variable: string; readonly name: string; readonly init: Ref; readonly width: number; readonly dtype: DType }[];
+  /** The variables the layers update: the value after the region (`id`, `name`), and the value before (`init`). */
+  readonly carried: readonly {
+    readonly variable: string;
+    readonly id: ValueId;
+    readonly name: string;
+    readonly init: Ref;
+    readonly width: number;
+    readonly dtype: DType;
+  }[];
   readonly bodies: readonly ScheduledBody[];
   /** Some body has work of the memory phase. */
   readonly hasMemory: boolean;
@@ -271,6 +278,8 @@ export interface Schedule {
   readonly name: string;
   readonly doc: readonly string[];
   readonly manifest: ModelManifest;
+  /** The model's inputs, in the order the file declares them; a memory is [S, width]. */
+  readonly inputs: readonly { readonly id: ValueId; readonly role: 'tokens' | 'memory'; readonly name: string; readonly width: number }[];
   /** Parameters in the model, as reported by analysis (for headers). */
   readonly paramCount: number;
   readonly fields: ModelFields;
