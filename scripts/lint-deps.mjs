@@ -19,7 +19,7 @@ export const ALLOWED = {
  * `import type` it, which leaves no trace in its JavaScript. Any other import of it is refused.
  */
 export const TYPES_ONLY = {
-  compiler: ['@tdl/runtime/contract'],
+  compiler: ['@tdl/runtime/contract', '@tdl/runtime/contract/webgpu'],
 };
 
 /** Packages allowed to use the file system and the process. */

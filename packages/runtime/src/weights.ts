@@ -3,8 +3,6 @@ import { UsageError } from './executor.js';
 import { Rng } from './sampling/rng.js';
 import type { ParamSpec } from './contract/model.js';
 
-export type { ParamInit, ParamSpec } from './contract/model.js';
-
 export function numelOf(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }

@@ -5,13 +5,14 @@ import type { Graph } from '../../ir/nodes.js';
 import { LAYER_INDEX } from '../../lower/lowerer.js';
 import { schedule as scheduleOf, type Schedule, type ScheduledBody, type ScheduledRegion, type Step, type TailStep } from '../schedule/index.js';
 import { NodeSteps } from './node-steps.js';
-import type { PlanStep, WebGpuProgram, WeightType } from './plan.js';
+import type { WeightFormat } from '@tdl/runtime/contract';
+import type { PlanStep, WebGpuProgram } from '@tdl/runtime/contract/webgpu';
 import { PlanState, UNIFORMS, type Scope } from './state.js';
 import { times } from './expr.js';
 
 export interface WebGpuOptions {
   /** How to store matrix weights (linear layers, embedding tables): f32, or f16 or bf16 two to a 32-bit word (any adapter). */
-  readonly weights?: WeightType;
+  readonly weights?: WeightFormat;
 }
 
 export function buildWebGpuProgram(graph: Graph, options: WebGpuOptions = {}): WebGpuProgram {
@@ -35,7 +36,7 @@ class PlanBuilder {
 
   constructor(
     private readonly schedule: Schedule,
-    weights: WeightType,
+    weights: WeightFormat,
   ) {
     this.st = new PlanState(weights);
     this.steps = new NodeSteps(this.st, { context: schedule.manifest.context, output: schedule.output.id });

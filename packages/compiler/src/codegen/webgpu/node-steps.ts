@@ -9,7 +9,7 @@ import { binaryKernel, ELEMENTWISE_THREADS, tanhGateKernel, unaryKernel, type Un
 import { embeddingKernel, positionsKernel, sinusoidalKernel } from './kernels/embedding.js';
 import { MATMUL_TILE, MATVEC_OUTPUTS, matmulKernel, matvecKernel } from './kernels/linear.js';
 import { layerNormKernel, rmsNormKernel } from './kernels/norms.js';
-import type { PlanExpr, PlanWorkgroups } from './plan.js';
+import type { PlanExpr, PlanWorkgroups } from '@tdl/runtime/contract/webgpu';
 import { UNIFORMS, type PlanState, type Scope } from './state.js';
 
 /** Facts about the whole model the node steps need. */

@@ -5,7 +5,8 @@ import { LAYER_INDEX } from '../../lower/lowerer.js';
 import type { Phase, WeightRef } from '../schedule/index.js';
 import { times } from './expr.js';
 import { KernelSet } from './kernel-set.js';
-import type { DispatchStep, PlanBuffer, PlanExpr, PlanStep, PlanUniform, PlanWorkgroups, WeightType } from './plan.js';
+import type { WeightFormat } from '@tdl/runtime/contract';
+import type { DispatchStep, PlanBuffer, PlanExpr, PlanStep, PlanUniform, PlanWorkgroups } from '@tdl/runtime/contract/webgpu';
 
 /** Where steps go and how values are found: the forward pass, the tail, the memory pass, or a layer of one. */
 export interface Scope {
@@ -38,7 +39,7 @@ export class PlanState {
   readonly uniforms: PlanUniform[] = [];
   private readonly constants = new Map<string, string>();
 
-  constructor(readonly weights: WeightType) {}
+  constructor(readonly weights: WeightFormat) {}
 
   uniform(u: PlanUniform): number {
     const i = this.uniforms.findIndex((v) => v.rows === u.rows && v.start === u.start && v.keys === u.keys && v.inputs === u.inputs && v.outputs === u.outputs);
@@ -83,7 +84,7 @@ export class PlanState {
   }
 
   /** Matrices (linear weights, embedding tables) are stored as `weights` says (f16 or bf16 when asked for); the rest in f32. */
-  weightType(ref: WeightRef): WeightType {
+  weightType(ref: WeightRef): WeightFormat {
     return ref.linear || ref.embedding ? this.weights : 'f32';
   }
 

@@ -1,6 +1,5 @@
-// A compiled checkpoint section: plain data saying how stored tensors become the model's parameters.
-// The runtime declares the same structure (packages/runtime/src/checkpoint/plan.ts) and never imports
-// the compiler; the CLI hands this value from one to the other, and the type checker keeps the two in step.
+// How stored tensors become a model's parameters: the plain data a compiled checkpoint section is.
+// The compiler writes it (checkpoint/), the runtime's loader reads it (checkpoint/).
 
 /** A stored tensor a plan reads: its name in the checkpoint (or alternatives) and the shape it must have. */
 export interface PlanTensor {

@@ -1,6 +1,8 @@
-// The dispatch plan of a model compiled for WebGPU, as the runtime reads it: plain data (JSON) that says
-// which buffers exist, which kernel runs on which buffers, and how many workgroups. The compiler declares
-// the same shape (codegen/webgpu/plan.ts); the CLI hands one to the other, so TypeScript checks they agree.
+// The dispatch plan of a model compiled for WebGPU: plain data (JSON) that says which buffers exist,
+// which kernel runs on which buffers, and how many workgroups, as expressions of the row count and
+// position. The compiler writes it (codegen/webgpu), @tdl/runtime-webgpu runs it.
+import type { ModelManifest } from './model.js';
+import type { WeightFormat } from './weights.js';
 
 /**
  * A size or count as text in a tiny integer language: numbers, `+ - *`, parentheses, `ceildiv(a, b)`,
@@ -11,21 +13,6 @@
  *  - `tail`: rows that go through the position-wise tail after the last attention (1, or R for every row's logits).
  */
 export type PlanExpr = string;
-
-export interface PlanParam {
-  readonly name: string;
-  readonly shape: readonly number[];
-  readonly init: { readonly kind: 'normal'; readonly std: number } | { readonly kind: 'ones' } | { readonly kind: 'zeros' };
-}
-
-/** What the runtime needs to know about the model, as the CPU module's manifest says it. */
-export interface PlanModel {
-  readonly name: string;
-  readonly vocab: number;
-  readonly context: number;
-  readonly memory: { readonly name: string; readonly width: number; readonly maxLength?: number } | null;
-  readonly params: readonly PlanParam[];
-}
 
 /** How a kernel sees one binding: binding 0 is always the step's uniform parameters. */
 export type BindingKind = 'uniform' | 'read' | 'read-write';
@@ -118,7 +105,7 @@ export type PlanStep = DispatchStep | CopyStep | RepeatStep;
 export interface WebGpuPlan {
   readonly format: 'tdl-webgpu-plan';
   readonly version: 1;
-  readonly model: PlanModel;
+  readonly model: ModelManifest;
   /** How matrix weights (linear and embedding tables) are stored: f16 and bf16 buffers hold two values per 32-bit word. */
   readonly weights: 'f32' | 'f16' | 'bf16';
   readonly kernels: readonly PlanKernel[];
