@@ -36,6 +36,18 @@ describe('dependency lint', () => {
     ]);
   });
 
+  it('lets the compiler import the types of the contract, and nothing else of the runtime', () => {
+    const root = workspace({
+      'packages/compiler/src/a.ts': "import type { ModelManifest } from '@tdl/runtime/contract';\nexport type M = ModelManifest;\n",
+      'packages/compiler/src/b.ts': "import { WEIGHT_FORMATS } from '@tdl/runtime/contract';\nexport const w = WEIGHT_FORMATS;\n",
+      'packages/compiler/src/c.ts': "import type { Executor } from '@tdl/runtime';\nexport type E = Executor;\n",
+    });
+    expect(lint(root)).toEqual([
+      'packages/compiler/src/b.ts: @tdl/compiler must not import @tdl/runtime (allowed: @tdl/dsl)',
+      'packages/compiler/src/c.ts: @tdl/compiler must not import @tdl/runtime (allowed: @tdl/dsl)',
+    ]);
+  });
+
   it('rejects the dsl importing backwards from the compiler', () => {
     const root = workspace({ 'packages/dsl/src/a.ts': "export { x } from '@tdl/compiler';\n" });
     expect(lint(root)[0]).toMatch(/@tdl\/dsl must not import @tdl\/compiler/);

@@ -1,6 +1,6 @@
 // The backends a model runs on, behind one switch: the CPU (generated TypeScript) or WebGPU (WGSL and a plan).
 import { generateWebGpu, type Graph } from '@tdl/compiler';
-import { UsageError, type Executor, type WeightMap } from '@tdl/runtime';
+import { UsageError, WEIGHT_FORMATS, type Executor, type WeightFormat, type WeightMap } from '@tdl/runtime';
 import { CpuExecutor, StagedWeights, type CpuOptions, type GeneratedModule } from '@tdl/runtime-cpu';
 import { WebGpuExecutor, type WebGpuDevice, type WebGpuProgram } from '@tdl/runtime-webgpu';
 import { sharedNodeWebGpu } from './gpu.js';
@@ -9,14 +9,11 @@ import { loadCpuModule } from './model.js';
 export const BACKENDS = ['cpu', 'webgpu'] as const;
 export type Backend = (typeof BACKENDS)[number];
 
-export const WEIGHT_DTYPES = ['f32', 'f16', 'bf16'] as const;
-export type WeightDtype = (typeof WEIGHT_DTYPES)[number];
-
 /** `--weight-dtype`: how matrix weights are kept in memory (f32 when not given). */
-export function parseWeightDtype(value: string | undefined): WeightDtype {
+export function parseWeightDtype(value: string | undefined): WeightFormat {
   const dtype = value ?? 'f32';
-  if (!(WEIGHT_DTYPES as readonly string[]).includes(dtype)) throw new UsageError(`unknown --weight-dtype '${dtype}': use ${WEIGHT_DTYPES.join(', ')}`);
-  return dtype as WeightDtype;
+  if (!(WEIGHT_FORMATS as readonly string[]).includes(dtype)) throw new UsageError(`unknown --weight-dtype '${dtype}': use ${WEIGHT_FORMATS.join(', ')}`);
+  return dtype as WeightFormat;
 }
 
 export function parseBackend(value: string | undefined): Backend {
@@ -27,7 +24,7 @@ export function parseBackend(value: string | undefined): Backend {
 
 export interface BackendOptions {
   /** How matrix weights are kept (computed in f32 either way). */
-  readonly weightDtype?: WeightDtype;
+  readonly weightDtype?: WeightFormat;
   /** WebGPU: a device to run on (tests share one); otherwise one is opened. */
   readonly device?: WebGpuDevice;
   /** CPU: which kernels, and worker threads. */
@@ -37,7 +34,7 @@ export interface BackendOptions {
 }
 
 /** Compiles `graph` for the WebGPU backend; the compiler's plan is the runtime's plan (TypeScript checks they agree). */
-export function compileForWebGpu(graph: Graph, weights: WeightDtype = 'f32'): WebGpuProgram {
+export function compileForWebGpu(graph: Graph, weights: WeightFormat = 'f32'): WebGpuProgram {
   return generateWebGpu(graph, { weights });
 }
 

@@ -1,5 +1,5 @@
 // Sets up a model to run: compiled for a backend, with weights (a file or seeded random) and a memory.
-import type { CheckpointPlan, Graph } from '@tdl/compiler';
+import { modelManifest, type CheckpointPlan, type Graph } from '@tdl/compiler';
 import { initWeights, UsageError, type Executor } from '@tdl/runtime';
 import { Arena, CpuExecutor, type CpuOptions } from '@tdl/runtime-cpu';
 import { openExecutor, parseBackend, parseWeightDtype } from './backend.js';
@@ -34,9 +34,11 @@ export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO, nam
     throw new UsageError('--kernels and --threads are for the CPU backend');
   }
   const threads = numberFlag(args, 'threads', CORES, { integer: true, min: 1 });
-  const module = loadCpuModule(graph);
+  // The manifest comes from the compiler for every backend; only the CPU builds (and transpiles) its module.
+  const manifest = modelManifest(graph);
+  const module = backend === 'cpu' ? loadCpuModule(graph) : undefined;
   const weightsPath = stringFlag(args, 'weights');
-  const params = module.MODEL.params;
+  const params = manifest.params;
   if (!weightsPath && io.stderr.isTTY && params.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0) > 50_000_000) {
     io.stderr.write('tdl: making seeded random weights (no --weights given)…\n');
   }
@@ -46,14 +48,14 @@ export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO, nam
   const cpu: CpuOptions = { ...(kernels ? { wasm: kernels === 'wasm' } : {}), threads: nodeThreads(threads), weightFormat: weightDtype };
   // On the CPU's WebAssembly kernels each matrix is packed into the arena as it loads, so its loaded
   // array can go before the next is read: peak memory near the weights' size instead of twice it.
-  const staged = backend === 'cpu' ? CpuExecutor.stage(module, cpu) : undefined;
+  const staged = module ? CpuExecutor.stage(module, cpu) : undefined;
   let executor: Executor;
   try {
     const onParam = staged ? (name: string, data: Float32Array) => staged.put(name, data) : undefined;
     const loaded = weightsPath
       ? (await loadCheckpoint(weightsPath, params, namings, { model: graph.name, io, ...(naming !== undefined ? { naming } : {}), ...(onParam ? { onParam } : {}) })).weights
       : initWeights(params, numberFlag(args, 'init-seed', 0, { integer: true, min: 0 }), onParam);
-    executor = await openExecutor(backend, graph, staged ?? loaded, { module, weightDtype, cpu, note: (text) => io.stderr.write(text) });
+    executor = await openExecutor(backend, graph, staged ?? loaded, { ...(module ? { module } : {}), weightDtype, cpu, note: (text) => io.stderr.write(text) });
   } catch (e) {
     staged?.dispose();
     throw e;
@@ -63,7 +65,7 @@ export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO, nam
   }
   try {
     const memoryPath = stringFlag(args, 'memory');
-    const memorySpec = module.MODEL.memory;
+    const memorySpec = manifest.memory;
     if (memoryPath && !memorySpec) throw new UsageError(`model '${graph.name}' has no memory input; drop --memory`);
     if (!memorySpec) return { executor };
     if (!memoryPath) throw new UsageError(`model '${graph.name}' attends to a memory '${memorySpec.name}' [S, ${memorySpec.width}]: give it with --memory FILE`);

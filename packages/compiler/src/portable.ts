@@ -12,10 +12,12 @@ export { analyze, modelContext, modelVocab, countParams, numel, type ModelInfo }
 export { OPS, type OpDef, type ArgSpec } from './ops/index.js';
 export { PRELUDE_SOURCE } from './lower/prelude.js';
 export { LAYER_INDEX } from './lower/lowerer.js';
+export { schedule, modelManifest } from './codegen/schedule/index.js';
+export type * from './codegen/schedule/types.js';
 export { generateCpuModule, type CpuModule } from './codegen/cpu/index.js';
 export { exportGraph, type GraphFormat } from './graph/export.js';
 export { compileCheckpoints, INTERNAL_NAMING, TRANSFORMS, type CheckpointResult, type TransformDef } from './checkpoint/index.js';
-export type { CheckpointPlan, PlanEntry, PlanSource, PlanStep, PlanOp, PlanTensor } from './checkpoint/plan.js';
+export type { CheckpointPlan, PlanEntry, PlanSource, PlanStep, PlanOp, PlanTensor } from '@tdl/runtime/contract';
 // The WebGPU plan's own types (its steps, buffers …) are reached through WebGpuPlan, so that their
 // names do not clash with the checkpoint plan's.
-export { generateWebGpu, formatPlan, type WebGpuOptions, type WebGpuPlan, type WebGpuProgram } from './codegen/webgpu/index.js';
+export { generateWebGpu, renderWebGpu, formatPlan, type WebGpuOptions, type WebGpuPlan, type WebGpuProgram } from './codegen/webgpu/index.js';

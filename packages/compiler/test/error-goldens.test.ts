@@ -29,7 +29,9 @@ describe('diagnostic goldens', () => {
   it.each(files)('%s', (file) => {
     const golden = join(DIR, file.replace(/\.tdl$/, '.errors.txt'));
     const actual = renderGolden(file);
-    if (process.env['UPDATE_GOLDENS'] || !existsSync(golden)) writeFileSync(golden, actual);
+    if (process.env['UPDATE_GOLDENS']) writeFileSync(golden, actual);
+    // A missing golden fails: it is written only on purpose, and reviewed.
+    expect(existsSync(golden), `${golden} is missing: write it with UPDATE_GOLDENS=1 and review it`).toBe(true);
     expect(actual).toBe(readFileSync(golden, 'utf8'));
     // A golden shows at least one diagnostic (a warnings-only file checks out, with warnings).
     expect(actual).toMatch(/(error|warning)\[[EW]\d{4}\]/);

@@ -2,7 +2,8 @@
 // on the main thread or with a team of worker threads. Kernels find the arena of a tensor by its buffer.
 import { bf16ToFloat, floatToBf16, floatToHalf, halfToFloat, UsageError } from '@tdl/runtime';
 import { Heap } from './wasm/heap.js';
-import { WEIGHT_FORMATS, type WeightFormat } from './wasm/linear.wat.js';
+import type { WeightFormat } from '@tdl/runtime';
+import { FORMAT_TABLE } from './wasm/linear.wat.js';
 import { kernelModule, MAX_PAGES, type Task } from './wasm/kernels.js';
 import { CONTROL } from './threads/control.js';
 import { ThreadTeam, type ThreadOptions } from './threads/team.js';
@@ -246,7 +247,7 @@ export class Arena {
     // 16-bit weights against several rows are widened a panel at a time: 4n floats of scratch per thread.
     const widened = w0.format !== 'f32' && rows > 1 ? this.scratchPtr('widened', this.team.size * 16 * n) : 0;
     const share = Math.min(chunk, Math.ceil(panels / this.team.size));
-    this.team.run('linear', xp, rows, n, this.table.byteOffset, maps, this.team.counter, share, WEIGHT_FORMATS.indexOf(w0.format), widened, 0);
+    this.team.run('linear', xp, rows, n, this.table.byteOffset, maps, this.team.counter, share, FORMAT_TABLE.indexOf(w0.format), widened, 0);
     const back = this.copyBack;
     if (back[0]) out0.set(this.view(p0, rows * m0));
     if (maps > 1 && back[1]) out1!.set(this.view(p1, rows * m1));

@@ -1,7 +1,7 @@
 // Key/value caches and the scratch workspace generated modules compute in, in an arena or in plain arrays.
 import { Arena } from './arena.js';
 import type { Matrix } from './kernels/linear.js';
-import type { WeightFormat } from './wasm/linear.wat.js';
+import type { WeightFormat } from '@tdl/runtime';
 
 /** How a model instance computes: in an arena (WebAssembly kernels) or with plain arrays and JS kernels. */
 export interface ModelOptions {

@@ -3,7 +3,7 @@ import { UsageError, validateMemory, validateTokens, type Executor, type Forward
 import { checkF16Range, type Arena } from './arena.js';
 import { arenaFor, placeWeights, StagedWeights } from './staging.js';
 import type { ThreadOptions } from './threads/team.js';
-import type { WeightFormat } from './wasm/linear.wat.js';
+import type { WeightFormat } from '@tdl/runtime';
 import type { GeneratedModule, ModelInstance } from './module.js';
 
 export interface CpuOptions {

@@ -8,7 +8,7 @@ export * from './kernels/attention.js';
 export * from './cache.js';
 export { Arena, PackedMatrix, arenaOf, type ArenaOptions } from './arena.js';
 export { prepareKernels } from './wasm/kernels.js';
-export { WEIGHT_FORMATS, type WeightFormat } from './wasm/linear.wat.js';
+export { WEIGHT_FORMATS, type WeightFormat } from '@tdl/runtime';
 export type { SpawnWorker, ThreadOptions, WorkerHandle } from './threads/team.js';
 export type * from './module.js';
 export { layerParams } from './module.js';

@@ -1,14 +1,9 @@
 // The contract between a generated CPU module and the runtime: what it exports and what it gets.
-import type { ParamSpec } from '@tdl/runtime';
+import type { ModelManifest as Manifest } from '@tdl/runtime';
 import type { ModelOptions } from './cache.js';
 
-/** Static facts about the model, written into the generated module. */
-export interface ModelManifest {
-  readonly name: string;
-  readonly vocab: number;
-  readonly context: number;
-  readonly memory: { readonly name: string; readonly width: number; readonly maxLength?: number } | null;
-  readonly params: readonly ParamSpec[];
+/** Static facts about the model, written into the generated module: the contract's manifest, and what the CPU packs. */
+export interface ModelManifest extends Manifest {
   /** The parameters the model packs for the linear kernel (ws.matrix), by full name. */
   readonly packed: readonly string[];
 }

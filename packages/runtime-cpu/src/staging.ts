@@ -5,7 +5,7 @@ import { Arena } from './arena.js';
 import type { CpuOptions } from './executor.js';
 import type { ModelManifest } from './module.js';
 import type { ThreadOptions } from './threads/team.js';
-import type { WeightFormat } from './wasm/linear.wat.js';
+import type { WeightFormat } from '@tdl/runtime';
 
 /** Weights up to this many bytes go into a WebAssembly arena; its addresses stop at 4 GiB. */
 const ARENA_WEIGHT_LIMIT = 3 * 2 ** 30;

@@ -2,7 +2,7 @@
 // the plan's expressions, allocated once (memory-sized ones again for a longer memory), freed together.
 import { BufferUsage } from './gpu-flags.js';
 import { compileExpr, type CompiledExpr, type Symbols } from './expr.js';
-import type { BufferRole, PlanBuffer } from './plan.js';
+import type { BufferRole, PlanBuffer } from '@tdl/runtime/contract/webgpu';
 
 /** When a buffer's size is known: `static` from the plan, `rows` at the row capacity, `memory` per memory. */
 export type SizeClass = 'static' | 'rows' | 'memory';

@@ -9,7 +9,7 @@ import { compileExpr, type CompiledExpr, type Symbols } from './expr.js';
 import { BufferUsage, MapMode } from './gpu-flags.js';
 import { checkBuffers, checkKernels, rowCapacity } from './limits.js';
 import { PipelineCache, type CompilationMessage, type CompiledKernel } from './pipelines.js';
-import type { WebGpuProgram } from './plan.js';
+import type { WebGpuProgram } from '@tdl/runtime/contract/webgpu';
 import { Instantiator, type DispatchInstance, type Instance } from './program.js';
 import { source, uploadConstant, uploadWeight } from './upload.js';
 

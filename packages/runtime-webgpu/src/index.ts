@@ -7,4 +7,4 @@ export { DeviceLostError, LimitError, WebGpuError } from './errors.js';
 export { PipelineCache, type CompilationMessage, type CompiledKernel } from './pipelines.js';
 export { compileExpr, type Symbols } from './expr.js';
 export { toBf16Array, toFloat16Array } from './f16.js';
-export type * from './plan.js';
+export type * from '@tdl/runtime/contract/webgpu';

@@ -3,7 +3,7 @@
 import type { Symbols } from './expr.js';
 import type { ConcreteBuffer } from './buffers.js';
 import { LimitError } from './errors.js';
-import type { PlanKernel } from './plan.js';
+import type { PlanKernel } from '@tdl/runtime/contract/webgpu';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 

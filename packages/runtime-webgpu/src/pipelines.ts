@@ -2,7 +2,7 @@
 // executor on it; compilation messages are kept, and a kernel that fails to compile names itself.
 import { ShaderStage } from './gpu-flags.js';
 import { WebGpuError } from './errors.js';
-import type { BindingKind, PlanKernel } from './plan.js';
+import type { BindingKind, PlanKernel } from '@tdl/runtime/contract/webgpu';
 
 export interface CompilationMessage {
   readonly kernel: string;

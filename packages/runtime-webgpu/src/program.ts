@@ -3,7 +3,7 @@
 import { layerName } from './buffers.js';
 import { compileExpr, type CompiledExpr } from './expr.js';
 import type { CompiledKernel } from './pipelines.js';
-import type { PlanStep, PlanWorkgroups } from './plan.js';
+import type { PlanStep, PlanWorkgroups } from '@tdl/runtime/contract/webgpu';
 
 export interface DispatchInstance {
   readonly op: 'dispatch';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { concreteBuffers } from '../src/buffers.js';
 import { LimitError } from '../src/errors.js';
 import { checkBuffers, checkKernels, rowCapacity } from '../src/limits.js';
-import type { PlanBuffer, PlanKernel } from '../src/plan.js';
+import type { PlanBuffer, PlanKernel } from '@tdl/runtime/contract/webgpu';
 
 const MiB = 1 << 20;
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { generateWebGpu } from '@tdl/compiler';
 import { compileExpr } from '../src/expr.js';
 import { concreteBuffers, layerName } from '../src/buffers.js';
-import type { PlanStep, WebGpuPlan } from '../src/plan.js';
+import type { PlanStep, WebGpuPlan } from '@tdl/runtime/contract/webgpu';
 import { modelConfig, modelSource } from './support/arbitrary-model.js';
 import { compileSource } from './support/backends.js';
 

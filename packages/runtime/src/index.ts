@@ -10,3 +10,4 @@ export * from './safetensors/write.js';
 export * from './weights.js';
 export * from './tokenizers/hf.js';
 export * from './checkpoint/index.js';
+export * from './contract/index.js';

@@ -1,14 +1,7 @@
 // Model parameters as a backend receives them: names, shapes, how to initialise them, and a store.
 import { UsageError } from './executor.js';
 import { Rng } from './sampling/rng.js';
-
-export type ParamInit = { readonly kind: 'normal'; readonly std: number } | { readonly kind: 'ones' } | { readonly kind: 'zeros' };
-
-export interface ParamSpec {
-  readonly name: string;
-  readonly shape: readonly number[];
-  readonly init: ParamInit;
-}
+import type { ParamSpec } from './contract/model.js';
 
 export function numelOf(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);

@@ -1,7 +1,7 @@
 // Checkpoint sections: compiles each `checkpoint NAME { … }` of a model into a plan for the runtime.
 import { diagnostic, type CheckpointDecl, type Diagnostic } from '@tdl/dsl';
 import type { Graph } from '../ir/nodes.js';
-import type { CheckpointPlan } from './plan.js';
+import type { CheckpointPlan } from '@tdl/runtime/contract';
 import { compileSection } from './section.js';
 
 /** The naming every model has without a section: tensors named by the parameter paths. */
@@ -40,4 +40,4 @@ export function compileCheckpoints(graph: Graph, decls: readonly CheckpointDecl[
 }
 
 export { TRANSFORMS, type TransformDef } from './transforms.js';
-export type * from './plan.js';
+export type { CheckpointPlan, PlanEntry, PlanSource, PlanStep, PlanOp, PlanTensor } from '@tdl/runtime/contract';

@@ -6,7 +6,7 @@ import type { Graph } from '../ir/nodes.js';
 import { bindArgs, type BoundArgs } from './args.js';
 import { explainNoMatch } from './explain.js';
 import { matchTargets, patternText, placeholders } from './pattern.js';
-import type { CheckpointPlan, PlanEntry, PlanSource, PlanStep, PlanTensor } from './plan.js';
+import type { CheckpointPlan, PlanEntry, PlanSource, PlanStep, PlanTensor } from '@tdl/runtime/contract';
 import { resolveSource, type SourceForm } from './sources.js';
 import { fmt, TRANSFORMS, type Shape, type TransformDef } from './transforms.js';
 

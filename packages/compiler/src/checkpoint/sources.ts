@@ -3,7 +3,7 @@
 import { closestMatch, diagnostic, type Call, type Diagnostic, type StringLit } from '@tdl/dsl';
 import { evalArg } from './constants.js';
 import { substitute } from './pattern.js';
-import type { PlanSource } from './plan.js';
+import type { PlanSource } from '@tdl/runtime/contract';
 import { fmt, type Shape, type ShapeProblem } from './transforms.js';
 
 export interface SourceForm {

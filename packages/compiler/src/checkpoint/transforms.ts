@@ -3,7 +3,7 @@
 // parameters' shapes to the shape the stored tensor must have.
 import type { Span } from '@tdl/dsl';
 import { intArg, intsArg, type ArgSpec, type BoundArgs } from './args.js';
-import type { PlanOp } from './plan.js';
+import type { PlanOp } from '@tdl/runtime/contract';
 
 export type Shape = readonly number[];
 

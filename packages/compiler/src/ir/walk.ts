@@ -1,16 +1,38 @@
 // Walking the IR: every node once (each distinct layer body once), value lookups, uses and origins.
 import type { Graph, LayerBody, Node, RepeatRegion, TensorType, ValueId } from './nodes.js';
 
-/** Fields of nodes that hold the ids of the values they read. */
-export const OPERAND_FIELDS = ['x', 'a', 'b', 'q', 'k', 'v', 'ids', 'positions'] as const;
-
+/** The values a node reads, in argument order. A new op is a compile error here until it says which. */
 export function operands(node: Node): ValueId[] {
-  const out: ValueId[] = [];
-  for (const f of OPERAND_FIELDS) {
-    const v = (node as unknown as Record<string, unknown>)[f];
-    if (typeof v === 'number') out.push(v);
+  switch (node.op) {
+    case 'input':
+    case 'positions':
+    case 'carried':
+      return [];
+    case 'embedding':
+      return [node.ids];
+    case 'sinusoidal':
+      return [node.positions];
+    case 'linear':
+    case 'layer_norm':
+    case 'rms_norm':
+    case 'activation':
+    case 'scale':
+    case 'softcap':
+    case 'tanh_gate':
+      return [node.x];
+    case 'add':
+    case 'sub':
+    case 'mul':
+      return [node.a, node.b];
+    case 'attention':
+      return [node.q, node.k, node.v];
+    default:
+      return unknownOp(node);
   }
-  return out;
+}
+
+function unknownOp(node: never): never {
+  throw new Error(`internal compiler error: operands of an unknown op ${(node as Node).op}`);
 }
 
 export interface NodeSite {

@@ -1,5 +1,5 @@
 // The generated CPU module of every model in models/ is snapshot-tested and passes tsc --strict.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +20,10 @@ describe('CPU code generation', () => {
   const modules = new Map(files.map((f) => [f, generate(f)]));
 
   it.each(files)('%s matches its snapshot', async (file) => {
+    // vitest writes a missing file snapshot (outside CI): refuse that, unless asked to (-u, or UPDATE_GOLDENS=1).
+    const snapshot = new URL(`./__snapshots__/cpu/${file.replace(/\.tdl$/, '.ts')}`, import.meta.url).pathname;
+    const updating = !!process.env['UPDATE_GOLDENS'] || process.argv.includes('-u') || process.argv.includes('--update');
+    expect(updating || existsSync(snapshot), `${snapshot} is missing: write it with UPDATE_GOLDENS=1 (or vitest -u) and review it`).toBe(true);
     await expect(modules.get(file)).toMatchFileSnapshot(`./__snapshots__/cpu/${file.replace(/\.tdl$/, '.ts')}`);
   });
 

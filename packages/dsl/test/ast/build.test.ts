@@ -41,14 +41,14 @@ describe('spans', () => {
     expect(textOf(model.span)).toMatch(/^model m \{[\s\S]*\}$/);
     expect(textOf(model.name.span)).toBe('m');
     expect(textOf(konst!.span)).toBe('const a = 1, b = -2.5');
-    if (konst!.kind !== 'Const') throw new Error('expected const');
+    if (konst?.kind !== 'Const') throw new Error('expected const');
     expect(textOf(konst.bindings[1]!.value.span)).toBe('-2.5');
     expect(textOf(input!.span)).toBe('input tokens: i32[T <= 64]');
-    if (input!.kind !== 'Input') throw new Error('expected input');
+    if (input?.kind !== 'Input') throw new Error('expected input');
     expect(textOf(input.dims[0]!.span)).toBe('T <= 64');
     expect(textOf(input.dims[0]!.bound!.span)).toBe('64');
     expect(textOf(repeat!.span)).toMatch(/^h: repeat a as i \{[\s\S]*\}$/);
-    if (repeat!.kind !== 'Repeat') throw new Error('expected repeat');
+    if (repeat?.kind !== 'Repeat') throw new Error('expected repeat');
     const assign = repeat.body[0]!;
     if (assign.kind !== 'Assign' || assign.value.kind !== 'Binary') throw new Error('expected x = … + 1');
     expect(textOf(assign.value.span)).toBe('attn: attention(x, heads = 4) + 1');
@@ -58,7 +58,7 @@ describe('spans', () => {
     expect(textOf(call.callee.span)).toBe('attention');
     expect(textOf(call.args[1]!.span)).toBe('heads = 4');
     expect(textOf(output!.span)).toBe('output logits = x');
-    if (checkpoint!.kind !== 'Checkpoint') throw new Error('expected checkpoint');
+    if (checkpoint?.kind !== 'Checkpoint') throw new Error('expected checkpoint');
     expect(textOf(checkpoint.rules[0]!.span)).toBe('h.{i}.w <- "x.{i}" | transpose');
     expect(textOf(checkpoint.rules[0]!.target.segments[1]!.span)).toBe('{i}');
   });

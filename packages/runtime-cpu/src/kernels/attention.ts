@@ -70,7 +70,7 @@ export function attend(
       for (let j = first; j <= last; j++) {
         const p = scores[j]! / total;
         const vj = j * kvWidth + ko;
-        for (let i = 0; i < headDim; i++) out[oo + i] += p * values[vj + i]!;
+        for (let i = 0; i < headDim; i++) out[oo + i]! += p * values[vj + i]!;
       }
     }
   }

@@ -14,11 +14,12 @@
 // (lane0 + lane1) + (lane2 + lane3), then the n % 4 tail columns in order, then the bias. So one
 // token decoded alone gives bit for bit the logits it gets inside a prompt, and a 16-bit matrix gives
 // the bits its f32 widening gives.
+import type { WeightFormat } from '@tdl/runtime';
 import { lanes } from './lanes.js';
 
 /** How a packed matrix keeps its weights; the index is what the `linear` export takes as its format. */
-export const WEIGHT_FORMATS = ['f32', 'bf16', 'f16'] as const;
-export type WeightFormat = (typeof WEIGHT_FORMATS)[number];
+/** The formats in the order of the kernel's table: a format's index is what the kernel is passed. */
+export const FORMAT_TABLE = ['f32', 'bf16', 'f16'] as const satisfies readonly WeightFormat[];
 
 /** log2 of the bytes of one weight. */
 const SHIFT: Record<WeightFormat, number> = { f32: 2, bf16: 1, f16: 1 };
@@ -253,10 +254,10 @@ function panelByFormat(): string {
 }
 
 export const LINEAR_WAT = `
-${WEIGHT_FORMATS.map(formatFunctions).join('\n')}
+${FORMAT_TABLE.map(formatFunctions).join('\n')}
 
   ;; Up to three maps of one input x [rows, n], out_j [rows, m_j] = x · W_jᵀ + b_j, in one task; their
-  ;; weights are all in one format (an index into WEIGHT_FORMATS); 16-bit formats widen panels into
+  ;; weights are all in one format (an index into FORMAT_TABLE); 16-bit formats widen panels into
   ;; scratch, 16n bytes a thread, when x has more than one row. The table holds 16 bytes a map: out,
   ;; w, bias (0: none), m. Their panels, one after another, are shared out through the counter: each
   ;; thread takes \`chunk\` panels at a time until all are done.

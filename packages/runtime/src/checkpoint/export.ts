@@ -2,7 +2,7 @@
 // checkpoint streams to disk one tensor at a time.
 import { UsageError } from '../executor.js';
 import type { WeightMap } from '../weights.js';
-import type { CheckpointPlan, PlanEntry } from './plan.js';
+import type { CheckpointPlan, PlanEntry } from '../contract/checkpoint.js';
 import { runBackward, splitSource } from './steps.js';
 import type { Tensor } from './tensor-ops.js';
 

@@ -1,7 +1,7 @@
 // Matches a checkpoint's tensors against a naming's plan: what is missing, unexpected or mis-shaped,
 // by stored name; picks the naming a file is written in when none is asked for.
 import { UsageError } from '../executor.js';
-import type { CheckpointPlan, PlanTensor } from './plan.js';
+import type { CheckpointPlan, PlanTensor } from '../contract/checkpoint.js';
 import type { TensorStore } from './store.js';
 
 const FLOAT_TYPES = new Set(['F32', 'F16', 'BF16', 'F64']);

@@ -1,5 +1,4 @@
 // Checkpoints in any declared naming: fitting a file to a naming's plan, loading and exporting through it.
-export type * from './plan.js';
 export type { Tensor as LayoutTensor } from './tensor-ops.js';
 export { runForward, runBackward } from './steps.js';
 export * from './store.js';

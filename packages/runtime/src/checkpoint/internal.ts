@@ -1,6 +1,6 @@
 // The naming every model has: stored tensors named by the parameter paths, in the parameters' shapes.
-import type { ParamSpec } from '../weights.js';
-import type { CheckpointPlan } from './plan.js';
+import type { ParamSpec } from '../contract/model.js';
+import type { CheckpointPlan } from '../contract/checkpoint.js';
 
 export const INTERNAL_NAMING = 'internal';
 

@@ -2,9 +2,9 @@
 // and kept as the parameters it fills; no second copy of the file is ever held.
 import { UsageError } from '../executor.js';
 import { readTensorF32 } from '../safetensors/read.js';
-import type { ParamSpec } from '../weights.js';
+import type { ParamSpec } from '../contract/model.js';
 import type { NamingFit } from './fit.js';
-import type { PlanTensor } from './plan.js';
+import type { PlanTensor } from '../contract/checkpoint.js';
 import { joinSource, runForward } from './steps.js';
 import type { TensorStore } from './store.js';
 

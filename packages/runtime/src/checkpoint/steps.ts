@@ -1,5 +1,5 @@
 // Runs a plan entry's transforms forwards (loading) and backwards (exporting).
-import type { PlanEntry, PlanSource, PlanStep } from './plan.js';
+import type { PlanEntry, PlanSource, PlanStep } from '../contract/checkpoint.js';
 import { concat, ropePermute, split, transpose, type Tensor } from './tensor-ops.js';
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

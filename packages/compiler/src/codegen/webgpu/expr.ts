@@ -1,5 +1,5 @@
 // Building plan expressions (see PlanExpr in plan.ts) that stay readable: no `* 1`, no `ceildiv(x, 1)`.
-import type { PlanExpr } from './plan.js';
+import type { PlanExpr } from '@tdl/runtime/contract/webgpu';
 
 function wrap(a: PlanExpr): PlanExpr {
   return /[+-]/.test(a) ? `(${a})` : a;

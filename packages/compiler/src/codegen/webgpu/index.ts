@@ -1,4 +1,4 @@
 // WebGPU code generation: WGSL kernels from the templates beside this file, and the dispatch plan.
-export { buildWebGpuProgram as generateWebGpu, type WebGpuOptions } from './builder.js';
+export { buildWebGpuProgram as generateWebGpu, renderWebGpu, type WebGpuOptions } from './builder.js';
 export { formatPlan } from './format.js';
-export type * from './plan.js';
+export type * from '@tdl/runtime/contract/webgpu';

@@ -1,6 +1,6 @@
 // The kernels of one model: each rendered from its template once, deduplicated by source text, named.
 import { templatesFor } from '../render.js';
-import type { BindingKind, PlanKernel } from './plan.js';
+import type { BindingKind, PlanKernel } from '@tdl/runtime/contract/webgpu';
 
 const template = templatesFor('webgpu');
 

@@ -1,13 +1,12 @@
-// What a plan accumulates while the graph is walked: buffers (named, deduplicated), uniform parameter
+// What a plan accumulates while the schedule is walked: buffers (named, deduplicated), uniform parameter
 // sets, kernels, and the scopes steps are emitted into.
-import { dimValue } from '../../ir/dim.js';
-import type { Graph, TensorType, ValueId } from '../../ir/nodes.js';
-import { allNodes, valueTypes } from '../../ir/walk.js';
+import type { ValueId } from '../../ir/nodes.js';
 import { LAYER_INDEX } from '../../lower/lowerer.js';
-import { valuePhases, type Phase } from '../phases.js';
+import type { Phase, WeightRef } from '../schedule/index.js';
 import { times } from './expr.js';
 import { KernelSet } from './kernel-set.js';
-import type { DispatchStep, PlanBuffer, PlanExpr, PlanStep, PlanUniform, PlanWorkgroups, WeightType } from './plan.js';
+import type { WeightFormat } from '@tdl/runtime/contract';
+import type { DispatchStep, PlanBuffer, PlanExpr, PlanStep, PlanUniform, PlanWorkgroups } from '@tdl/runtime/contract/webgpu';
 
 /** Where steps go and how values are found: the forward pass, the tail, the memory pass, or a layer of one. */
 export interface Scope {
@@ -35,48 +34,18 @@ export const UNIFORMS = {
 } as const satisfies Record<string, PlanUniform>;
 
 export class PlanState {
-  readonly types: Map<ValueId, TensorType>;
-  readonly phases: Map<ValueId, Phase>;
-  readonly kernels: KernelSet;
+  readonly kernels = new KernelSet();
   readonly buffers = new Map<string, PlanBuffer>();
   readonly uniforms: PlanUniform[] = [];
-  /** Parameters stored as matrices (linear weights, embedding tables): in `weights` (f16 or bf16 when asked for). */
-  private readonly matrices = new Set<string>();
-  private readonly paramShapes = new Map<string, readonly number[]>();
   private readonly constants = new Map<string, string>();
 
-  constructor(
-    readonly graph: Graph,
-    readonly weights: WeightType,
-  ) {
-    this.types = valueTypes(graph);
-    this.phases = valuePhases(graph);
-    this.kernels = new KernelSet();
-    for (const p of graph.params) this.paramShapes.set(p.name, p.shape);
-    for (const item of graph.items) {
-      if (item.op === 'repeat') for (const body of item.bodies) for (const p of body.params) this.paramShapes.set(p.name, p.shape);
-    }
-    for (const { node } of allNodes(graph)) {
-      if (node.op === 'linear' || node.op === 'embedding') this.matrices.add(node.weight);
-      if (node.op === 'attention') [node.params.q, node.params.k, node.params.v, node.params.o].forEach((w) => this.matrices.add(w));
-    }
-  }
+  constructor(readonly weights: WeightFormat) {}
 
   uniform(u: PlanUniform): number {
     const i = this.uniforms.findIndex((v) => v.rows === u.rows && v.start === u.start && v.keys === u.keys && v.inputs === u.inputs && v.outputs === u.outputs);
     if (i >= 0) return i;
     this.uniforms.push(u);
     return this.uniforms.length - 1;
-  }
-
-  phaseOf(id: ValueId): Phase {
-    return this.phases.get(id) ?? 'stream';
-  }
-
-  /** The width (last dimension) of a value; 1 for a vector. */
-  width(id: ValueId): number {
-    const shape = this.types.get(id)!.shape;
-    return shape.length > 1 ? (dimValue(shape[shape.length - 1]!) ?? 0) : 1;
   }
 
   /** A new buffer under a unique name made from `wanted`. */
@@ -93,9 +62,8 @@ export class PlanState {
   }
 
   /** A parameter's buffer, per layer when its name has `{i}`. */
-  weight(param: string, scope: Scope): string {
-    const shape = this.paramShapes.get(param);
-    if (!shape) throw new Error(`internal compiler error: no parameter ${param}`);
+  weight(ref: WeightRef, scope: Scope): string {
+    const { param, shape } = ref;
     const perLayer = param.includes(LAYER_INDEX);
     if (perLayer && !scope.layers) throw new Error(`internal compiler error: per-layer parameter ${param} outside a layer`);
     const known = this.buffers.get(param);
@@ -107,7 +75,7 @@ export class PlanState {
     this.buffers.set(param, {
       name: param,
       role: 'weight',
-      dtype: this.weightType(param),
+      dtype: this.weightType(ref),
       elements: String(shape.reduce((a, b) => a * b, 1)),
       shape: `[${shape.join(', ')}]`,
       ...(perLayer ? { layers: [...scope.layers!] } : {}),
@@ -115,8 +83,9 @@ export class PlanState {
     return param;
   }
 
-  weightType(param: string): WeightType {
-    return this.matrices.has(param) ? this.weights : 'f32';
+  /** Matrices (linear weights, embedding tables) are stored as `weights` says (f16 or bf16 when asked for); the rest in f32. */
+  weightType(ref: WeightRef): WeightFormat {
+    return ref.linear || ref.embedding ? this.weights : 'f32';
   }
 
   /** A table of numbers the compiler worked out (one buffer per distinct table). */

@@ -1,10 +1,10 @@
 // Lookups and positions: embedding rows, absolute positions, the sinusoidal table.
 import type { KernelSpec } from '../kernel-set.js';
-import type { WeightType } from '../plan.js';
+import type { WeightFormat } from '@tdl/runtime/contract';
 import { packing } from './packing.js';
 import { ELEMENTWISE_THREADS as THREADS } from './elementwise.js';
 
-export function embeddingKernel(width: number, weightType: WeightType): KernelSpec {
+export function embeddingKernel(width: number, weightType: WeightFormat): KernelSpec {
   return {
     template: 'embedding',
     base: `embedding_${width}${weightType === 'f32' ? '' : `_${weightType}`}`,

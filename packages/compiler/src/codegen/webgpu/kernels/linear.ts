@@ -2,12 +2,12 @@
 // The widths come from the uniform parameters, so one pipeline serves every linear layer of a kind:
 // few pipelines to compile (the slowest part of starting a model, in browsers and in SwiftShader).
 import type { KernelSpec } from '../kernel-set.js';
-import type { WeightType } from '../plan.js';
+import type { WeightFormat } from '@tdl/runtime/contract';
 import { packing } from './packing.js';
 
 export interface LinearKind {
   readonly bias: boolean;
-  readonly weightType: WeightType;
+  readonly weightType: WeightFormat;
 }
 
 function view(s: LinearKind) {
