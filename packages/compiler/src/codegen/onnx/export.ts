@@ -186,7 +186,7 @@ class Walk {
       case 'layer_norm':
         return ops.layerNorm(b, name(node.x), width, opt(node.weight), opt(node.bias), node.eps, out);
       case 'rms_norm':
-        if (this.ops === 'contrib') return contribRmsNorm(b, name(node.x), opt(node.weight), node.eps, node.offset, out);
+        if (this.ops === 'contrib') return contribRmsNorm(b, name(node.x), width, opt(node.weight), node.eps, node.offset, out);
         return ops.rmsNorm(b, name(node.x), opt(node.weight), node.eps, node.offset, out);
       case 'activation':
         return ops.activation(b, name(node.x), node.fn, out);
