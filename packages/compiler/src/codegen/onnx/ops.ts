@@ -9,9 +9,15 @@ export function embedding(b: OnnxBuilder, table: string, ids: string, out = 'emb
   return b.op1('Gather', [table, ids], { axis: 0 }, out);
 }
 
-/** out [N, out] = x [N, in] · weightᵀ + bias; the weight stays [out, in] as PyTorch stores it. */
+/**
+ * out [N, out] = x [N, in] · weightᵀ + bias. The initializer stays [out, in] as PyTorch stores it (a
+ * tied head shares the embedding's); the Transpose of it is constant-folded when a session loads, and
+ * MatMul by a constant is what ONNX Runtime prepacks (faster than Gemm with transB, seen ~1.2–1.4×).
+ */
 export function linear(b: OnnxBuilder, x: string, weight: string, bias: string | undefined, out = 'linear'): string {
-  return b.op1('Gemm', bias ? [x, weight, bias] : [x, weight], { transB: 1 }, out);
+  const wt = b.once(`transposed:${weight}`, () => b.op1('Transpose', [weight], { perm: [1, 0] }, `${weight}.t`));
+  const y = b.op1('MatMul', [x, wt], {}, bias ? `${out}/matmul` : out);
+  return bias ? b.op1('Add', [y, bias], {}, out) : y;
 }
 
 /** (x - mean) / sqrt(var + eps) · w + b over the last axis; no weight scales by one. */
