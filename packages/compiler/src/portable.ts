@@ -21,3 +21,4 @@ export type { CheckpointPlan, PlanEntry, PlanSource, PlanStep, PlanOp, PlanTenso
 // The WebGPU plan's own types (its steps, buffers …) are reached through WebGpuPlan, so that their
 // names do not clash with the checkpoint plan's.
 export { generateWebGpu, renderWebGpu, formatPlan, type WebGpuOptions, type WebGpuPlan, type WebGpuProgram } from './codegen/webgpu/index.js';
+export * from './codegen/onnx/index.js';

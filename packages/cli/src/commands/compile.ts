@@ -5,17 +5,31 @@ import { UsageError } from '@tdl/runtime';
 import { SET_FLAG, overrides, stringFlag, type CommandSpec, type ParsedArgs } from '../flags.js';
 import { writeAtomic, type CliIO } from '../io.js';
 import { parseWeightDtype } from '../backend.js';
-import { loadGraph, requireFile } from '../model.js';
+import { loadGraph, loadModel, requireFile } from '../model.js';
+import { externalThreshold, ONNX_FLAGS, onnxWeights, parseOnnxOps, writeOnnx } from '../onnx.js';
+import { WEIGHT_FLAGS } from '../session.js';
+
+/** The weight flags that say which weights an ONNX export holds. */
+const EXPORT_WEIGHT_FLAGS = WEIGHT_FLAGS.filter((f) => f.name === 'weights' || f.name === 'naming' || f.name === 'init-seed');
+const ONNX_ONLY = [...EXPORT_WEIGHT_FLAGS, ...ONNX_FLAGS].map((f) => f.name);
 
 export const compileSpec: CommandSpec = {
   name: 'compile',
   args: 'FILE --out DIR',
   summary:
-    'Generate code for a model: for the CPU, one TypeScript module calling @tdl/runtime-cpu; for WebGPU, DIR/NAME/plan.json (buffers and dispatches) and its WGSL kernels in DIR/NAME/kernels/.',
+    'Generate code for a model: for the CPU, one TypeScript module calling @tdl/runtime-cpu; for WebGPU, DIR/NAME/plan.json (buffers and dispatches) and its WGSL kernels in DIR/NAME/kernels/; for ONNX, DIR/model.onnx with its weights (Hugging Face optimum\'s decoder layout, docs/onnx.md).',
   flags: [
-    { name: 'target', type: 'string', value: 'cpu|webgpu', default: 'cpu', doc: 'what to generate' },
+    { name: 'target', type: 'string', value: 'cpu|webgpu|onnx', default: 'cpu', doc: 'what to generate' },
     { name: 'out', type: 'string', value: 'DIR', doc: 'folder to write into (created if missing)' },
-    { name: 'weight-dtype', type: 'string', value: 'f32|f16|bf16', default: 'f32', doc: 'webgpu: matrix weights in f32, or in f16 or bf16 two to a 32-bit word (the CPU chooses when it runs)' },
+    {
+      name: 'weight-dtype',
+      type: 'string',
+      value: 'f32|f16|bf16',
+      default: 'f32',
+      doc: 'webgpu: matrix weights in f32, or in f16 or bf16 two to a 32-bit word (the CPU chooses when it runs); onnx: f32 or f16 (weights of rank 2 stored f16, computed in f32)',
+    },
+    ...EXPORT_WEIGHT_FLAGS.map((f) => ({ ...f, doc: `onnx: ${f.doc}` })),
+    ...ONNX_FLAGS,
     SET_FLAG,
   ],
 };
@@ -25,11 +39,14 @@ export async function runCompile(args: ParsedArgs, io: CliIO): Promise<number> {
   const target = stringFlag(args, 'target') ?? 'cpu';
   const out = stringFlag(args, 'out');
   if (!out) throw new UsageError('tdl compile needs --out DIR');
-  if (target !== 'cpu' && target !== 'webgpu') throw new UsageError(`unknown --target '${target}': use cpu or webgpu`);
+  if (target !== 'cpu' && target !== 'webgpu' && target !== 'onnx') throw new UsageError(`unknown --target '${target}': use cpu, webgpu or onnx`);
   const dtype = parseWeightDtype(stringFlag(args, 'weight-dtype'));
-  if (stringFlag(args, 'weight-dtype') !== undefined && target !== 'webgpu') {
-    throw new UsageError('--weight-dtype is for --target webgpu: the CPU module takes its weight dtype when it runs (tdl run --weight-dtype)');
+  if (stringFlag(args, 'weight-dtype') !== undefined && target === 'cpu') {
+    throw new UsageError('--weight-dtype is for --target webgpu or onnx: the CPU module takes its weight dtype when it runs (tdl run --weight-dtype)');
   }
+  const misplaced = target === 'onnx' ? undefined : ONNX_ONLY.find((name) => args.values[name] !== undefined);
+  if (misplaced) throw new UsageError(`--${misplaced} is for --target onnx`);
+  if (target === 'onnx') return compileOnnx(file, out, dtype, args, io);
   const graph = loadGraph(io, file, overrides(args));
   if (target === 'cpu') {
     const path = join(out, `${graph.name}.ts`);
@@ -45,5 +62,17 @@ export async function runCompile(args: ParsedArgs, io: CliIO): Promise<number> {
   writeAtomic(path, formatPlan(plan));
   io.stdout.write(`${path}\n`);
   io.stderr.write(`${plan.kernels.length} kernels in ${join(dir, 'kernels')}\n`);
+  return 0;
+}
+
+async function compileOnnx(file: string, out: string, dtype: string, args: ParsedArgs, io: CliIO): Promise<number> {
+  if (dtype !== 'f32' && dtype !== 'f16') throw new UsageError(`--weight-dtype ${dtype} is not an ONNX export type: use f32 or f16`);
+  const ops = parseOnnxOps(stringFlag(args, 'onnx-ops'));
+  const threshold = externalThreshold(args);
+  const { graph, namings } = loadModel(io, file, overrides(args));
+  const weights = await onnxWeights(graph, namings, args, io);
+  const { files, exported } = writeOnnx(out, graph, weights, { ops, weights: dtype, externalThreshold: threshold });
+  io.stdout.write(`${files[files.length - 1]}\n`);
+  io.stderr.write(`${exported.model.nodes.length} nodes, ${exported.caches.length} self-attention caches${files.length > 1 ? `, weights in ${files[0]}` : ''}\n`);
   return 0;
 }
