@@ -3,6 +3,7 @@
 import { diagnostic, type CheckpointDecl, type Diagnostic, type FileNode, type InputDecl, type ModelDecl } from '@tdl/dsl';
 import { constDim, type Dim } from '../ir/dim.js';
 import type { Graph, GraphOutput, ParamInfo, TensorType } from '../ir/nodes.js';
+import type { PossibleParam } from '../checkpoint/pattern.js';
 import { lowerBlockCall } from './blocks.js';
 import { lowerExpr } from './expressions.js';
 import { LAYER_INDEX, Lowerer } from './lowerer.js';
@@ -21,6 +22,8 @@ export interface LowerOptions {
 export interface LowerResult {
   readonly graph?: Graph;
   readonly checkpoints: readonly CheckpointDecl[];
+  /** Parameter paths some layer of a repeat could have (`h.{i}.xattn.q.weight`), for checkpoint mappings. */
+  readonly possibleLayerParams: readonly PossibleParam[];
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -101,7 +104,7 @@ export function lowerModel(file: FileNode, model: ModelDecl, options: LowerOptio
     outputs,
     params: expandParams(lw),
   };
-  return { graph, checkpoints, diagnostics: dedupe(lw.diagnostics) };
+  return { graph, checkpoints, possibleLayerParams: lw.possibleLayerParams, diagnostics: dedupe(lw.diagnostics) };
 }
 
 function lowerInput(lw: Lowerer, input: InputDecl, scope: Scope) {
