@@ -162,11 +162,14 @@ function lowerLayer(lw: Lowerer, r: Repeat, scope: Scope, label: string, carried
  */
 function possibleLayerParams(lw: Lowerer, r: Repeat, scope: Scope, label: string, carried: readonly Carried[], layers: number): PossibleParam[] {
   const reported = lw.diagnostics.length;
+  const ids = lw.ids.mark();
   lw.everyBranch = true;
   try {
     return lowerLayer(lw, r, scope, label, carried, 0).body.params.map((p) => ({ path: p.name, layers }));
   } finally {
+    // Nothing of this layer stays: not its reports, nor the ids it took (generated code numbers by them).
     lw.everyBranch = false;
     lw.diagnostics.splice(reported);
+    lw.ids.rewind(ids);
   }
 }
