@@ -4,6 +4,7 @@ import type { PossibleParam } from '../checkpoint/pattern.js';
 import { NodeList } from '../ir/builder.js';
 import type { LayerBody, RepeatRegion, TensorType, ValueId } from '../ir/nodes.js';
 import { shapeToString } from '../ir/dim.js';
+import { describeWhole, MAX_LAYERS } from '../ir/limits.js';
 import { sameType } from '../ir/types.js';
 import { lowerExpr } from './expressions.js';
 import { groupLayers } from './group-layers.js';
@@ -84,6 +85,10 @@ function lowerRepeat(lw: Lowerer, r: Repeat, scope: Scope) {
     return;
   }
   const count = countValue.value;
+  if (count > MAX_LAYERS) {
+    lw.error('E0214', r.count.span, `a repeat of ${describeWhole(count)} layers is more than tdl lowers`, `at most ${MAX_LAYERS.toLocaleString('en-US')} layers, each lowered on its own`);
+    return;
+  }
   const label = lw.claimLabel(r.label ? { name: r.label.name, span: r.label.span } : undefined, 'layers');
   const carried = [...assignedNames(r.body)].flatMap((name) => {
     const b = scope.lookup(name);
