@@ -57,7 +57,7 @@ export function numberFlag(args: ParsedArgs, name: string, fallback: number, che
   const raw = stringFlag(args, name);
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value) || (check.integer && !Number.isInteger(value)) || (check.min !== undefined && value < check.min)) {
+  if (raw.trim() === '' || !Number.isFinite(value) || (check.integer && !Number.isSafeInteger(value)) || (check.min !== undefined && value < check.min)) {
     const what = check.integer ? 'a whole number' : 'a number';
     throw new UsageError(`--${name} must be ${what}${check.min !== undefined ? ` of at least ${check.min}` : ''}, got '${raw}'`);
   }
