@@ -66,6 +66,33 @@ describe('tdl info', () => {
     expect(bad.stderr).toBe("tdl: error: --context must be a whole number of at least 1, got '0'\n");
   });
 
+  it('prints only numbers it holds exactly: Llama-3-405B digit for digit, a count past 2^53 − 1 to five digits', async () => {
+    const llama405b = { vocab: 128256, d: 16384, layers: 126, heads: 128, kv_heads: 8, d_ff: 53248, context: 131072, theta: 500000 };
+    const big = await tdl('info', model('llama'), ...sets(llama405b));
+    expect(big.code).toBe(0);
+    expect(big.stdout).toMatch(/^parameters +405,853,388,800 +405\.9 G +100%$/m);
+    expect(big.stdout).toMatch(/^ {2}decode, one token +1,896,261,158,912 +1\.9 T$/m);
+    expect(big.stdout).toMatch(/^ {2}prefill, per prompt token +1,351,928,538,752 +1\.4 T$/m);
+    const far = await tdl('info', model('llama'), '--context', '1000000000000');
+    expect(far.code).toBe(0);
+    expect(far.stdout).toMatch(/^ {2}decode, one token +≈ 5\.2736e\+17 +527\.4 P$/m);
+    expect(far.stdout).toMatch(/^ {2}KV cache at 1,000,000,000,000 tokens +931\.32 PiB +465\.66 PiB$/m);
+    const huge = await tdl('info', model('gpt2'), '--context', '1e300');
+    expect(huge.stderr).toBe("tdl: error: --context must be a whole number of at least 1, got '1e300'\n");
+  });
+
+  it('refuses sizes past 2^53 − 1 with a diagnostic, never a count it cannot hold', async () => {
+    const r = await tdl('info', model('gpt2'), '--set', 'd=120000000000');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('error[E0323]: parameter h.0.attn.q.weight has 14,400,000,000,000,000,000,000 elements, more than 2^53 − 1 = 9,007,199,254,740,991');
+    for (const set of ['d=1e300', 'layers=1e20', 'layers=100000000']) {
+      const bad = await tdl('info', model('gpt2'), '--set', set);
+      expect(bad.code, set).toBe(1);
+      expect(bad.stderr.match(/error\[E02\d\d\]/g), set).toHaveLength(1);
+    }
+  });
+
   it('refuses a model with errors, after printing them', async () => {
     const r = await tdl('info', model('gpt2'), '--set', 'heads=7');
     expect(r.code).toBe(1);

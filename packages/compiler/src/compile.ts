@@ -55,7 +55,7 @@ export function checkSource(source: SourceFile, options: CheckOptions = {}): Che
   verifyGraph(lowered.graph);
   // Checks assume a complete graph: after lowering errors they would mostly repeat them.
   if (!hasErrors(diagnostics)) diagnostics.push(...runChecks(lowered.graph));
-  const checkpoints = hasErrors(diagnostics) ? undefined : compileCheckpoints(lowered.graph, lowered.checkpoints);
+  const checkpoints = hasErrors(diagnostics) ? undefined : compileCheckpoints(lowered.graph, lowered.checkpoints, lowered.possibleLayerParams);
   if (checkpoints) diagnostics.push(...checkpoints.diagnostics);
   return done(source, parsed.ast, lowered.graph, lowered.checkpoints, holdBackWarnings(diagnostics), checkpoints?.plans ?? []);
 }

@@ -26,12 +26,18 @@ export async function runInfo(args: ParsedArgs, io: CliIO): Promise<number> {
   return 0;
 }
 
-/** 124439808 → "124,439,808". */
-const exact = (x: number) => Math.round(x).toLocaleString('en-US');
+/**
+ * 124439808 → "124,439,808". Past 2^53 − 1 a double no longer holds every whole number, so its digits
+ * would be partly invented: such a count shows five significant digits, "≈ 1.8447e+19".
+ */
+export function exact(x: number): string {
+  const whole = Math.round(x);
+  return Number.isSafeInteger(whole) ? whole.toLocaleString('en-US') : `≈ ${x.toPrecision(5)}`;
+}
 
 /** 124439808 → "124.4 M": counts in SI steps. */
 export function approx(x: number): string {
-  const units = ['', 'K', 'M', 'G', 'T', 'P'];
+  const units = ['', 'K', 'M', 'G', 'T', 'P', 'E'];
   let i = 0;
   while (Math.abs(x) >= 1000 && i < units.length - 1) {
     x /= 1000;
@@ -42,7 +48,7 @@ export function approx(x: number): string {
 
 /** 75497472 → "72.00 MiB": bytes in binary steps. */
 export function bytes(x: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
   let i = 0;
   while (x >= 1024 && i < units.length - 1) {
     x /= 1024;

@@ -1,6 +1,7 @@
-// FLOPs per token and KV-cache bytes, derived from the IR. The counting conventions are those of
-// docs/analysis.md: matmuls 2 FLOPs per multiply-add, biases and element-wise work one FLOP per
-// element per step (norms 5, GELU and SiLU 8), attention 4·head_dim + 3 per (query, key, head).
+// FLOPs per token and KV-cache bytes, derived from the IR and summed exactly (as bigints). The counting
+// conventions are those of docs/analysis.md: matmuls 2 FLOPs per multiply-add, biases and element-wise
+// work one FLOP per element per step (norms 5, GELU and SiLU 8), attention 4·head_dim + 3 per (query,
+// key, head).
 import { dimValue } from '../ir/dim.js';
 import type { AttentionNode, Graph, Node, TensorType, ValueId } from '../ir/nodes.js';
 import { valueOrigins, valueTypes } from '../ir/walk.js';
@@ -54,15 +55,26 @@ function rowWidth(t: TensorType): number {
   return t.shape.slice(1).reduce((a, d) => a * (dimValue(d) ?? 1), 1);
 }
 
+/** The product of whole numbers, exactly: counts are summed as bigints, so totals past 2^53 stay exact until the end. */
+function big(...xs: number[]): bigint {
+  return xs.reduce((a, x) => a * BigInt(x), 1n);
+}
+
+/** Keys seen by the queries at positions 0 … n - 1 together, each seeing min(position + 1, window), in closed form. */
+function keysSeen(n: bigint, window: bigint | undefined): bigint {
+  if (window === undefined || window >= n) return (n * (n + 1n)) / 2n;
+  return (window * (window + 1n)) / 2n + (n - window) * window;
+}
+
 /** Running totals: per-token work split into what does and does not depend on the position. */
 class Tally {
-  fixed = 0; // per token, independent of the position
-  attnDecode = 0; // attending from position context - 1
-  attnPrefillSum = 0; // attending from every position 0 … context - 1, summed
-  memory = 0; // per memory row, once per memory
-  kvPerToken = 0;
-  kvFull = 0;
-  crossKv = 0;
+  fixed = 0n; // per token, independent of the position
+  attnDecode = 0n; // attending from position context - 1
+  attnPrefillSum = 0n; // attending from every position 0 … context - 1, summed
+  memory = 0n; // per memory row, once per memory
+  kvPerToken = 0n;
+  kvFull = 0n;
+  crossKv = 0n;
 }
 
 export function estimateCosts(graph: Graph, options: CostOptions): Costs {
@@ -77,58 +89,61 @@ export function estimateCosts(graph: Graph, options: CostOptions): Costs {
   const nodeCost = (node: Node, times: number) => {
     if (node.op === 'input' || node.op === 'carried') return;
     if (node.op === 'attention') return attentionCost(node, times);
-    let flops: number;
+    let flops: bigint;
     if (node.op === 'linear') {
       const out = rowWidth(node.type);
-      flops = 2 * rowWidth(types.get(node.x)!) * out + (node.bias ? out : 0);
+      flops = 2n * big(rowWidth(types.get(node.x)!), out) + (node.bias ? big(out) : 0n);
     } else {
       const per = node.op === 'activation' ? ACTIVATION_FLOPS[node.fn]! : (ELEMENTWISE_FLOPS[node.op] ?? 1);
-      flops = per * rowWidth(node.type);
+      flops = big(per, rowWidth(node.type));
     }
-    if (fromTokens(node.id)) t.fixed += times * flops;
-    else t.memory += times * flops;
+    if (fromTokens(node.id)) t.fixed += big(times) * flops;
+    else t.memory += big(times) * flops;
   };
 
-  const projection = (rows: number, cols: number, bias: string | undefined) => 2 * rows * cols + (bias ? rows : 0);
+  const projection = (rows: number, cols: number, bias: string | undefined) => 2n * big(rows, cols) + (bias ? big(rows) : 0n);
 
   const attentionCost = (node: AttentionNode, times: number) => {
     const { heads, kvHeads, headDim: hd, params } = node;
     const [dq, dk, dv] = [node.q, node.k, node.v].map((id) => rowWidth(types.get(id)!)) as [number, number, number];
     const kvFlops = projection(kvHeads * hd, dk, params.kBias) + projection(kvHeads * hd, dv, params.vBias);
-    t.fixed += times * (projection(heads * hd, dq, params.qBias) + projection(rowWidth(node.type), heads * hd, params.oBias));
-    const perScore = 4 * hd + SOFTMAX_FLOPS + (node.alibi ? 1 : 0) + (node.softcap > 0 ? 3 : 0);
-    const kvBytes = 2 * kvHeads * hd * 4;
+    const layers = big(times);
+    t.fixed += layers * (projection(heads * hd, dq, params.qBias) + projection(rowWidth(node.type), heads * hd, params.oBias));
+    const perScore = big(heads, 4 * hd + SOFTMAX_FLOPS + (node.alibi ? 1 : 0) + (node.softcap > 0 ? 3 : 0));
+    const kvBytes = big(2, kvHeads, hd, 4);
     if (!fromTokens(node.k)) {
       // Cross-attention: keys and values are projected once per memory row and cached.
-      t.memory += times * kvFlops;
-      t.crossKv += times * kvBytes;
-      t.attnDecode += times * heads * perScore * mem;
-      t.attnPrefillSum += times * heads * perScore * mem * n;
+      t.memory += layers * kvFlops;
+      t.crossKv += layers * kvBytes;
+      t.attnDecode += layers * perScore * big(mem);
+      t.attnPrefillSum += layers * perScore * big(mem, n);
       return;
     }
-    t.fixed += times * (kvFlops + (node.rope ? ROPE_FLOPS * node.rope.dim * (heads + kvHeads) : 0));
-    const window = node.mask.kind === 'sliding' ? node.mask.window : Infinity;
-    const seen = (position: number) => Math.min(position + 1, window);
-    t.kvPerToken += times * kvBytes;
-    t.kvFull += times * kvBytes * Math.min(n, window);
-    t.attnDecode += times * heads * perScore * seen(n - 1);
-    let keys = 0;
-    for (let p = 0; p < n; p++) keys += seen(p);
-    t.attnPrefillSum += times * heads * perScore * keys;
+    t.fixed += layers * (kvFlops + (node.rope ? big(ROPE_FLOPS, node.rope.dim, heads + kvHeads) : 0n));
+    const window = node.mask.kind === 'sliding' ? big(node.mask.window) : undefined;
+    const context = big(n);
+    const last = window !== undefined && window < context ? window : context; // keys seen from position n - 1
+    t.kvPerToken += layers * kvBytes;
+    t.kvFull += layers * kvBytes * last;
+    t.attnDecode += layers * perScore * last;
+    t.attnPrefillSum += layers * perScore * keysSeen(context, window);
   };
 
   for (const item of graph.items) {
     if (item.op !== 'repeat') nodeCost(item, 1);
     else for (const body of item.bodies) for (const node of body.nodes) nodeCost(node, body.layers.length);
   }
+  // Per prompt token, a rational number: whole part and remainder over the context, each exact.
+  const prompt = big(Math.max(1, n));
+  const prefill = t.fixed * prompt + t.attnPrefillSum;
   return {
     context: n,
     memoryLength: mem,
-    decodeFlopsPerToken: t.fixed + t.attnDecode,
-    prefillFlopsPerToken: t.fixed + t.attnPrefillSum / Math.max(1, n),
-    memoryFlopsPerRow: t.memory,
-    kvBytesPerToken: t.kvPerToken,
-    kvBytesFullContext: t.kvFull,
-    crossKvBytesPerMemoryPosition: t.crossKv,
+    decodeFlopsPerToken: Number(t.fixed + t.attnDecode),
+    prefillFlopsPerToken: Number(prefill / prompt) + Number(prefill % prompt) / Number(prompt),
+    memoryFlopsPerRow: Number(t.memory),
+    kvBytesPerToken: Number(t.kvPerToken),
+    kvBytesFullContext: Number(t.kvFull),
+    crossKvBytesPerMemoryPosition: Number(t.crossKv),
   };
 }

@@ -1,19 +1,7 @@
 // Says why a parameter pattern matches nothing: where the model's parameter paths part from it.
-import { closestMatch, type ParamPattern, type PatternSegment } from '@tdl/dsl';
-import { patternText } from './pattern.js';
-
-function segmentMatches(s: PatternSegment, part: string): boolean {
-  switch (s.kind) {
-    case 'Name':
-      return s.name === part;
-    case 'Index':
-      return String(s.value) === part;
-    case 'Bind':
-      return true;
-    case 'Alt':
-      return s.names.some((n) => n.name === part);
-  }
-}
+import { closestMatch, type ParamPattern } from '@tdl/dsl';
+import { LAYER_INDEX } from '../lower/lowerer.js';
+import { patternText, segmentMatches } from './pattern.js';
 
 /** A one-line note: the first segment no parameter has, and what the parameters have there. */
 export function explainNoMatch(pattern: ParamPattern, params: readonly string[]): string {
@@ -24,7 +12,8 @@ export function explainNoMatch(pattern: ParamPattern, params: readonly string[])
     const next = longer.filter((p) => segmentMatches(segs[k]!, p[k]!));
     const prefix = segs.slice(0, k).map((s) => patternText({ segments: [s], span: pattern.span })).join('.');
     if (!next.length) {
-      const options = [...new Set(longer.map((p) => p[k]!))];
+      // A possible layer's index (`{i}`) is no option to list: the layers that exist are.
+      const options = [...new Set(longer.map((p) => p[k]!))].filter((o) => o !== LAYER_INDEX);
       const where = k === 0 ? 'parameter paths start with' : `after '${prefix}' come`;
       if (!options.length) return `no parameter path goes on after '${prefix}'`;
       const seg = segs[k]!;

@@ -1,6 +1,7 @@
 // Checkpoint sections: compiles each `checkpoint NAME { … }` of a model into a plan for the runtime.
 import { diagnostic, type CheckpointDecl, type Diagnostic } from '@tdl/dsl';
 import type { Graph } from '../ir/nodes.js';
+import type { PossibleParam } from './pattern.js';
 import type { CheckpointPlan } from '@tdl/runtime/contract';
 import { compileSection } from './section.js';
 
@@ -13,7 +14,11 @@ export interface CheckpointResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-export function compileCheckpoints(graph: Graph, decls: readonly CheckpointDecl[]): CheckpointResult {
+/**
+ * `possibleLayerParams`: parameter paths a layer of a repeat could have (`h.{i}.attn.q.weight`), which
+ * a mapping may name without error when the repeat's count leaves out every layer that has them.
+ */
+export function compileCheckpoints(graph: Graph, decls: readonly CheckpointDecl[], possibleLayerParams: readonly PossibleParam[] = []): CheckpointResult {
   const diagnostics: Diagnostic[] = [];
   const plans: CheckpointPlan[] = [];
   const seen = new Map<string, CheckpointDecl>();
@@ -33,7 +38,7 @@ export function compileCheckpoints(graph: Graph, decls: readonly CheckpointDecl[
       );
       continue;
     }
-    const plan = compileSection(decl, graph, diagnostics);
+    const plan = compileSection(decl, graph, diagnostics, possibleLayerParams);
     if (plan) plans.push(plan);
   }
   return { plans, diagnostics };

@@ -1,6 +1,7 @@
 // Parameter path patterns (`layers.{i}.attn.(q, k, v).weight`) matched against a model's parameters,
 // and `{name}` placeholders in stored tensor names.
 import type { ParamPattern, PatternSegment } from '@tdl/dsl';
+import { LAYER_INDEX } from '../lower/lowerer.js';
 
 /** One way a pattern matches: the placeholder values, and the parameters it names. */
 export interface TargetInstance {
@@ -97,6 +98,44 @@ function pathOf(pattern: ParamPattern, bindings: ReadonlyMap<string, string>, al
   return pattern.segments
     .map((s) => (s.kind === 'Bind' ? (bindings.get(s.name) ?? `{${s.name}}`) : s.kind === 'Alt' ? s.names[alt]!.name : segmentText(s)))
     .join('.');
+}
+
+/** Whether one segment of a pattern matches one part of a parameter path (`alt`: only that name of a list). */
+export function segmentMatches(s: PatternSegment, part: string, alt?: string): boolean {
+  switch (s.kind) {
+    case 'Name':
+      return s.name === part;
+    case 'Index':
+      return String(s.value) === part;
+    case 'Bind':
+      return true;
+    case 'Alt':
+      return alt !== undefined ? alt === part && s.names.some((n) => n.name === alt) : s.names.some((n) => n.name === part);
+  }
+}
+
+/** A parameter path some layer of a repeat could have, the layer index left as `{i}`: `h.{i}.attn.q.weight`. */
+export interface PossibleParam {
+  readonly path: string;
+  /** The repeat's layer count. */
+  readonly layers: number;
+}
+
+/**
+ * Whether `pattern` names parameters of layers that a repeat's count leaves out: paths some layer could
+ * have, for every layer (a placeholder where the index goes) or for a layer past the last (an index).
+ * Each name of a `( … )` list needs one.
+ */
+export function namesLeftOutLayers(pattern: ParamPattern, possible: readonly PossibleParam[]): boolean {
+  const list = pattern.segments.find((s) => s.kind === 'Alt');
+  const alts = list?.kind === 'Alt' ? list.names.map((n) => n.name) : [undefined];
+  const fits = (p: PossibleParam, parts: readonly string[], alt: string | undefined) =>
+    parts.length === pattern.segments.length &&
+    pattern.segments.every((s, k) =>
+      parts[k] === LAYER_INDEX ? s.kind === 'Bind' || (s.kind === 'Index' && s.value >= p.layers) : segmentMatches(s, parts[k]!, alt),
+    );
+  const split = possible.map((p) => ({ p, parts: p.path.split('.') }));
+  return alts.every((alt) => split.some(({ p, parts }) => fits(p, parts, alt)));
 }
 
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;

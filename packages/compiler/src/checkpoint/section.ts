@@ -5,7 +5,7 @@ import { closestMatch, diagnostic, type CheckpointDecl, type Diagnostic, type Ma
 import type { Graph } from '../ir/nodes.js';
 import { bindArgs, type BoundArgs } from './args.js';
 import { explainNoMatch } from './explain.js';
-import { matchTargets, patternText, placeholders } from './pattern.js';
+import { matchTargets, namesLeftOutLayers, patternText, placeholders, type PossibleParam } from './pattern.js';
 import type { CheckpointPlan, PlanEntry, PlanSource, PlanStep, PlanTensor } from '@tdl/runtime/contract';
 import { resolveSource, type SourceForm } from './sources.js';
 import { fmt, TRANSFORMS, type Shape, type TransformDef } from './transforms.js';
@@ -13,6 +13,8 @@ import { fmt, TRANSFORMS, type Shape, type TransformDef } from './transforms.js'
 interface SectionState {
   readonly graph: Graph;
   readonly names: readonly string[];
+  /** Paths a layer of a repeat could have (`h.{i}.attn.q.weight`), though perhaps no layer has. */
+  readonly possible: readonly PossibleParam[];
   readonly shapes: ReadonlyMap<string, Shape>;
   /** The rule that first mapped each parameter. */
   readonly mappedBy: Map<string, MappingRule>;
@@ -21,11 +23,12 @@ interface SectionState {
   readonly out: Diagnostic[];
 }
 
-export function compileSection(decl: CheckpointDecl, graph: Graph, out: Diagnostic[]): CheckpointPlan | undefined {
+export function compileSection(decl: CheckpointDecl, graph: Graph, out: Diagnostic[], possible: readonly PossibleParam[] = []): CheckpointPlan | undefined {
   const before = out.length;
   const state: SectionState = {
     graph,
     names: graph.params.map((p) => p.name),
+    possible,
     shapes: new Map(graph.params.map((p) => [p.name, p.shape])),
     mappedBy: new Map(),
     stored: new Map(),
@@ -95,10 +98,11 @@ function compileRule(rule: MappingRule, state: SectionState): PlanEntry[] {
         label: 'every name of the ( … ) list needs a parameter',
       }),
     );
-  } else if (!match.instances.length) {
+  } else if (!match.instances.length && !namesLeftOutLayers(rule.target, state.possible)) {
+    // A mapping into layers that this model's count leaves out (zero layers) maps nothing, silently.
     out.push(
       diagnostic('E0501', rule.target.span, `'${patternText(rule.target)}' matches no parameter of model '${state.graph.name}'`, {
-        label: explainNoMatch(rule.target, state.names),
+        label: explainNoMatch(rule.target, [...state.names, ...state.possible.map((p) => p.path)]),
       }),
     );
   }

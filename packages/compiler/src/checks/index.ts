@@ -12,6 +12,7 @@ import { headsDivideWidth } from './heads-divide-width.js';
 import { kvHeadsDivideHeads } from './kv-heads-divide-heads.js';
 import { linearInput } from './linear-input.js';
 import { logitsOutput } from './logits-output.js';
+import { paramCount } from './param-count.js';
 import { positionTable } from './position-table.js';
 import { rotaryDim } from './rotary-dim.js';
 import { checkContext, type CheckRule } from './rule.js';
@@ -28,6 +29,7 @@ import { vocabSize } from './vocab-size.js';
  */
 export const CHECKS: readonly CheckRule[] = [
   valueRanges,
+  paramCount,
   floatOperands,
   elementwiseShapes,
   tiedEmbedding,

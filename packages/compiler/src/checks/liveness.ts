@@ -15,6 +15,8 @@ export function liveValues(graph: Graph): Set<ValueId> {
       continue;
     }
     item.results.forEach((id, i) => item.bodies.forEach((b) => link(id, b.results[i]!)));
+    // Zero layers pass the values before the region through unchanged.
+    if (item.count === 0) item.results.forEach((id, i) => link(id, item.carried[i]!.init));
     for (const body of item.bodies) {
       for (const node of body.nodes) {
         byId.set(node.id, node);

@@ -9,6 +9,15 @@ export class IdSource {
   take(): ValueId {
     return this.next++;
   }
+
+  /** Where the ids stand; `rewind` to it hands the ids taken since out again (for a lowering that is dropped). */
+  mark(): number {
+    return this.next;
+  }
+
+  rewind(mark: number) {
+    this.next = mark;
+  }
 }
 
 /** Collects the nodes and parameters of one scope of emission: the top level, or one layer. */

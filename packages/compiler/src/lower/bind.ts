@@ -1,5 +1,6 @@
 // Binds a call's arguments to an operator's or block's parameters: positional, named, defaults, kinds.
 import { closestMatch, diagnostic, type Call, type Diagnostic } from '@tdl/dsl';
+import { describeWhole, inexactWhole } from '../ir/limits.js';
 import { ACCEPTS, type ArgSpec } from '../ops/op.js';
 import { describeKind, type Located } from './values.js';
 
@@ -74,6 +75,11 @@ function checkKind(spec: Pick<ArgSpec, 'name' | 'kind'>, arg: Located, what: str
   }
   if (spec.kind === 'int' && v.kind === 'number' && !Number.isInteger(v.value)) {
     out.push(diagnostic('E0209', arg.span, `argument '${spec.name}' of ${what} must be an integer`, { label: `this is ${Number(v.value.toPrecision(6))}` }));
+    return { value: { kind: 'error' }, span: arg.span };
+  }
+  const inexact = spec.kind === 'int' && v.kind === 'number' ? inexactWhole(v.value) : undefined;
+  if (inexact && v.kind === 'number') {
+    out.push(diagnostic('E0214', arg.span, `argument '${spec.name}' of ${what} is ${describeWhole(v.value)}, too large to be a size`, { label: inexact }));
     return { value: { kind: 'error' }, span: arg.span };
   }
   return arg;

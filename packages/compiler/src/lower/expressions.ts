@@ -21,6 +21,11 @@ export function lowerExpr(lw: Lowerer, e: Expr, scope: Scope): Value {
       return resolveName(lw, e.name, e.span, scope);
     case 'IfExpr': {
       const cond = lowerExpr(lw, e.cond, scope);
+      if (lw.everyBranch) {
+        const [taken, other] = cond.kind === 'bool' && !cond.value ? [e.else, e.then] : [e.then, e.else];
+        lowerExpr(lw, other, scope);
+        return lowerExpr(lw, taken, scope);
+      }
       if (cond.kind === 'error') return ERROR;
       if (cond.kind !== 'bool') return lw.error('E0206', e.cond.span, 'a condition must be true or false', `this is ${describeKind(cond)}`);
       return lowerExpr(lw, cond.value ? e.then : e.else, scope);

@@ -4,6 +4,7 @@ import { IdSource, NodeList } from '../ir/builder.js';
 import type { RepeatRegion, SymbolDecl, TensorType, ValueId } from '../ir/nodes.js';
 import type { UntypedNode } from '../ir/shapes.js';
 import type { Call, Expr, Statement } from '@tdl/dsl';
+import type { PossibleParam } from '../checkpoint/pattern.js';
 import type { BlockEntry } from './blocks.js';
 import { PRELUDE_FILE } from './prelude.js';
 import type { Scope } from './scope.js';
@@ -44,6 +45,10 @@ export class Lowerer {
   readonly blocks = new Map<string, BlockEntry>();
   readonly blockStack: string[] = [];
   readonly symbols: SymbolDecl[] = [];
+  /** While the parameters a layer could have are gathered: an `if` lowers both its branches. */
+  everyBranch = false;
+  /** Parameter paths some layer of a repeat could have (`h.{i}.xattn.q.weight`), whether or not one has. */
+  readonly possibleLayerParams: PossibleParam[] = [];
   /** How many top-level parameters existed when each region was added, to list parameters in order. */
   readonly paramsBeforeRegion = new Map<RepeatRegion, number>();
   /** Source texts by file name, so nodes can record their arguments as written. */

@@ -2,7 +2,9 @@
 // outputs, and the full list of parameters.
 import { diagnostic, type CheckpointDecl, type Diagnostic, type FileNode, type InputDecl, type ModelDecl } from '@tdl/dsl';
 import { constDim, type Dim } from '../ir/dim.js';
+import { describeWhole, inexactWhole } from '../ir/limits.js';
 import type { Graph, GraphOutput, ParamInfo, TensorType } from '../ir/nodes.js';
+import type { PossibleParam } from '../checkpoint/pattern.js';
 import { lowerBlockCall } from './blocks.js';
 import { lowerExpr } from './expressions.js';
 import { LAYER_INDEX, Lowerer } from './lowerer.js';
@@ -21,6 +23,8 @@ export interface LowerOptions {
 export interface LowerResult {
   readonly graph?: Graph;
   readonly checkpoints: readonly CheckpointDecl[];
+  /** Parameter paths some layer of a repeat could have (`h.{i}.xattn.q.weight`), for checkpoint mappings. */
+  readonly possibleLayerParams: readonly PossibleParam[];
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -62,8 +66,14 @@ export function lowerModel(file: FileNode, model: ModelDecl, options: LowerOptio
             lw.error('E0207', b.name.span, `'${name}' is already defined`, undefined, [{ message: 'first defined here', span: modelScope.own(name)!.span }]);
             continue;
           }
-          const override = overrides.get(name);
+          let override = overrides.get(name);
           overrides.delete(name);
+          const inexact = override !== undefined ? inexactWhole(override) : undefined;
+          if (inexact) {
+            // One error for the flag, and the model's own value, so uses of the constant add none.
+            lw.diagnostics.push(diagnostic('E0213', model.name.span, `--set ${name}=${override}: ${inexact}`, { label: `'${name}' keeps its value from the file` }));
+            override = undefined;
+          }
           const value =
             override !== undefined ? { kind: 'number' as const, value: override, isInteger: Number.isInteger(override) } : lowerExpr(lw, b.value, modelScope);
           modelScope.define(name, value, b.name.span, false);
@@ -101,7 +111,7 @@ export function lowerModel(file: FileNode, model: ModelDecl, options: LowerOptio
     outputs,
     params: expandParams(lw),
   };
-  return { graph, checkpoints, diagnostics: dedupe(lw.diagnostics) };
+  return { graph, checkpoints, possibleLayerParams: lw.possibleLayerParams, diagnostics: dedupe(lw.diagnostics) };
 }
 
 function lowerInput(lw: Lowerer, input: InputDecl, scope: Scope) {
@@ -129,7 +139,8 @@ function lowerInput(lw: Lowerer, input: InputDecl, scope: Scope) {
       let bound: number | undefined;
       if (d.bound) {
         const b = lowerExpr(lw, d.bound, scope);
-        if (b.kind === 'number' && Number.isInteger(b.value) && b.value > 0) bound = b.value;
+        if (b.kind === 'number' && inexactWhole(b.value)) lw.error('E0214', d.bound.span, `a length bound of ${describeWhole(b.value)} is too large`, inexactWhole(b.value));
+        else if (b.kind === 'number' && Number.isInteger(b.value) && b.value > 0) bound = b.value;
         else if (b.kind !== 'error') lw.error('E0209', d.bound.span, 'a length bound must be a positive integer', `this is ${describeKind(b)}`);
       } else if (role === 'tokens') {
         lw.error('E0204', d.span, 'the token length needs a context bound', `write \`${name} <= context\``);
@@ -140,7 +151,8 @@ function lowerInput(lw: Lowerer, input: InputDecl, scope: Scope) {
       return;
     }
     const v = lowerExpr(lw, d.size, scope);
-    if (v.kind === 'number' && Number.isInteger(v.value) && v.value > 0) shape.push(constDim(v.value));
+    if (v.kind === 'number' && inexactWhole(v.value)) lw.error('E0214', d.size.span, `a width of ${describeWhole(v.value)} is too large`, inexactWhole(v.value));
+    else if (v.kind === 'number' && Number.isInteger(v.value) && v.value > 0) shape.push(constDim(v.value));
     else if (v.kind !== 'error') lw.error('E0209', d.size.span, symbolic ? 'expected a length symbol such as T or S' : 'a width must be a positive integer', `this is ${describeKind(v)}`);
   });
   if (shape.length !== input.dims.length) return;
@@ -162,7 +174,7 @@ function expandParams(lw: Lowerer): ParamInfo[] {
   for (const item of lw.top.items) {
     if (item.op !== 'repeat') continue;
     topLevel(lw.paramsBeforeRegion.get(item) ?? next);
-    out.push(...regionParams(item));
+    for (const p of regionParams(item)) out.push(p); // one by one: a spread of many layers overflows the stack
   }
   topLevel(lw.top.params.length);
   return out;

@@ -1,8 +1,10 @@
 // Lowers statements: constants, assignments, compile-time `if`, and `repeat` regions.
 import type { Repeat, Statement } from '@tdl/dsl';
+import type { PossibleParam } from '../checkpoint/pattern.js';
 import { NodeList } from '../ir/builder.js';
-import type { LayerBody, RepeatRegion, ValueId } from '../ir/nodes.js';
+import type { LayerBody, RepeatRegion, TensorType, ValueId } from '../ir/nodes.js';
 import { shapeToString } from '../ir/dim.js';
+import { describeWhole, MAX_LAYERS } from '../ir/limits.js';
 import { sameType } from '../ir/types.js';
 import { lowerExpr } from './expressions.js';
 import { groupLayers } from './group-layers.js';
@@ -41,6 +43,11 @@ function lowerStatement(lw: Lowerer, s: Statement, scope: Scope) {
     }
     case 'If': {
       const cond = lowerExpr(lw, s.cond, scope);
+      if (lw.everyBranch) {
+        lowerStatements(lw, s.then, scope);
+        lowerStatements(lw, s.else ?? [], scope);
+        return;
+      }
       if (cond.kind === 'error') return;
       if (cond.kind !== 'bool') {
         lw.error('E0206', s.cond.span, 'a condition must be true or false', `this is ${describeKind(cond)}`);
@@ -78,6 +85,10 @@ function lowerRepeat(lw: Lowerer, r: Repeat, scope: Scope) {
     return;
   }
   const count = countValue.value;
+  if (count > MAX_LAYERS) {
+    lw.error('E0214', r.count.span, `a repeat of ${describeWhole(count)} layers is more than tdl lowers`, `at most ${MAX_LAYERS.toLocaleString('en-US')} layers, each lowered on its own`);
+    return;
+  }
   const label = lw.claimLabel(r.label ? { name: r.label.name, span: r.label.span } : undefined, 'layers');
   const carried = [...assignedNames(r.body)].flatMap((name) => {
     const b = scope.lookup(name);
@@ -86,21 +97,7 @@ function lowerRepeat(lw: Lowerer, r: Repeat, scope: Scope) {
 
   const instances: { body: NodeList; results: ValueId[] }[] = [];
   for (let i = 0; i < count; i++) {
-    const body = new NodeList(lw.ids, lw.top);
-    lw.list = body;
-    lw.layer = { prefix: `${label}.${LAYER_INDEX}`, index: i };
-    const layerScope = new Scope(scope);
-    layerScope.define(r.index.name, { kind: 'number', value: i, isInteger: true }, r.index.span, false).used = true;
-    carried.forEach((c, index) => {
-      const v = lw.emit({ op: 'carried', index, span: r.span, argSpans: {} }, c.type);
-      layerScope.define(c.name, v, r.span, true).used = true;
-    });
-    try {
-      lowerStatements(lw, r.body, layerScope);
-    } finally {
-      lw.list = lw.top;
-      lw.layer = undefined;
-    }
+    const { body, layerScope } = lowerLayer(lw, r, scope, label, carried, i);
     const results: ValueId[] = [];
     for (const c of carried) {
       const v = layerScope.own(c.name)?.value;
@@ -116,6 +113,7 @@ function lowerRepeat(lw: Lowerer, r: Repeat, scope: Scope) {
     }
     instances.push({ body, results });
   }
+  lw.possibleLayerParams.push(...possibleLayerParams(lw, r, scope, label, carried, count));
 
   const { bodies, bodyOfLayer } = groupLayers(instances);
   const regionResults = carried.map((c) => {
@@ -137,4 +135,46 @@ function lowerRepeat(lw: Lowerer, r: Repeat, scope: Scope) {
   };
   lw.paramsBeforeRegion.set(region, lw.top.params.length);
   lw.top.addItem(region);
+}
+
+type Carried = { readonly name: string; readonly init: ValueId; readonly type: TensorType };
+
+/** Lowers layer `index` of `r` into a list of its own; the scope holds what the layer leaves in its variables. */
+function lowerLayer(lw: Lowerer, r: Repeat, scope: Scope, label: string, carried: readonly Carried[], index: number) {
+  const body = new NodeList(lw.ids, lw.top);
+  lw.list = body;
+  lw.layer = { prefix: `${label}.${LAYER_INDEX}`, index };
+  const layerScope = new Scope(scope);
+  layerScope.define(r.index.name, { kind: 'number', value: index, isInteger: true }, r.index.span, false).used = true;
+  carried.forEach((c, i) => {
+    const v = lw.emit({ op: 'carried', index: i, span: r.span, argSpans: {} }, c.type);
+    layerScope.define(c.name, v, r.span, true).used = true;
+  });
+  try {
+    lowerStatements(lw, r.body, layerScope);
+  } finally {
+    lw.list = lw.top;
+    lw.layer = undefined;
+  }
+  return { body, layerScope };
+}
+
+/**
+ * The parameter paths a layer of `r` can have whichever way its `if`s go (`h.{i}.xattn.q.weight`):
+ * one more layer is lowered taking every branch, and what it reports is dropped. A checkpoint mapping
+ * to one of these paths that no layer has is then no mistake: the repeat has zero layers, or fewer
+ * than the first that has it (cross-attention every fourth layer, in a model of two).
+ */
+function possibleLayerParams(lw: Lowerer, r: Repeat, scope: Scope, label: string, carried: readonly Carried[], layers: number): PossibleParam[] {
+  const reported = lw.diagnostics.length;
+  const ids = lw.ids.mark();
+  lw.everyBranch = true;
+  try {
+    return lowerLayer(lw, r, scope, label, carried, 0).body.params.map((p) => ({ path: p.name, layers }));
+  } finally {
+    // Nothing of this layer stays: not its reports, nor the ids it took (generated code numbers by them).
+    lw.everyBranch = false;
+    lw.diagnostics.splice(reported);
+    lw.ids.rewind(ids);
+  }
 }

@@ -120,3 +120,43 @@ describe('cross-attention', () => {
     expect(info.costs.kvBytesPerToken).toBe(L * 2 * d * 4);
   });
 });
+
+describe('counts past 2^53 − 1', () => {
+  // GPT-2 small's decode FLOPs as an exact whole number (the formula of the first block).
+  const gpt2Decode = (n: bigint) => {
+    const d = 768n;
+    const perLayer = 5n * d + (8n * d * d + 4n * d) + 2n * d + 5n * d + (16n * d * d + 5n * d) + 8n * 4n * d;
+    return 12n * perLayer + d + 5n * d + 2n * d * 50257n + 12n * 12n * (4n * 64n + 3n) * n;
+  };
+
+  it('sums the keys of every prompt position in closed form: a context of 10^12 takes no longer than one of 8', () => {
+    const started = performance.now();
+    const costs = analyze(loadModel('gpt2'), { context: 1e12 }).costs;
+    expect(performance.now() - started).toBeLessThan(1000);
+    // Past 2^53 − 1 (here 3.7·10^16): the nearest double to the exact count, not a sum rounded step by step.
+    expect(costs.decodeFlopsPerToken).toBe(Number(gpt2Decode(10n ** 12n)));
+    expect(costs.decodeFlopsPerToken).toBeGreaterThan(Number.MAX_SAFE_INTEGER);
+    // Prefill averages over the prompt: about half the decode cost's attention.
+    expect(costs.prefillFlopsPerToken / costs.decodeFlopsPerToken).toBeCloseTo(0.5, 3);
+  });
+
+  it('caps a sliding window at any context: Mistral-7B at 10^12 tokens decodes as at 4,096', () => {
+    const mistral = loadModel('mistral');
+    const far = analyze(mistral, { context: 1e12 }).costs;
+    const window = analyze(mistral, { context: 4096 }).costs;
+    expect(far.decodeFlopsPerToken).toBe(window.decodeFlopsPerToken);
+    expect(far.kvBytesFullContext).toBe(window.kvBytesFullContext);
+    const want = llamaLike({ d: 4096, L: 32, H: 32, KV: 8, f: 14336, V: 32000, n: 1e12, window: 4096 });
+    expect(far.prefillFlopsPerToken).toBeCloseTo(want.prefill, 0);
+  });
+
+  it('Llama-3-405B at its full context stays exact', () => {
+    const graph = loadModel('llama', { vocab: 128256, d: 16384, layers: 126, heads: 128, kv_heads: 8, d_ff: 53248, context: 131072, theta: 500000 });
+    const info = analyze(graph);
+    expect(info.params.total).toBe(405_853_388_800);
+    const want = llamaLike({ d: 16384, L: 126, H: 128, KV: 8, f: 53248, V: 128256, n: 131072 });
+    expect(info.costs.decodeFlopsPerToken).toBe(want.decode);
+    expect(info.costs.decodeFlopsPerToken).toBe(1_896_261_158_912);
+    expect(info.costs.prefillFlopsPerToken).toBe(1_351_928_538_752);
+  });
+});

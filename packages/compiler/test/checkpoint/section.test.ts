@@ -118,6 +118,64 @@ describe('checkpoint sections: accepted', () => {
   });
 });
 
+describe('checkpoint sections: layers a repeat leaves out', () => {
+  const zero = (text: string) => checkSource({ name: 'm.tdl', text }, { overrides: { layers: 0 } });
+  const errorsAt0 = (text: string) => zero(text).diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.span.line}: ${d.message} (${d.label})`);
+
+  it('with zero layers, a mapping into the layers maps nothing, and the plan holds the rest', () => {
+    const r = zero(model(`${BASE}\n${QKV}`));
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(r.checkpointPlans[0]!.entries.flatMap((e) => e.targets).sort()).toEqual(['emb.weight', 'head.weight']);
+  });
+
+  it('still reports a mapping no layer could have, naming what a layer has', () => {
+    expect(errorsAt0(model(`${BASE}\n${QKV}\n    layers.{i}.atn.q.weight <- "x"\n    nowhere.weight <- "y"`))).toEqual([
+      "E0501 15: 'layers.{i}.atn.q.weight' matches no parameter of model 'm' (did you mean 'attn'? after 'layers.{i}' come norm, attn)",
+      "E0501 16: 'nowhere.weight' matches no parameter of model 'm' (parameter paths start with emb, head, layers)",
+    ]);
+    // A bias the layers do not have (bias = false) is no parameter of theirs, however many there are.
+    expect(errorsAt0(model(`${BASE}\n${QKV}\n    layers.{i}.attn.o.bias <- "x"`))).toEqual([
+      "E0501 15: 'layers.{i}.attn.o.bias' matches no parameter of model 'm' (after 'layers.{i}.attn.o' come weight)",
+    ]);
+  });
+
+  it('a layer the count leaves out, or a branch no layer takes, maps nothing; an existing layer without the parameter is an error', () => {
+    const every = (layers: number, extra: string) =>
+      checkSource(
+        {
+          name: 'm.tdl',
+          text: `model m {
+  const vocab = 16, d = 8, layers = 4
+  input tokens: i32[T <= 32]
+  x = emb: embedding(tokens, vocab, d)
+  layers: repeat layers as i {
+    if i % 4 == 3 {
+      x = x + extra: linear(x, d, bias = false)
+    }
+    x = x + ffn: linear(norm: rms_norm(x), d, bias = false)
+  }
+  output logits = head: linear(x, vocab, bias = false)
+  checkpoint hf {
+    emb.weight <- "e"
+    layers.{i}.norm.weight <- "n.{i}"
+    layers.{i}.ffn.weight <- "f.{i}"
+    layers.{i}.extra.weight <- "x.{i}"
+    head.weight <- "h"
+${extra}
+  }
+}
+`,
+        },
+        { overrides: { layers } },
+      ).diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.span.line}: ${d.message}`);
+    expect(every(4, '')).toEqual([]);
+    expect(every(2, '')).toEqual([]);
+    expect(every(0, '')).toEqual([]);
+    expect(every(2, '    layers.5.extra.weight <- "five"')).toEqual([]);
+    expect(every(2, '    layers.1.extra.weight <- "one"')).toEqual(["E0501 18: 'layers.1.extra.weight' matches no parameter of model 'm'"]);
+  });
+});
+
 describe('checkpoint sections: errors at the mapping line', () => {
   it('E0501: a pattern that matches no parameter says where the paths part', () => {
     expect(errors(model(`${BASE}\n${QKV}\n    layers.{i}.atn.q.bias <- "x"`))).toEqual([

@@ -66,6 +66,7 @@ const shapes = {
   E0320: { severity: 'error', title: 'head tied to something other than an embedding' },
   E0321: { severity: 'error', title: 'keys and values from different streams' },
   E0322: { severity: 'error', title: 'logits width differs from the token embedding' },
+  E0323: { severity: 'error', title: 'more parameters than counts hold exactly' },
 } as const;
 
 /** W04xx: warnings: unused things, settings that have no effect. */

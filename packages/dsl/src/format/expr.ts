@@ -1,7 +1,8 @@
-// Prints expressions canonically: minimal parentheses, spaced operators, long calls broken one argument a line.
+// Prints expressions canonically: minimal parentheses, spaced operators, long operator chains broken one
+// operand a line, long calls one argument a line.
 import type * as A from '../ast/nodes.js';
 
-/** Lines longer than this are broken at call arguments. */
+/** Lines longer than this are broken: long operator chains before their operators, long calls at their arguments. */
 export const LINE_WIDTH = 100;
 
 const PRECEDENCE: Record<A.BinaryOp, number> = {
@@ -87,16 +88,47 @@ export function layout(e: A.Expr, column: number, indent: string): string {
   return callHead(e) + '(\n' + args.join(',\n') + '\n' + indent + ')';
 }
 
-/** A long binary expression keeps its operands inline but lets a call operand break. */
+/**
+ * A long binary expression. A residual `x + f(…)` (two operands, the first a name) stays on its line
+ * and lets the call break. A longer chain at one precedence (a parallel block, `x + attn(…) + mlp(…)`)
+ * breaks before each operator, one operand a line, indented; an operand that is still too long breaks
+ * its own calls.
+ */
 function layoutBinary(e: A.Binary, column: number, indent: string): string {
+  const [first, ...rest] = chainOf(e);
+  const head = operand(first!.expr, first!.wrap, column, indent);
+  if (rest.length === 1 && first!.expr.kind === 'Name' && column + head.length + rest[0]!.op.length + 2 < LINE_WIDTH) {
+    const { op, expr, wrap } = rest[0]!;
+    return `${head} ${op} ${operand(expr, wrap, column + head.length + op.length + 2, indent)}`;
+  }
+  const cont = indent + '  ';
+  return head + rest.map(({ op, expr, wrap }) => `\n${cont}${op} ${operand(expr, wrap, cont.length + op.length + 1, cont)}`).join('');
+}
+
+interface ChainLink {
+  /** The operator before this operand (none before the first). */
+  readonly op: string;
+  readonly expr: A.Expr;
+  /** Printed in parentheses, which precedence needs. */
+  readonly wrap: boolean;
+}
+
+/** `a + b - c` → a, + b, - c: the operands of a left-leaning chain of operators of one precedence. */
+function chainOf(e: A.Binary): ChainLink[] {
   const p = PRECEDENCE[e.op];
-  const wrapLeft = precedence(e.left) < p || (p === 3 && precedence(e.left) === 3);
-  const wrapRight = precedence(e.right) <= p;
-  const left = wrapLeft ? `(${flat(e.left)})` : layout(e.left, column, indent);
-  const lastLine = left.slice(left.lastIndexOf('\n') + 1);
-  const rightColumn = (left.includes('\n') ? lastLine.length : column + left.length) + e.op.length + 2;
-  const right = wrapRight ? `(${flat(e.right)})` : layout(e.right, rightColumn, indent);
-  return `${left} ${e.op} ${right}`;
+  const links: ChainLink[] = [];
+  let left: A.Expr = e;
+  // Comparisons do not chain: `a == b == c` needs parentheses, so the walk stops at one.
+  while (left.kind === 'Binary' && PRECEDENCE[left.op] === p && (p !== 3 || left === e)) {
+    links.unshift({ op: left.op, expr: left.right, wrap: precedence(left.right) <= p });
+    left = left.left;
+  }
+  links.unshift({ op: '', expr: left, wrap: precedence(left) < p || (p === 3 && precedence(left) === 3) });
+  return links;
+}
+
+function operand(e: A.Expr, wrap: boolean, column: number, indent: string): string {
+  return wrap ? `(${layout(e, column + 1, indent)})` : layout(e, column, indent);
 }
 
 export function quote(value: string): string {

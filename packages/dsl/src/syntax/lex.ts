@@ -52,8 +52,16 @@ function retype(token: IToken, type: TokenType): IToken {
   return { ...token, tokenType: type, tokenTypeIdx: type.tokenTypeIdx! };
 }
 
-/** `'$'`, or code points for characters that do not print plainly: `U+00A0`. */
+/** Characters of a run of bad ones named in a message; the rest are only counted. */
+const MAX_NAMED = 8;
+
+/**
+ * `'$'`, or code points for characters that do not print plainly: `U+00A0`. Never a control character
+ * itself, which would reach the terminal raw.
+ */
 function describeChars(chars: string): string {
+  const all = [...chars];
+  if (all.length > MAX_NAMED) return `${describeChars(all.slice(0, MAX_NAMED).join(''))} and ${(all.length - MAX_NAMED).toLocaleString('en-US')} more`;
   if (/^[\x21-\x7e]+$/.test(chars)) return `'${chars}'`;
   if (/^\p{L}+$/u.test(chars)) return `'${chars}' (${codePoints(chars)})`;
   return codePoints(chars);

@@ -50,6 +50,58 @@ describe('formatter', () => {
     );
   });
 
+  it('breaks a long parallel block before each top-level +, one operand a line, instead of inside a call', () => {
+    const text =
+      'model m {\n  repeat layers as i {\n    x = x + attn: attention(ln: layer_norm(x), heads, pos = rope(theta = theta)) + mlp: mlp(ln(x), d_ff, act = gelu)\n  }\n}';
+    expect(fmt(text)).toBe(
+      [
+        'model m {',
+        '  repeat layers as i {',
+        '    x = x',
+        '      + attn: attention(ln: layer_norm(x), heads, pos = rope(theta = theta))',
+        '      + mlp: mlp(ln(x), d_ff, act = gelu)',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('breaks a sum of two calls at its +, and keeps - and parentheses in the chain', () => {
+    const text =
+      'model m {\n  x = embed_tokens: embedding(tokens, vocab, d) - embed_positions: embedding(positions(T), context, d) + (a - b)\n}';
+    expect(fmt(text)).toBe(
+      [
+        'model m {',
+        '  x = embed_tokens: embedding(tokens, vocab, d)',
+        '    - embed_positions: embedding(positions(T), context, d)',
+        '    + (a - b)',
+        '}',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('breaks the calls of an operand that is still too long on its own line', () => {
+    const long = 'attention(ln_1: layer_norm(x), heads, kv_heads = kv_heads, pos = rope(theta = theta), bias = false)';
+    expect(fmt(`model m {\n  x = x + attn: ${long} + mlp: mlp(ln_2: layer_norm(x), 4 * d)\n}`)).toBe(
+      [
+        'model m {',
+        '  x = x',
+        '    + attn: attention(',
+        '      ln_1: layer_norm(x),',
+        '      heads,',
+        '      kv_heads = kv_heads,',
+        '      pos = rope(theta = theta),',
+        '      bias = false',
+        '    )',
+        '    + mlp: mlp(ln_2: layer_norm(x), 4 * d)',
+        '}',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('joins a call broken over lines when it fits on one', () => {
     expect(fmt('model m {\n  x = f(\n    a,\n    b\n  )\n}')).toBe('model m {\n  x = f(a, b)\n}\n');
   });

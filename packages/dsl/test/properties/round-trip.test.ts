@@ -25,6 +25,32 @@ function modelAssigning(value: Expr): FileNode {
   };
 }
 
+/** `value` with every name made 12 characters longer: operator chains and calls too wide for a line. */
+function widen(value: Expr): Expr {
+  const long = <T extends { name: string }>(n: T): T => ({ ...n, name: n.name + '_'.repeat(12) });
+  switch (value.kind) {
+    case 'Name':
+      return long(value);
+    case 'Binary':
+      return { ...value, left: widen(value.left), right: widen(value.right) };
+    case 'Unary':
+      return { ...value, operand: widen(value.operand) };
+    case 'IfExpr':
+      return { ...value, cond: widen(value.cond), then: widen(value.then), else: widen(value.else) };
+    case 'List':
+      return { ...value, items: value.items.map(widen) };
+    case 'Call':
+      return {
+        ...value,
+        ...(value.label ? { label: long(value.label) } : {}),
+        callee: long(value.callee),
+        args: value.args.map((a) => ({ ...a, ...(a.name ? { name: long(a.name) } : {}), value: widen(a.value) })),
+      };
+    default:
+      return value;
+  }
+}
+
 describe('format then parse', () => {
   it('gives back the AST of any generated file', () => {
     fc.assert(
@@ -42,6 +68,18 @@ describe('format then parse', () => {
         expect(stripSpans(reparse(format(ast)))).toEqual(stripSpans(ast));
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it('gives back expressions too wide for a line, broken at their operators and calls, and formats them to a fixed point', () => {
+    fc.assert(
+      fc.property(exprArb.map(widen), (value) => {
+        const ast = modelAssigning(value);
+        const text = format(ast);
+        expect(stripSpans(reparse(text))).toEqual(stripSpans(ast));
+        expect(format(reparse(text), text)).toBe(text);
+      }),
+      { numRuns: 500 },
     );
   });
 
