@@ -1,5 +1,5 @@
 // The tdl command: dispatches to subcommands, prints usage, and turns errors into messages and exit codes.
-import { closestMatch, InvariantError } from '@tdl/dsl';
+import { closestMatch, InvariantError, printable } from '@tdl/dsl';
 import { UsageError } from '@tdl/runtime';
 import { checkSpec, runCheck } from './commands/check.js';
 import { compileSpec, runCompile } from './commands/compile.js';
@@ -11,7 +11,7 @@ import { initSpec, runInit } from './commands/init.js';
 import { logitsSpec, runLogits } from './commands/logits.js';
 import { runRun, runSpec } from './commands/run.js';
 import { parseCommandArgs, usageOf, type CommandSpec, type ParsedArgs } from './flags.js';
-import type { CliIO } from './io.js';
+import { errorLine, type CliIO } from './io.js';
 import { ModelError } from './model.js';
 
 export const VERSION = '0.1.0';
@@ -55,7 +55,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   const command = COMMANDS.find((c) => c.spec.name === name);
   if (!command) {
     const guess = closestMatch(name, COMMANDS.map((c) => c.spec.name));
-    io.stderr.write(`tdl: error: unknown command '${name}'${guess ? `; did you mean 'tdl ${guess}'?` : ''} ('tdl --help' lists the commands)\n`);
+    io.stderr.write(`tdl: error: unknown command '${printable(name)}'${guess ? `; did you mean 'tdl ${guess}'?` : ''} ('tdl --help' lists the commands)\n`);
     return 1;
   }
   try {
@@ -72,7 +72,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
 
 function report(error: unknown, io: CliIO): number {
   if (error instanceof ModelError || error instanceof UsageError) {
-    io.stderr.write(`tdl: error: ${error.message}\n`);
+    // A message may quote what the user typed: control characters are shown, never sent to the terminal.
+    io.stderr.write(errorLine(error.message));
     return 1;
   }
   if (error instanceof InvariantError) {

@@ -1,6 +1,7 @@
 // Everything the CLI does with the outside world: files (written atomically), standard streams.
 import { closeSync, openSync, readSync, fstatSync, renameSync, writeFileSync, rmSync, readFileSync, mkdirSync, writeSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
+import { printable } from '@tdl/dsl';
 import type { ByteSource } from '@tdl/runtime';
 import { UsageError } from '@tdl/runtime';
 
@@ -8,6 +9,14 @@ import { UsageError } from '@tdl/runtime';
 export interface CliIO {
   readonly stdout: { write(text: string): void; readonly isTTY?: boolean };
   readonly stderr: { write(text: string): void; readonly isTTY?: boolean };
+}
+
+/**
+ * `tdl: error: MESSAGE` and a newline. The message may quote what the user typed, so its control
+ * characters are shown, never sent to the terminal; its own line breaks (a list of tensors) stay.
+ */
+export function errorLine(message: string): string {
+  return `tdl: error: ${message.split('\n').map(printable).join('\n')}\n`;
 }
 
 /** Reads a text file (a model, a JSON file); binary or non-UTF-8 bytes are refused in one line. */

@@ -2,7 +2,7 @@
 import { countParams } from '@tdl/compiler';
 import { UsageError } from '@tdl/runtime';
 import { SET_FLAG, overrides, plural, type CommandSpec, type ParsedArgs } from '../flags.js';
-import type { CliIO } from '../io.js';
+import { errorLine, type CliIO } from '../io.js';
 import { checkFile } from '../model.js';
 
 export const checkSpec: CommandSpec = {
@@ -23,7 +23,7 @@ export async function runCheck(args: ParsedArgs, io: CliIO): Promise<number> {
     } catch (error) {
       // One unreadable file does not stop the others from being checked.
       if (!(error instanceof UsageError)) throw error;
-      io.stderr.write(`tdl: error: ${error.message}\n`);
+      io.stderr.write(errorLine(error.message));
       io.stdout.write(`${file}: not checked\n`);
       failed++;
       continue;
