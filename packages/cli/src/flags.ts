@@ -187,7 +187,7 @@ export function plural(n: number, word: string): string {
 }
 
 export function usageOf(spec: CommandSpec): string {
-  const rows = [...spec.flags, { name: 'help', type: 'boolean' as const, doc: 'show this help' }].map((f) => {
+  const rows = [...spec.flags, HELP_FLAG].map((f) => {
     const head = `  --${f.name}${f.type === 'string' ? ` ${f.value ?? 'VALUE'}` : ''}`;
     const def = 'default' in f && f.default !== undefined ? ` (default: ${f.default})` : '';
     return `${head.padEnd(28)} ${f.doc}${def}`;
