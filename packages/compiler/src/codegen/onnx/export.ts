@@ -35,6 +35,20 @@ export const DIM = {
   memory: 'encoder_sequence_length',
 } as const;
 
+/** The graph's input and output names (`%d`: the cache's index), as optimum and onnxruntime-genai name them. */
+export const ONNX_DIMS_NAMES = {
+  inputIds: 'input_ids',
+  attentionMask: 'attention_mask',
+  positionIds: 'position_ids',
+  pastKey: 'past_key_values.%d.key',
+  pastValue: 'past_key_values.%d.value',
+  logits: 'logits',
+  presentKey: 'present.%d.key',
+  presentValue: 'present.%d.value',
+} as const;
+
+const indexed = (pattern: string, i: number) => pattern.replace('%d', String(i));
+
 /** One self-attention's cache as the graph names it. */
 export interface OnnxCacheInfo {
   readonly index: number;
@@ -50,6 +64,12 @@ export interface OnnxExport {
   /** The memory input (encoder_hidden_states) and its width, when the model has cross-attention. */
   readonly memory?: { readonly name: string; readonly width: number };
   readonly vocab: number;
+  /** The model's context (positions the tables cover). */
+  readonly context: number;
+  /** The token embedding's width (config files' hidden_size). */
+  readonly hidden: number;
+  /** Query heads of the first self-attention (config files' num_attention_heads). */
+  readonly heads: number;
 }
 
 export function exportOnnx(graph: Graph, options: OnnxExportOptions = {}): OnnxExport {
@@ -71,6 +91,8 @@ class Renderer {
   private readonly outputs: OnnxValueInfo[] = [];
   private sv!: StreamValues;
   private readonly ops: OnnxOps;
+  private heads: number | undefined;
+  private hidden: number | undefined;
 
   constructor(
     private readonly s: Schedule,
@@ -88,9 +110,9 @@ class Renderer {
       this.inputs.push({ name: b.claim(name), dtype, shape });
       return name;
     };
-    const ids = input('input_ids', 'i64', [DIM.batch, DIM.seq]);
-    const attentionMask = input('attention_mask', 'i64', [DIM.batch, DIM.total]);
-    const positionIds = input('position_ids', 'i64', [DIM.batch, DIM.seq]);
+    const ids = input(ONNX_DIMS_NAMES.inputIds, 'i64', [DIM.batch, DIM.seq]);
+    const attentionMask = input(ONNX_DIMS_NAMES.attentionMask, 'i64', [DIM.batch, DIM.total]);
+    const positionIds = input(ONNX_DIMS_NAMES.positionIds, 'i64', [DIM.batch, DIM.seq]);
     const memoryInput = s.inputs.find((i) => i.role === 'memory');
     const memoryWidth = memoryInput?.width ?? 0;
     const memory = memoryInput ? input('encoder_hidden_states', 'f32', [DIM.batch, DIM.memory, memoryWidth]) : undefined;
@@ -114,9 +136,9 @@ class Renderer {
 
     const vocab = s.manifest.vocab;
     const logitsShape = b.op1('Concat', [batchSeq, b.ints([vocab])], { axis: 0 }, 'logits_shape');
-    b.claim('logits');
-    b.op('Reshape', [top.get(s.output.id), logitsShape], {}, [], { exact: ['logits'] });
-    this.outputs.unshift({ name: 'logits', dtype: 'f32', shape: [DIM.batch, DIM.seq, vocab] });
+    b.claim(ONNX_DIMS_NAMES.logits);
+    b.op('Reshape', [top.get(s.output.id), logitsShape], {}, [], { exact: [ONNX_DIMS_NAMES.logits] });
+    this.outputs.unshift({ name: ONNX_DIMS_NAMES.logits, dtype: 'f32', shape: [DIM.batch, DIM.seq, vocab] });
     const opsets = [{ domain: '', version: ONNX_OPSET }, ...(b.nodes.some((n) => n.domain === 'com.microsoft') ? [{ domain: 'com.microsoft', version: 1 }] : [])];
     return {
       model: {
@@ -138,6 +160,9 @@ class Renderer {
       caches: this.caches,
       ...(memoryInput ? { memory: { name: 'encoder_hidden_states', width: memoryWidth } } : {}),
       vocab,
+      context: this.sv.context,
+      hidden: this.hidden ?? 0,
+      heads: this.heads ?? 0,
     };
   }
 
@@ -197,6 +222,7 @@ class Renderer {
         value = ops.positions(b, positions, step.node.offset, out);
         break;
       case 'embedding':
+        this.hidden ??= step.out.width;
         value = ops.embedding(b, w(step.table), x(step.ids.id), out);
         break;
       case 'sinusoidal':
@@ -258,11 +284,12 @@ class Renderer {
     const { kvHeads, headDim } = step.node;
     const i = this.caches.length;
     this.caches.push({ index: i, label, kvHeads, headDim });
+    this.heads ??= step.node.heads;
     const names = {
-      pastKey: this.b.claim(`past_key_values.${i}.key`),
-      pastValue: this.b.claim(`past_key_values.${i}.value`),
-      presentKey: this.b.claim(`present.${i}.key`),
-      presentValue: this.b.claim(`present.${i}.value`),
+      pastKey: this.b.claim(indexed(ONNX_DIMS_NAMES.pastKey, i)),
+      pastValue: this.b.claim(indexed(ONNX_DIMS_NAMES.pastValue, i)),
+      presentKey: this.b.claim(indexed(ONNX_DIMS_NAMES.presentKey, i)),
+      presentValue: this.b.claim(indexed(ONNX_DIMS_NAMES.presentValue, i)),
     };
     const shape = (len: string) => [DIM.batch, kvHeads, len, headDim];
     this.inputs.push({ name: names.pastKey, dtype: 'f32', shape: shape(DIM.past) }, { name: names.pastValue, dtype: 'f32', shape: shape(DIM.past) });
