@@ -18,7 +18,7 @@ export const compileSpec: CommandSpec = {
   name: 'compile',
   args: 'FILE --out DIR',
   summary:
-    'Generate code for a model: for the CPU, one TypeScript module calling @tdl/runtime-cpu; for WebGPU, DIR/NAME/plan.json (buffers and dispatches) and its WGSL kernels in DIR/NAME/kernels/; for ONNX, DIR/model.onnx with its weights (Hugging Face optimum\'s decoder layout, docs/onnx.md).',
+    'Generate code for a model: for the CPU, one TypeScript module calling @tdl/runtime-cpu; for WebGPU, DIR/NAME/plan.json (buffers and dispatches) and its WGSL kernels in DIR/NAME/kernels/; for ONNX, DIR/model.onnx with its weights (Hugging Face optimum\'s decoder layout, docs/onnx.md) and the loaders\' DIR/config.json and DIR/genai_config.json.',
   flags: [
     { name: 'target', type: 'string', value: 'cpu|webgpu|onnx', default: 'cpu', doc: 'what to generate' },
     { name: 'out', type: 'string', value: 'DIR', doc: 'folder to write into (created if missing)' },

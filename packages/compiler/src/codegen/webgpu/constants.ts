@@ -32,5 +32,3 @@ export function sinusoidalTurns(base: number, width: number, maxPosition: number
   return out;
 }
 
-/** ALiBi slopes: declared once, in the schedule. */
-export { alibiSlopes } from '../schedule/alibi.js';
