@@ -7,7 +7,7 @@
 // so the tail step renames nothing here.
 import type { Graph, ValueId } from '../../ir/nodes.js';
 import { LAYER_INDEX } from '../../lower/lowerer.js';
-import { schedule, type AttentionStep, type Schedule, type Step, type WeightRef } from '../schedule/index.js';
+import { schedule, type AttentionStep, type NodeStep, type Ref, type Schedule, type ScheduledRegion, type Step, type WeightRef } from '../schedule/index.js';
 import { attention, type AttentionWeights, type KvCache, type StreamValues } from './attention.js';
 import { contribAttention, contribRmsNorm, contribApplies } from './contrib.js';
 import { OnnxBuilder, type OnnxModel, type OnnxValueInfo } from './model.js';
@@ -92,6 +92,8 @@ class Renderer {
   private sv!: StreamValues;
   private readonly ops: OnnxOps;
   private heads: number | undefined;
+  /** int64 [B·T]: position_ids as rows. */
+  private flatPositions!: string;
   private hidden: number | undefined;
 
   constructor(
@@ -126,13 +128,13 @@ class Renderer {
       context: s.manifest.context || 4096,
     };
     const flatIds = b.op1('Reshape', [ids, b.ints([-1])], {}, 'token_ids');
-    const flatPositions = b.op1('Reshape', [positionIds, b.ints([-1])], {}, 'token_positions');
+    this.flatPositions = b.op1('Reshape', [positionIds, b.ints([-1])], {}, 'token_positions');
     const flatMemory = memory ? b.op1('Reshape', [memory, b.ints([-1, memoryWidth])], {}, 'memory_rows') : undefined;
 
     const values = new Map<ValueId, string>();
     for (const i of s.inputs) values.set(i.id, i.role === 'tokens' ? flatIds : flatMemory!);
     const top: Names = { get: (id) => values.get(id)!, set: (id, name) => values.set(id, name) };
-    this.steps(s.steps, top, flatPositions);
+    this.steps(s.steps, top);
 
     const vocab = s.manifest.vocab;
     const logitsShape = b.op1('Concat', [batchSeq, b.ints([vocab])], { axis: 0 }, 'logits_shape');
@@ -167,8 +169,8 @@ class Renderer {
   }
 
   /** Renders steps in order into `names`' scope. */
-  private steps(steps: readonly Step[], names: Names, positions: string): void {
-    for (const step of steps) this.step(step, names, positions);
+  private steps(steps: readonly Step[], names: Names): void {
+    for (const step of steps) this.step(step, names);
   }
 
   /** A parameter as the graph reads it in this scope (the layer index filled in), as f32. */
@@ -177,31 +179,10 @@ class Renderer {
     return this.b.paramF32(path, ref.shape);
   }
 
-  /** The base name of a value a step writes: its schedule name, prefixed by the layer in a region. */
-  private outName(name: string, names: Names): string {
-    return names.layer ? `${names.layer.region}.${names.layer.index}.${name}` : name;
-  }
-
-  private step(step: Step, names: Names, positions: string): void {
-    const b = this.b;
-    const w = (ref: WeightRef) => this.weight(ref, names);
-    const opt = (ref: WeightRef | undefined) => (ref === undefined ? undefined : w(ref));
-    const x = (id: ValueId) => names.get(id);
+  private step(step: Step, names: Names): void {
     switch (step.kind) {
-      case 'region': {
-        const r = step.region;
-        let carried = r.carried.map((c) => names.get(c.init.id));
-        for (let layer = 0; layer < r.count; layer++) {
-          const body = r.bodies[r.bodyOfLayer[layer]!]!;
-          const local = new Map<ValueId, string>();
-          body.carried.forEach((c, i) => c.id !== undefined && local.set(c.id, carried[i]!));
-          const inner: Names = { get: (id) => local.get(id) ?? names.get(id), set: (id, name) => local.set(id, name), layer: { region: r.label, index: layer } };
-          this.steps(body.steps, inner, positions);
-          carried = body.results.map((res) => inner.get(res.value.id));
-        }
-        r.carried.forEach((c, i) => names.set(c.id, carried[i]!));
-        return;
-      }
+      case 'region':
+        return this.region(step.region, names);
       // All rows are kept (logits for every new token): the tail's slices are the values themselves.
       case 'tail':
         return;
@@ -209,53 +190,67 @@ class Renderer {
       case 'cross_kv':
         return;
       case 'linear2':
-        this.step(step.first, names, positions);
-        this.step(step.second, names, positions);
+        this.step(step.first, names);
+        this.step(step.second, names);
         return;
-      default:
-        break;
+      default: {
+        // The value's base name: its schedule name, prefixed by the layer in a region.
+        const out = names.layer ? `${names.layer.region}.${names.layer.index}.${step.out.name}` : step.out.name;
+        names.set(step.out.id, this.node(step, names, out));
+      }
     }
-    const out = this.outName(step.out.name, names);
-    let value: string;
+  }
+
+  /** The region's layers one after another, each by its body's steps; the carried values pass from layer to layer. */
+  private region(r: ScheduledRegion, names: Names): void {
+    let carried = r.carried.map((c) => names.get(c.init.id));
+    for (let layer = 0; layer < r.count; layer++) {
+      const body = r.bodies[r.bodyOfLayer[layer]!]!;
+      const local = new Map<ValueId, string>();
+      body.carried.forEach((c, i) => c.id !== undefined && local.set(c.id, carried[i]!));
+      const inner: Names = { get: (id) => local.get(id) ?? names.get(id), set: (id, name) => local.set(id, name), layer: { region: r.label, index: layer } };
+      this.steps(body.steps, inner);
+      carried = body.results.map((res) => inner.get(res.value.id));
+    }
+    r.carried.forEach((c, i) => names.set(c.id, carried[i]!));
+  }
+
+  /** The nodes computing one step's value; returns its name. */
+  private node(step: NodeStep, names: Names, out: string): string {
+    const b = this.b;
+    const w = (ref: WeightRef) => this.weight(ref, names);
+    const opt = (ref: WeightRef | undefined) => (ref === undefined ? undefined : w(ref));
+    const x = (ref: Ref) => names.get(ref.id);
     switch (step.kind) {
       case 'positions':
-        value = ops.positions(b, positions, step.node.offset, out);
-        break;
+        return ops.positions(b, this.flatPositions, step.node.offset, out);
       case 'embedding':
         this.hidden ??= step.out.width;
-        value = ops.embedding(b, w(step.table), x(step.ids.id), out);
-        break;
+        return ops.embedding(b, w(step.table), x(step.ids), out);
       case 'sinusoidal':
-        value = ops.sinusoidal(b, x(step.positions.id), step.node.dim, step.node.base, this.sv.context + this.maxOffset(), out);
-        break;
+        return ops.sinusoidal(b, x(step.positions), step.node.dim, step.node.base, this.sv.context + this.maxOffset(), out);
       case 'linear':
-        value = ops.linear(b, x(step.x.id), w(step.weight), opt(step.bias), out);
-        break;
+        return ops.linear(b, x(step.x), w(step.weight), opt(step.bias), out);
       case 'layer_norm':
-        value = ops.layerNorm(b, x(step.x.id), step.x.width, opt(step.weight), opt(step.bias), step.node.eps, out);
-        break;
+        return ops.layerNorm(b, x(step.x), step.x.width, opt(step.weight), opt(step.bias), step.node.eps, out);
       case 'rms_norm':
-        value =
-          this.ops === 'contrib'
-            ? contribRmsNorm(b, x(step.x.id), step.x.width, opt(step.weight), step.node.eps, step.node.offset, out)
-            : ops.rmsNorm(b, x(step.x.id), opt(step.weight), step.node.eps, step.node.offset, out);
-        break;
+        if (this.ops === 'contrib') return contribRmsNorm(b, x(step.x), step.x.width, opt(step.weight), step.node.eps, step.node.offset, out);
+        return ops.rmsNorm(b, x(step.x), opt(step.weight), step.node.eps, step.node.offset, out);
       case 'unary': {
         const n = step.node;
-        value = n.op === 'activation' ? ops.activation(b, x(step.x.id), n.fn, out) : n.op === 'scale' ? ops.scale(b, x(step.x.id), n.factor, out) : ops.softcap(b, x(step.x.id), n.cap, out);
-        break;
+        if (n.op === 'activation') return ops.activation(b, x(step.x), n.fn, out);
+        if (n.op === 'scale') return ops.scale(b, x(step.x), n.factor, out);
+        return ops.softcap(b, x(step.x), n.cap, out);
       }
       case 'tanh_gate':
-        value = ops.tanhGate(b, x(step.x.id), w(step.weight), out);
-        break;
+        return ops.tanhGate(b, x(step.x), w(step.weight), out);
       case 'binary':
-        value = ops.binary(b, step.node.op, x(step.a.id), x(step.b.id), out);
-        break;
+        return ops.binary(b, step.node.op, x(step.a), x(step.b), out);
       case 'attention':
-        value = this.attention(step, names, out);
-        break;
+        return this.attention(step, names, out);
+      default:
+        return unreachable(step);
     }
-    names.set(step.out.id, value);
   }
 
   private attention(step: AttentionStep, names: Names, out: string): string {
@@ -309,4 +304,8 @@ class Renderer {
     visit(this.s.steps);
     return max;
   }
+}
+
+function unreachable(step: never): never {
+  throw new Error(`internal compiler error: no ONNX rendering for ${(step as Step).kind}`);
 }
