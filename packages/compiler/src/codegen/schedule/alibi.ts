@@ -1,6 +1,7 @@
 // ALiBi's per-head slopes (Press et al. 2022), declared once for the compiler's renderers: the schedule's
 // attention steps carry them. runtime-cpu computes the same slopes at run time (kernels/attention.ts,
-// alibiSlopes): it may not import the compiler, and the compiler may only import types from the runtime.
+// alibiSlopes): it may not import the compiler, and the compiler may only import types from the runtime;
+// packages/cli/test/alibi-slopes.test.ts holds the two equal.
 
 /**
  * Slopes for `heads` heads, as f32 values: a geometric sequence starting at 2^(-8/n) for the largest
