@@ -1,7 +1,8 @@
 // `tdl compile --target onnx`: the model's weights (a checkpoint, or seeded random like `tdl run`),
-// exported to DIR/model.onnx, with DIR/model.onnx_data beside it when the weights pass 2 GiB.
+// exported to DIR/model.onnx, with DIR/model.onnx_data beside it when the weights pass 2 GiB, and the
+// loaders' config.json and genai_config.json.
 import { join } from 'node:path';
-import { encodeOnnx, EXTERNAL_DATA_THRESHOLD, exportOnnx, type CheckpointPlan, type Graph, type OnnxExport, type OnnxOps, type OnnxWeightType } from '@tdl/compiler';
+import { encodeOnnx, EXTERNAL_DATA_THRESHOLD, exportOnnx, genaiConfig, hfConfig, type CheckpointPlan, type Graph, type OnnxExport, type OnnxOps, type OnnxWeightType } from '@tdl/compiler';
 import { fromFloat32, initWeights, UsageError } from '@tdl/runtime';
 import { numberFlag, stringFlag, type FlagSpec, type ParsedArgs } from './flags.js';
 import { writeAtomic, type CliIO } from './io.js';
@@ -24,10 +25,20 @@ export interface OnnxWriteOptions {
   readonly ops: OnnxOps;
   readonly weights: OnnxWeightType;
   readonly externalThreshold: number;
+  /** The Hugging Face class the model reproduces (hfArchitecture), for config.json's model_type. */
+  readonly hf?: { readonly architecture: string; readonly modelType: string };
 }
 
-/** Exports `graph` with `weights` into `dir`; returns the paths written (data first, model last). */
-export function writeOnnx(dir: string, graph: Graph, weights: ReadonlyMap<string, Float32Array>, options: OnnxWriteOptions): { exported: OnnxExport; files: string[] } {
+/**
+ * Exports `graph` with `weights` into `dir`; returns the paths written (data first, then the configs, model
+ * last) and, when no genai_config.json is written, why.
+ */
+export function writeOnnx(
+  dir: string,
+  graph: Graph,
+  weights: ReadonlyMap<string, Float32Array>,
+  options: OnnxWriteOptions,
+): { exported: OnnxExport; files: string[]; genaiSkipped?: string } {
   const exported = exportOnnx(graph, { ops: options.ops, weights: options.weights });
   const encoded = encodeOnnx(exported.model, {
     externalThreshold: options.externalThreshold,
@@ -44,10 +55,19 @@ export function writeOnnx(dir: string, graph: Graph, weights: ReadonlyMap<string
     writeAtomic(path, encoded.external.chunks());
     files.push(path);
   }
+  const configOptions = { weights: options.weights, ...(options.hf ? { hf: options.hf } : {}) };
+  const json = (name: string, value: unknown) => {
+    const path = join(dir, name);
+    writeAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+    files.push(path);
+  };
+  json('config.json', hfConfig(exported, configOptions));
+  const genai = genaiConfig(exported, configOptions);
+  if ('config' in genai) json('genai_config.json', genai.config);
   const path = join(dir, 'model.onnx');
   writeAtomic(path, [encoded.model]);
   files.push(path);
-  return { exported, files };
+  return { exported, files, ...('skipped' in genai ? { genaiSkipped: genai.skipped } : {}) };
 }
 
 /** The weights `tdl compile --target onnx` exports: from --weights, else seeded random (--init-seed). */

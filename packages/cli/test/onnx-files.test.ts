@@ -1,5 +1,5 @@
 // `tdl compile --target onnx` on disk: f16 weights, the external data file, and bad flags.
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -52,8 +52,8 @@ describe('external data', () => {
     const result = await tdl(...args, '--out', split, '--external-data-threshold', '1024');
     expect(result.code).toBe(0);
     expect(result.stdout.trim()).toBe(join(split, 'model.onnx'));
-    expect(readdirSync(small).sort()).toEqual(['model.onnx']);
-    expect(readdirSync(split).sort()).toEqual(['model.onnx', 'model.onnx_data']);
+    expect(readdirSync(small).sort()).toEqual(['config.json', 'genai_config.json', 'model.onnx']);
+    expect(readdirSync(split).sort()).toEqual(['config.json', 'genai_config.json', 'model.onnx', 'model.onnx_data']);
     const { graph } = compileModelFile(file, SHRUNK[file]!);
     const exported = exportOnnx(graph);
     // The layout: every initializer of 1 KiB or more, in order, each at the next multiple of 4 KiB.
@@ -71,6 +71,55 @@ describe('external data', () => {
     const inline = await new OrtDecoder(await ortSession(join(small, 'model.onnx')), exported).forward(PROMPT);
     const external = await new OrtDecoder(await ortSession(join(split, 'model.onnx')), exported).forward(PROMPT);
     expect(maxAbsDiff(external, inline)).toBe(0);
+  });
+});
+
+describe('config.json and genai_config.json', () => {
+  const read = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+
+  it('name the Hugging Face architecture and the sizes the graph has, in both files', async () => {
+    const file = 'mistral.tdl';
+    const out = join(dir, 'configs');
+    const r = await tdl('compile', join(ROOT, 'models', file), '--target', 'onnx', ...setFlags(file), '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/config\.json \(model_type mistral\); genai_config\.json/);
+    const { graph } = compileModelFile(file, SHRUNK[file]!);
+    const exported = exportOnnx(graph);
+    const c = exported.caches[0]!;
+    const config = read(join(out, 'config.json'));
+    expect(config).toMatchObject({
+      architectures: ['MistralForCausalLM'],
+      model_type: 'mistral',
+      num_hidden_layers: exported.caches.length,
+      num_attention_heads: exported.heads,
+      num_key_value_heads: c.kvHeads,
+      head_dim: c.headDim,
+      hidden_size: exported.hidden,
+      vocab_size: exported.vocab,
+      max_position_embeddings: exported.context,
+    });
+    expect(exported.heads).toBeGreaterThan(c.kvHeads);
+    const genai = read(join(out, 'genai_config.json')) as { model: Record<string, unknown> & { decoder: Record<string, Record<string, string>> }; search: Record<string, unknown> };
+    expect(genai.model).toMatchObject({ type: 'mistral', context_length: exported.context, vocab_size: exported.vocab });
+    expect(genai.model.decoder).toMatchObject({ filename: 'model.onnx', head_size: c.headDim, hidden_size: exported.hidden, num_attention_heads: exported.heads, num_key_value_heads: c.kvHeads, num_hidden_layers: exported.caches.length });
+    // Every name genai_config.json gives is one of the graph's inputs or outputs.
+    const names = new Set([...exported.model.inputs, ...exported.model.outputs].map((v) => v.name));
+    for (const [key, pattern] of [...Object.entries(genai.model.decoder['inputs']!), ...Object.entries(genai.model.decoder['outputs']!)]) {
+      expect(names.has(pattern.replace('%d', '0')), key).toBe(true);
+    }
+    expect(genai.search).toMatchObject({ do_sample: false, past_present_share_buffer: false });
+  });
+
+  it('GPT-2 takes its architecture from its checkpoint section; a model with a memory gets config.json only', async () => {
+    const gpt2 = join(dir, 'configs-gpt2');
+    expect((await tdl('compile', join(ROOT, 'models', 'gpt2.tdl'), '--target', 'onnx', ...setFlags('gpt2.tdl'), '--out', gpt2)).code).toBe(0);
+    expect(read(join(gpt2, 'config.json'))).toMatchObject({ model_type: 'gpt2', architectures: ['GPT2LMHeadModel'], n_layer: SHRUNK['gpt2.tdl']!['layers'], n_embd: SHRUNK['gpt2.tdl']!['d'] });
+    const flamingo = join(dir, 'configs-flamingo');
+    const r = await tdl('compile', join(ROOT, 'models', 'flamingo.tdl'), '--target', 'onnx', ...setFlags('flamingo.tdl'), '--out', flamingo);
+    expect(r.code).toBe(0);
+    expect(readdirSync(flamingo).sort()).toEqual(['config.json', 'model.onnx']);
+    expect(read(join(flamingo, 'config.json'))['model_type']).toBeUndefined();
+    expect(r.stderr).toMatch(/no genai_config\.json: onnxruntime-genai has no decoder type for a model with no Hugging Face counterpart/);
   });
 });
 

@@ -1,6 +1,7 @@
 // tdl compile: writes the generated code for a target into a folder.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatPlan, generateCpuModule, generateWebGpu } from '@tdl/compiler';
+import { formatPlan, generateCpuModule, generateWebGpu, hfArchitecture } from '@tdl/compiler';
 import { UsageError } from '@tdl/runtime';
 import { SET_FLAG, overrides, stringFlag, type CommandSpec, type ParsedArgs } from '../flags.js';
 import { writeAtomic, type CliIO } from '../io.js';
@@ -17,7 +18,7 @@ export const compileSpec: CommandSpec = {
   name: 'compile',
   args: 'FILE --out DIR',
   summary:
-    'Generate code for a model: for the CPU, one TypeScript module calling @tdl/runtime-cpu; for WebGPU, DIR/NAME/plan.json (buffers and dispatches) and its WGSL kernels in DIR/NAME/kernels/; for ONNX, DIR/model.onnx with its weights (Hugging Face optimum\'s decoder layout, docs/onnx.md).',
+    'Generate code for a model: for the CPU, one TypeScript module calling @tdl/runtime-cpu; for WebGPU, DIR/NAME/plan.json (buffers and dispatches) and its WGSL kernels in DIR/NAME/kernels/; for ONNX, DIR/model.onnx with its weights (Hugging Face optimum\'s decoder layout, docs/onnx.md) and the loaders\' DIR/config.json and DIR/genai_config.json.',
   flags: [
     { name: 'target', type: 'string', value: 'cpu|webgpu|onnx', default: 'cpu', doc: 'what to generate' },
     { name: 'out', type: 'string', value: 'DIR', doc: 'folder to write into (created if missing)' },
@@ -71,8 +72,12 @@ async function compileOnnx(file: string, out: string, dtype: string, args: Parse
   const threshold = externalThreshold(args);
   const { graph, namings } = loadModel(io, file, overrides(args));
   const weights = await onnxWeights(graph, namings, args, io);
-  const { files, exported } = writeOnnx(out, graph, weights, { ops, weights: dtype, externalThreshold: threshold });
+  // The Hugging Face class the model reproduces, as its doc or a checkpoint section's comment names it.
+  const hf = hfArchitecture(graph.doc ?? '', readFileSync(file, 'utf8'));
+  const { files, exported, genaiSkipped } = writeOnnx(out, graph, weights, { ops, weights: dtype, externalThreshold: threshold, ...(hf ? { hf } : {}) });
+  const external = files.find((f) => f.endsWith('.onnx_data'));
   io.stdout.write(`${files[files.length - 1]}\n`);
-  io.stderr.write(`${exported.model.nodes.length} nodes, ${exported.caches.length} self-attention caches${files.length > 1 ? `, weights in ${files[0]}` : ''}\n`);
+  io.stderr.write(`${exported.model.nodes.length} nodes, ${exported.caches.length} self-attention caches${external ? `, weights in ${external}` : ''}\n`);
+  io.stderr.write(`config.json${hf ? ` (model_type ${hf.modelType})` : ' (no Hugging Face model_type: the model names none)'}; ${genaiSkipped ? `no genai_config.json: ${genaiSkipped}` : 'genai_config.json'}\n`);
   return 0;
 }

@@ -76,7 +76,11 @@ export function attend(
   }
 }
 
-/** ALiBi slopes for `heads` heads (Press et al. 2022; BLOOM's layout for head counts not a power of two). */
+/**
+ * ALiBi slopes for `heads` heads (Press et al. 2022; BLOOM's layout for head counts not a power of two).
+ * The compiler declares them too (codegen/schedule/alibi.ts), for the renderers it cannot share this with;
+ * packages/cli/test/alibi-slopes.test.ts holds the two equal.
+ */
 export function alibiSlopes(heads: number): Float32Array {
   const closest = 2 ** Math.floor(Math.log2(heads));
   const base = 2 ** (-(2 ** -(Math.log2(closest) - 3)));

@@ -37,7 +37,8 @@ export interface AttentionSpec {
   readonly headDim: number;
   readonly mask: Mask;
   readonly rope?: Rope;
-  readonly alibi: boolean;
+  /** ALiBi's slope of each query head (from the schedule), when the attention has ALiBi. */
+  readonly slopes?: readonly number[];
   readonly scale: number;
   readonly softcap: number;
 }
@@ -101,8 +102,8 @@ export function attend(b: OnnxBuilder, sv: StreamValues, spec: AttentionSpec, q:
     const t = b.op1('Tanh', [b.op1('Div', [s, b.scalar(spec.softcap)], {}, `${out}/cap_in`)], {}, `${out}/cap_tanh`);
     s = b.op1('Mul', [t, b.scalar(spec.softcap)], {}, `${out}/capped`);
   }
-  if (spec.alibi) {
-    const slopes = b.floats(alibiSlopes(H), [1, KVH, g, 1, 1], 'alibi_slopes');
+  if (spec.slopes) {
+    const slopes = b.floats(spec.slopes, [1, KVH, g, 1, 1], 'alibi_slopes');
     const keyLen = self ? undefined : memoryLength(b, sv);
     s = b.op1('Add', [s, b.op1('Mul', [slopes, relativePositions(b, sv, keyLen)], {}, `${out}/alibi`)], {}, `${out}/with_alibi`);
   }
@@ -208,17 +209,4 @@ export function rope(b: OnnxBuilder, x: string, r: Rope, t: { cos: string; sin: 
     rotated = b.op1('Reshape', [joined, b.ints([0, 0, 0, r.dim])], {}, `${out}/rotated`);
   }
   return r.dim < hd ? b.op1('Concat', [rotated, slice(x, r.dim, hd, 3, `${out}/pass`)], { axis: 3 }, out) : rotated;
-}
-
-/** ALiBi slopes for `heads` heads (Press et al. 2022; BLOOM's layout for head counts not a power of two), as runtime-cpu's alibiSlopes. */
-export function alibiSlopes(heads: number): Float32Array {
-  const closest = 2 ** Math.floor(Math.log2(heads));
-  const base = 2 ** -(2 ** -(Math.log2(closest) - 3));
-  const out = new Float32Array(heads);
-  for (let i = 0; i < closest; i++) out[i] = base ** (i + 1);
-  if (closest < heads) {
-    const extraBase = 2 ** -(2 ** -(Math.log2(2 * closest) - 3));
-    for (let i = 0; i < heads - closest; i++) out[closest + i] = extraBase ** (2 * i + 1);
-  }
-  return out;
 }

@@ -1,12 +1,13 @@
-// The graph walk: a tdl IR graph as one ONNX decoder graph in Hugging Face optimum's layout (input_ids,
-// attention_mask, position_ids, past_key_values.{i}.key|value in; logits, present.{i}.key|value out).
-// Layers are unrolled; each node is handed to its emitter (ops.ts, attention.ts, contrib.ts), which
-// know nothing of the IR's walk, so a schedule can drive them as well.
-import { analyze } from '../../analysis/index.js';
-import { dimValue } from '../../ir/dim.js';
-import type { AttentionNode, Graph, Node, ValueId } from '../../ir/nodes.js';
-import { valueOrigins } from '../../ir/walk.js';
+// The ONNX renderer: a model's schedule (codegen/schedule, unfused) as one ONNX decoder graph in Hugging
+// Face optimum's layout (input_ids, attention_mask, position_ids, past_key_values.{i}.key|value in;
+// logits, present.{i}.key|value out). It reads only the schedule: region steps are unrolled layer by
+// layer (bodyOfLayer), weights come from WeightRefs, value names from Out. Each step is handed to its
+// emitter (ops.ts, attention.ts, contrib.ts). One graph serves both phases: memory-phase steps are
+// computed from encoder_hidden_states in every call, and all rows are kept (logits for every token),
+// so the tail step renames nothing here.
+import type { Graph, ValueId } from '../../ir/nodes.js';
 import { LAYER_INDEX } from '../../lower/lowerer.js';
+import { schedule, type AttentionStep, type NodeStep, type Ref, type Schedule, type ScheduledRegion, type Step, type WeightRef } from '../schedule/index.js';
 import { attention, type AttentionWeights, type KvCache, type StreamValues } from './attention.js';
 import { contribAttention, contribRmsNorm, contribApplies } from './contrib.js';
 import { OnnxBuilder, type OnnxModel, type OnnxValueInfo } from './model.js';
@@ -34,6 +35,20 @@ export const DIM = {
   memory: 'encoder_sequence_length',
 } as const;
 
+/** The graph's input and output names (`%d`: the cache's index), as optimum and onnxruntime-genai name them. */
+export const ONNX_DIMS_NAMES = {
+  inputIds: 'input_ids',
+  attentionMask: 'attention_mask',
+  positionIds: 'position_ids',
+  pastKey: 'past_key_values.%d.key',
+  pastValue: 'past_key_values.%d.value',
+  logits: 'logits',
+  presentKey: 'present.%d.key',
+  presentValue: 'present.%d.value',
+} as const;
+
+const indexed = (pattern: string, i: number) => pattern.replace('%d', String(i));
+
 /** One self-attention's cache as the graph names it. */
 export interface OnnxCacheInfo {
   readonly index: number;
@@ -49,90 +64,87 @@ export interface OnnxExport {
   /** The memory input (encoder_hidden_states) and its width, when the model has cross-attention. */
   readonly memory?: { readonly name: string; readonly width: number };
   readonly vocab: number;
+  /** The model's context (positions the tables cover). */
+  readonly context: number;
+  /** The token embedding's width (config files' hidden_size). */
+  readonly hidden: number;
+  /** Query heads of the first self-attention (config files' num_attention_heads). */
+  readonly heads: number;
 }
 
 export function exportOnnx(graph: Graph, options: OnnxExportOptions = {}): OnnxExport {
-  return new Walk(graph, options).run();
+  return new Renderer(schedule(graph, { fuse: false }), options).run();
 }
 
-class Walk {
+/** How one scope (the top level, or one layer of a region) names values: its own, else its caller's. */
+interface Names {
+  readonly get: (id: ValueId) => string;
+  readonly set: (id: ValueId, name: string) => void;
+  /** The layer the scope renders (fills `{i}` in weights and names), if any. */
+  readonly layer?: { readonly region: string; readonly index: number };
+}
+
+class Renderer {
   private readonly b: OnnxBuilder;
-  private readonly names = new Map<ValueId, string>();
-  private readonly shapes = new Map<string, readonly number[]>();
-  private readonly memoryIds: Set<ValueId>;
   private readonly caches: OnnxCacheInfo[] = [];
   private readonly inputs: OnnxValueInfo[] = [];
   private readonly outputs: OnnxValueInfo[] = [];
   private sv!: StreamValues;
-  private readonly info: ReturnType<typeof analyze>;
   private readonly ops: OnnxOps;
+  private heads: number | undefined;
+  /** int64 [B·T]: position_ids as rows. */
+  private flatPositions!: string;
+  private hidden: number | undefined;
 
   constructor(
-    private readonly graph: Graph,
+    private readonly s: Schedule,
     options: OnnxExportOptions,
   ) {
     const f16 = options.weights === 'f16';
     this.b = new OnnxBuilder((_, dims) => (f16 && dims.length >= 2 ? 'f16' : 'f32'));
     this.ops = options.ops ?? 'standard';
-    for (const p of graph.params) this.shapes.set(p.name, p.shape);
-    for (const item of graph.items) if (item.op === 'repeat') for (const body of item.bodies) for (const p of body.params) this.shapes.set(p.name, p.shape);
-    this.memoryIds = memoryValues(graph);
-    this.info = analyze(graph);
   }
 
   run(): OnnxExport {
     const b = this.b;
+    const s = this.s;
     const input = (name: string, dtype: OnnxValueInfo['dtype'], shape: OnnxValueInfo['shape']) => {
       this.inputs.push({ name: b.claim(name), dtype, shape });
       return name;
     };
-    const ids = input('input_ids', 'i64', [DIM.batch, DIM.seq]);
-    const attentionMask = input('attention_mask', 'i64', [DIM.batch, DIM.total]);
-    const positionIds = input('position_ids', 'i64', [DIM.batch, DIM.seq]);
-    const memoryNode = this.graph.items.find((i) => i.op === 'input' && i.role === 'memory');
-    const memoryWidth = memoryNode && memoryNode.op === 'input' ? (dimValue(memoryNode.type.shape[1]!) ?? 0) : 0;
-    const memory = memoryNode ? input('encoder_hidden_states', 'f32', [DIM.batch, DIM.memory, memoryWidth]) : undefined;
-    // Past inputs are declared as the walk meets each self-attention; they go after the fixed ones.
+    const ids = input(ONNX_DIMS_NAMES.inputIds, 'i64', [DIM.batch, DIM.seq]);
+    const attentionMask = input(ONNX_DIMS_NAMES.attentionMask, 'i64', [DIM.batch, DIM.total]);
+    const positionIds = input(ONNX_DIMS_NAMES.positionIds, 'i64', [DIM.batch, DIM.seq]);
+    const memoryInput = s.inputs.find((i) => i.role === 'memory');
+    const memoryWidth = memoryInput?.width ?? 0;
+    const memory = memoryInput ? input('encoder_hidden_states', 'f32', [DIM.batch, DIM.memory, memoryWidth]) : undefined;
+    // Past inputs are declared as the renderer meets each self-attention; they go after the fixed ones.
     const batchSeq = b.op1('Shape', [ids], {}, 'batch_and_length');
     this.sv = {
       batchSeq,
       positionIds,
       attentionMask,
       ...(memory ? { memoryBatchSeq: b.op1('Slice', [b.op1('Shape', [memory], {}, 'memory_shape'), b.ints([0]), b.ints([2])], {}, 'batch_and_memory_length') } : {}),
-      context: this.info.context || 4096,
+      context: s.manifest.context || 4096,
     };
     const flatIds = b.op1('Reshape', [ids, b.ints([-1])], {}, 'token_ids');
-    const flatPositions = b.op1('Reshape', [positionIds, b.ints([-1])], {}, 'token_positions');
+    this.flatPositions = b.op1('Reshape', [positionIds, b.ints([-1])], {}, 'token_positions');
     const flatMemory = memory ? b.op1('Reshape', [memory, b.ints([-1, memoryWidth])], {}, 'memory_rows') : undefined;
 
-    for (const item of this.graph.items) {
-      if (item.op === 'input') this.names.set(item.id, item.role === 'tokens' ? flatIds : flatMemory!);
-      else if (item.op === 'positions') this.names.set(item.id, ops.positions(b, flatPositions, item.offset, 'positions'));
-      else if (item.op === 'repeat') {
-        let carried = item.carried.map((c) => this.names.get(c.init)!);
-        for (let layer = 0; layer < item.count; layer++) {
-          const body = item.bodies[item.bodyOfLayer[layer]!]!;
-          const local = new Map<ValueId, string>();
-          const name = (id: ValueId) => local.get(id) ?? this.names.get(id)!;
-          for (const node of body.nodes) {
-            if (node.op === 'carried') local.set(node.id, carried[node.index]!);
-            else local.set(node.id, this.node(node, name, String(layer)));
-          }
-          carried = body.results.map(name);
-        }
-        item.results.forEach((id, i) => this.names.set(id, carried[i]!));
-      } else this.names.set(item.id, this.node(item, (id) => this.names.get(id)!, undefined));
-    }
-    const out = this.graph.outputs[0]!;
-    const vocab = this.info.vocab;
+    const values = new Map<ValueId, string>();
+    for (const i of s.inputs) values.set(i.id, i.role === 'tokens' ? flatIds : flatMemory!);
+    const top: Names = { get: (id) => values.get(id)!, set: (id, name) => values.set(id, name) };
+    this.steps(s.steps, top);
+
+    const vocab = s.manifest.vocab;
     const logitsShape = b.op1('Concat', [batchSeq, b.ints([vocab])], { axis: 0 }, 'logits_shape');
-    b.claim('logits');
-    b.op('Reshape', [this.names.get(out.value)!, logitsShape], {}, [], { exact: ['logits'] });
-    this.outputs.unshift({ name: 'logits', dtype: 'f32', shape: [DIM.batch, DIM.seq, vocab] });
-    const opsets = [{ domain: '', version: ONNX_OPSET }, ...(this.b.nodes.some((n) => n.domain === 'com.microsoft') ? [{ domain: 'com.microsoft', version: 1 }] : [])];
+    b.claim(ONNX_DIMS_NAMES.logits);
+    b.op('Reshape', [top.get(s.output.id), logitsShape], {}, [], { exact: [ONNX_DIMS_NAMES.logits] });
+    this.outputs.unshift({ name: ONNX_DIMS_NAMES.logits, dtype: 'f32', shape: [DIM.batch, DIM.seq, vocab] });
+    const opsets = [{ domain: '', version: ONNX_OPSET }, ...(b.nodes.some((n) => n.domain === 'com.microsoft') ? [{ domain: 'com.microsoft', version: 1 }] : [])];
     return {
       model: {
-        graphName: this.graph.name,
+        graphName: s.name,
         irVersion: ONNX_IR_VERSION,
         opsets,
         inputs: this.inputs,
@@ -140,118 +152,160 @@ class Walk {
         nodes: b.nodes,
         initializers: b.initializers,
         metadata: {
-          'tdl.model': this.graph.name,
+          'tdl.model': s.name,
           'tdl.ops': this.ops,
           'tdl.caches': JSON.stringify(this.caches),
-          ...(memoryNode && memoryNode.op === 'input' ? { 'tdl.memory': memoryNode.name } : {}),
+          ...(memoryInput ? { 'tdl.memory': memoryInput.name } : {}),
         },
-        docString: `tdl model '${this.graph.name}' (${this.graph.file})`,
+        docString: `tdl model '${s.name}' (${s.file})`,
       },
       caches: this.caches,
-      ...(memoryNode && memoryNode.op === 'input' ? { memory: { name: 'encoder_hidden_states', width: memoryWidth } } : {}),
+      ...(memoryInput ? { memory: { name: 'encoder_hidden_states', width: memoryWidth } } : {}),
       vocab,
+      context: this.sv.context,
+      hidden: this.hidden ?? 0,
+      heads: this.heads ?? 0,
     };
   }
 
-  /** A parameter path with the layer index filled in, as f32 for the graph. */
-  private weight(path: string, layer: string | undefined): string {
-    const shape = this.shapes.get(path);
-    if (!shape) throw new Error(`internal error: no shape for parameter ${path}`);
-    return this.b.paramF32(layer === undefined ? path : path.replace(LAYER_INDEX, layer), shape);
+  /** Renders steps in order into `names`' scope. */
+  private steps(steps: readonly Step[], names: Names): void {
+    for (const step of steps) this.step(step, names);
   }
 
-  private label(node: Node, layer: string | undefined): string {
-    const l = node.label ?? node.op;
-    return layer === undefined ? l : l.replace(LAYER_INDEX, layer);
+  /** A parameter as the graph reads it in this scope (the layer index filled in), as f32. */
+  private weight(ref: WeightRef, names: Names): string {
+    const path = ref.placement === 'layer' && names.layer ? ref.param.replace(LAYER_INDEX, String(names.layer.index)) : ref.param;
+    return this.b.paramF32(path, ref.shape);
   }
 
-  /** The nodes computing one IR node; returns the name of its value. */
-  private node(node: Node, name: (id: ValueId) => string, layer: string | undefined): string {
+  private step(step: Step, names: Names): void {
+    switch (step.kind) {
+      case 'region':
+        return this.region(step.region, names);
+      // All rows are kept (logits for every new token): the tail's slices are the values themselves.
+      case 'tail':
+        return;
+      // Cross-attention projects the memory's keys and values itself (attention.ts), in every call.
+      case 'cross_kv':
+        return;
+      case 'linear2':
+        this.step(step.first, names);
+        this.step(step.second, names);
+        return;
+      default: {
+        // The value's base name: its schedule name, prefixed by the layer in a region.
+        const out = names.layer ? `${names.layer.region}.${names.layer.index}.${step.out.name}` : step.out.name;
+        names.set(step.out.id, this.node(step, names, out));
+      }
+    }
+  }
+
+  /** The region's layers one after another, each by its body's steps; the carried values pass from layer to layer. */
+  private region(r: ScheduledRegion, names: Names): void {
+    let carried = r.carried.map((c) => names.get(c.init.id));
+    for (let layer = 0; layer < r.count; layer++) {
+      const body = r.bodies[r.bodyOfLayer[layer]!]!;
+      const local = new Map<ValueId, string>();
+      body.carried.forEach((c, i) => c.id !== undefined && local.set(c.id, carried[i]!));
+      const inner: Names = { get: (id) => local.get(id) ?? names.get(id), set: (id, name) => local.set(id, name), layer: { region: r.label, index: layer } };
+      this.steps(body.steps, inner);
+      carried = body.results.map((res) => inner.get(res.value.id));
+    }
+    r.carried.forEach((c, i) => names.set(c.id, carried[i]!));
+  }
+
+  /** The nodes computing one step's value; returns its name. */
+  private node(step: NodeStep, names: Names, out: string): string {
     const b = this.b;
-    const w = (path: string) => this.weight(path, layer);
-    const opt = (path: string | undefined) => (path === undefined ? undefined : w(path));
-    const out = this.label(node, layer);
-    const width = dimValue(node.type.shape[node.type.shape.length - 1]!) ?? 1;
-    switch (node.op) {
-      case 'input':
+    const w = (ref: WeightRef) => this.weight(ref, names);
+    const opt = (ref: WeightRef | undefined) => (ref === undefined ? undefined : w(ref));
+    const x = (ref: Ref) => names.get(ref.id);
+    switch (step.kind) {
       case 'positions':
-      case 'carried':
-        throw new Error(`internal error: ${node.op} is placed by the walk`);
+        return ops.positions(b, this.flatPositions, step.node.offset, out);
       case 'embedding':
-        return ops.embedding(b, w(node.weight), name(node.ids), out);
+        this.hidden ??= step.out.width;
+        return ops.embedding(b, w(step.table), x(step.ids), out);
       case 'sinusoidal':
-        return ops.sinusoidal(b, name(node.positions), node.dim, node.base, this.sv.context + this.maxOffset(), out);
+        return ops.sinusoidal(b, x(step.positions), step.node.dim, step.node.base, this.sv.context + this.maxOffset(), out);
       case 'linear':
-        return ops.linear(b, name(node.x), w(node.weight), opt(node.bias), out);
+        return ops.linear(b, x(step.x), w(step.weight), opt(step.bias), out);
       case 'layer_norm':
-        return ops.layerNorm(b, name(node.x), width, opt(node.weight), opt(node.bias), node.eps, out);
+        return ops.layerNorm(b, x(step.x), step.x.width, opt(step.weight), opt(step.bias), step.node.eps, out);
       case 'rms_norm':
-        if (this.ops === 'contrib') return contribRmsNorm(b, name(node.x), width, opt(node.weight), node.eps, node.offset, out);
-        return ops.rmsNorm(b, name(node.x), opt(node.weight), node.eps, node.offset, out);
-      case 'activation':
-        return ops.activation(b, name(node.x), node.fn, out);
-      case 'add':
-      case 'sub':
-      case 'mul':
-        return ops.binary(b, node.op, name(node.a), name(node.b), out);
-      case 'scale':
-        return ops.scale(b, name(node.x), node.factor, out);
-      case 'softcap':
-        return ops.softcap(b, name(node.x), node.cap, out);
+        if (this.ops === 'contrib') return contribRmsNorm(b, x(step.x), step.x.width, opt(step.weight), step.node.eps, step.node.offset, out);
+        return ops.rmsNorm(b, x(step.x), opt(step.weight), step.node.eps, step.node.offset, out);
+      case 'unary': {
+        const n = step.node;
+        if (n.op === 'activation') return ops.activation(b, x(step.x), n.fn, out);
+        if (n.op === 'scale') return ops.scale(b, x(step.x), n.factor, out);
+        return ops.softcap(b, x(step.x), n.cap, out);
+      }
       case 'tanh_gate':
-        return ops.tanhGate(b, name(node.x), w(node.weight), out);
+        return ops.tanhGate(b, x(step.x), w(step.weight), out);
+      case 'binary':
+        return ops.binary(b, step.node.op, x(step.a), x(step.b), out);
       case 'attention':
-        return this.attention(node, name, layer, out);
+        return this.attention(step, names, out);
+      default:
+        return unreachable(step);
     }
   }
 
-  private attention(node: AttentionNode, name: (id: ValueId) => string, layer: string | undefined, out: string): string {
-    const p = node.params;
-    const w = (path: string | undefined) => (path === undefined ? undefined : this.weight(path, layer));
+  private attention(step: AttentionStep, names: Names, out: string): string {
+    const w = (ref: WeightRef | undefined) => (ref === undefined ? undefined : this.weight(ref, names));
+    const bs = step.biases;
     const weights: AttentionWeights = {
-      q: w(p.q)!,
-      k: w(p.k)!,
-      v: w(p.v)!,
-      o: w(p.o)!,
-      ...(p.qBias ? { qBias: w(p.qBias)! } : {}),
-      ...(p.kBias ? { kBias: w(p.kBias)! } : {}),
-      ...(p.vBias ? { vBias: w(p.vBias)! } : {}),
-      ...(p.oBias ? { oBias: w(p.oBias)! } : {}),
+      q: w(step.weights.q)!,
+      k: w(step.weights.k)!,
+      v: w(step.weights.v)!,
+      o: w(step.weights.o)!,
+      ...(bs.q ? { qBias: w(bs.q)! } : {}),
+      ...(bs.k ? { kBias: w(bs.k)! } : {}),
+      ...(bs.v ? { vBias: w(bs.v)! } : {}),
+      ...(bs.o ? { oBias: w(bs.o)! } : {}),
     };
-    const cross = this.memoryIds.has(node.k);
-    const cache = cross ? undefined : this.cache(node, out);
-    if (this.ops === 'contrib' && cache && contribApplies(node)) {
-      return contribAttention(this.b, this.sv, node, weights, name(node.q), name(node.k), name(node.v), cache, out);
-    }
-    return attention(this.b, this.sv, node, weights, name(node.q), name(node.k), name(node.v), cache, out);
+    const node = step.node;
+    const spec = { ...node, ...(step.slopes ? { slopes: step.slopes } : {}) };
+    const cache = step.cross ? undefined : this.cache(step, out);
+    const [q, k, v] = [names.get(step.q.id), names.get(step.k.id), names.get(step.v.id)];
+    if (this.ops === 'contrib' && cache && contribApplies(node)) return contribAttention(this.b, this.sv, node, weights, q, k, v, cache, out);
+    return attention(this.b, this.sv, spec, weights, q, k, v, cache, out);
   }
 
   /** Declares the next self-attention's past inputs and present outputs. */
-  private cache(node: AttentionNode, label: string): KvCache {
+  private cache(step: AttentionStep, label: string): KvCache {
+    const { kvHeads, headDim } = step.node;
     const i = this.caches.length;
-    this.caches.push({ index: i, label, kvHeads: node.kvHeads, headDim: node.headDim });
+    this.caches.push({ index: i, label, kvHeads, headDim });
+    this.heads ??= step.node.heads;
     const names = {
-      pastKey: this.b.claim(`past_key_values.${i}.key`),
-      pastValue: this.b.claim(`past_key_values.${i}.value`),
-      presentKey: this.b.claim(`present.${i}.key`),
-      presentValue: this.b.claim(`present.${i}.value`),
+      pastKey: this.b.claim(indexed(ONNX_DIMS_NAMES.pastKey, i)),
+      pastValue: this.b.claim(indexed(ONNX_DIMS_NAMES.pastValue, i)),
+      presentKey: this.b.claim(indexed(ONNX_DIMS_NAMES.presentKey, i)),
+      presentValue: this.b.claim(indexed(ONNX_DIMS_NAMES.presentValue, i)),
     };
-    const shape = (len: string) => [DIM.batch, node.kvHeads, len, node.headDim];
+    const shape = (len: string) => [DIM.batch, kvHeads, len, headDim];
     this.inputs.push({ name: names.pastKey, dtype: 'f32', shape: shape(DIM.past) }, { name: names.pastValue, dtype: 'f32', shape: shape(DIM.past) });
     this.outputs.push({ name: names.presentKey, dtype: 'f32', shape: shape(DIM.total) }, { name: names.presentValue, dtype: 'f32', shape: shape(DIM.total) });
     return names;
   }
 
+  /** The largest offset of any positions step (the sinusoidal table covers the context past it). */
   private maxOffset(): number {
-    return Math.max(0, ...this.graph.items.filter((i) => i.op === 'positions').map((i) => (i.op === 'positions' ? i.offset : 0)));
+    let max = 0;
+    const visit = (steps: readonly Step[]) => {
+      for (const s of steps) {
+        if (s.kind === 'positions') max = Math.max(max, s.node.offset);
+        if (s.kind === 'region') s.region.bodies.forEach((body) => visit(body.steps));
+      }
+    };
+    visit(this.s.steps);
+    return max;
   }
 }
 
-/** Values computed from a memory alone (cross-attention keys and values read them). */
-function memoryValues(graph: Graph): Set<ValueId> {
-  const tokens = graph.items.find((i) => i.op === 'input' && i.role === 'tokens');
-  const tokenName = tokens && tokens.op === 'input' ? tokens.name : undefined;
-  const out = new Set<ValueId>();
-  for (const [id, from] of valueOrigins(graph)) if (from.size > 0 && (tokenName === undefined || !from.has(tokenName))) out.add(id);
-  return out;
+function unreachable(step: never): never {
+  throw new Error(`internal compiler error: no ONNX rendering for ${(step as Step).kind}`);
 }

@@ -7,6 +7,7 @@ import { allNodes, operands, valueTypes } from '../../ir/walk.js';
 import { LAYER_INDEX } from '../../lower/lowerer.js';
 import { analyze } from '../../analysis/index.js';
 import { NameTable } from '../names.js';
+import { alibiSlopes } from './alibi.js';
 import { fuseSteps } from './fuse.js';
 import { modelManifest } from './manifest.js';
 import { valuePhases, type Phase as ValuePhase } from './phases.js';
@@ -109,6 +110,7 @@ class Scheduler {
     const info = this.info;
     return {
       name: g.name,
+      file: g.file,
       doc: (g.doc ?? '').split('\n').filter(Boolean),
       manifest: modelManifest(g, info),
       inputs: g.items.flatMap((i) => (i.op === 'input' ? [{ id: i.id, role: i.role, name: i.name, width: widthOf(i.type) }] : [])),
@@ -299,6 +301,7 @@ class Scheduler {
             k: ref(node.k),
             v: ref(node.v),
             cross,
+            ...optional('slopes', node.alibi ? alibiSlopes(node.heads) : undefined),
             weights: { q: w(p.q), k: w(p.k), v: w(p.v), o: w(p.o) },
             biases: { ...optional('q', opt(p.qBias)), ...optional('k', opt(p.kBias)), ...optional('v', opt(p.vBias)), ...optional('o', opt(p.oBias)) },
             cache: scope.cache(node, cross ? 'cross' : 'self'),

@@ -171,6 +171,8 @@ export interface AttentionStep extends StepBase {
   readonly v: Ref;
   /** Keys and values come from the memory (computed by a `cross_kv` step of the memory phase). */
   readonly cross: boolean;
+  /** ALiBi's slope of each query head (schedule/alibi.ts), when the attention has ALiBi. */
+  readonly slopes?: readonly number[];
   readonly weights: { readonly q: WeightRef; readonly k: WeightRef; readonly v: WeightRef; readonly o: WeightRef };
   readonly biases: { readonly q?: WeightRef; readonly k?: WeightRef; readonly v?: WeightRef; readonly o?: WeightRef };
   readonly cache: CacheRef;
@@ -276,6 +278,8 @@ export interface ScheduleOptions {
 
 export interface Schedule {
   readonly name: string;
+  /** The source file the model came from (for headers). */
+  readonly file: string;
   readonly doc: readonly string[];
   readonly manifest: ModelManifest;
   /** The model's inputs, in the order the file declares them; a memory is [S, width]. */

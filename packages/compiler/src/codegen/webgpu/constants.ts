@@ -32,14 +32,3 @@ export function sinusoidalTurns(base: number, width: number, maxPosition: number
   return out;
 }
 
-/**
- * ALiBi slopes for `heads` heads (Press et al. 2022): a geometric sequence starting at 2^(-8/n) for
- * the largest power of two n ≤ heads; further heads take every other slope of the sequence for 2n.
- */
-export function alibiSlopes(heads: number): number[] {
-  const closest = 2 ** Math.floor(Math.log2(heads));
-  const start = (n: number) => 2 ** (-8 / n);
-  const slopes = Array.from({ length: closest }, (_, i) => start(closest) ** (i + 1));
-  for (let i = 0; i < heads - closest; i++) slopes.push(start(2 * closest) ** (2 * i + 1));
-  return slopes.map(Math.fround);
-}

@@ -3,7 +3,7 @@ import type { AttentionNode, Node, ValueId } from '../../ir/nodes.js';
 import { LAYER_INDEX } from '../../lower/lowerer.js';
 import type { AttentionStep, NodeStep, Out, WeightRef } from '../schedule/index.js';
 import { ceildiv, times } from './expr.js';
-import { ropeTurns, sinusoidalTurns, alibiSlopes } from './constants.js';
+import { ropeTurns, sinusoidalTurns } from './constants.js';
 import { attentionKernel, ropeKernel } from './kernels/attention.js';
 import { binaryKernel, ELEMENTWISE_THREADS, tanhGateKernel, unaryKernel, type UnaryFn } from './kernels/elementwise.js';
 import { embeddingKernel, positionsKernel, sinusoidalKernel } from './kernels/embedding.js';
@@ -165,7 +165,7 @@ export class NodeSteps {
     if (node.rope) this.rope(scope, `${label}.rope_q`, q, node.heads, node);
 
     const context = st.activation(`${local}.context`, 'f32', 'R', qWidth);
-    const slopes = node.alibi ? [st.constant(`alibi.heads${node.heads}`, alibiSlopes(node.heads), `[${node.heads}]`)] : [];
+    const slopes = step.slopes ? [st.constant(`alibi.heads${node.heads}`, step.slopes, `[${node.heads}]`)] : [];
     st.dispatch(scope, `${label}.attend`, st.kernels.add(attentionKernel(node, cross)), [q, keys, values, context, ...slopes], [String(node.heads), 'R'], {
       uniform: st.uniform(cross ? UNIFORMS.cross : UNIFORMS.stream),
     });
