@@ -95,7 +95,7 @@ describe('tdl on WebGPU', () => {
     expect((await tdl('compile', TINY, '--target', 'cuda', '--out', temp)).stderr).toBe("tdl: error: unknown --target 'cuda': use cpu, webgpu or onnx\n");
     expect((await tdl('run', TINY, '--weight-dtype', 'f8')).stderr).toBe("tdl: error: unknown --weight-dtype 'f8': use f32, f16, bf16\n");
     expect((await tdl('compile', TINY, '--weight-dtype', 'f16', '--out', temp)).stderr).toBe(
-      'tdl: error: --weight-dtype is for --target webgpu: the CPU module takes its weight dtype when it runs (tdl run --weight-dtype)\n',
+      'tdl: error: --weight-dtype is for --target webgpu or onnx: the CPU module takes its weight dtype when it runs (tdl run --weight-dtype)\n',
     );
     expect(existsSync(join(temp, 'tiny.ts'))).toBe(false);
   });
