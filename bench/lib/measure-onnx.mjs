@@ -4,29 +4,23 @@
 // past, as optimum's generation loop does. Cold runs first, then the warm ones that are reported.
 // Usage: node bench/lib/measure-onnx.mjs SHAPE --threads N [--tokens 256] [--prompt 128] [--ops standard|contrib]
 // Prints one JSON object.
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { compiler, runtime } from './packages.mjs';
-import { LLAMA, SHAPES } from './shapes.mjs';
+import { checkedShape } from './shapes.mjs';
 import { load } from './stats.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { threads: { type: 'string', default: '1' }, tokens: { type: 'string', default: '256' }, prompt: { type: 'string', default: '128' }, ops: { type: 'string', default: 'standard' } },
 });
-const shape = SHAPES.find((s) => s.name === positionals[0]);
-if (!shape) throw new Error(`unknown shape ${positionals[0]}`);
 const threads = Number(values.threads);
 const tokens = Number(values.tokens);
 const promptLength = Number(values.prompt);
-const root = new URL('../../', import.meta.url).pathname;
 const loads = [load()];
 
 let t = performance.now();
-const checked = compiler.checkSource({ name: LLAMA, text: readFileSync(root + LLAMA, 'utf8') }, { overrides: shape.set });
-if (!checked.ok) throw new Error(`${LLAMA} does not check with ${JSON.stringify(shape.set)}`);
-const graph = checked.graph;
+const { shape, graph } = checkedShape(positionals[0]);
 const weights = runtime.initWeights(graph.params, 0);
 const exported = compiler.exportOnnx(graph, { ops: values.ops });
 const { model } = compiler.encodeOnnx(exported.model, { tensor: (i) => runtime.fromFloat32(weights.get(i.param), 'F32') });

@@ -2,27 +2,22 @@
 // makes seeded weights, then times a 128-token prefill and 256 greedy decoded tokens, cold and warm.
 // Usage: node bench/lib/measure.mjs SHAPE --kernels wasm|js --threads N [--weight-dtype f32|bf16|f16] [--tokens 256] [--prompt 128]
 // Prints one JSON object.
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { compiler, cpu, nodeThreads, runtime } from './packages.mjs';
-import { LLAMA, SHAPES } from './shapes.mjs';
+import { checkedShape } from './shapes.mjs';
 import { load } from './stats.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { kernels: { type: 'string', default: 'wasm' }, threads: { type: 'string', default: '1' }, 'weight-dtype': { type: 'string', default: 'f32' }, tokens: { type: 'string', default: '256' }, prompt: { type: 'string', default: '128' } },
 });
-const shape = SHAPES.find((s) => s.name === positionals[0]);
-if (!shape) throw new Error(`unknown shape ${positionals[0]}`);
 const tokens = Number(values.tokens);
 const promptLength = Number(values.prompt);
-const root = new URL('../../', import.meta.url).pathname;
 const loads = [load()];
 
 let t = performance.now();
-const checked = compiler.checkSource({ name: LLAMA, text: readFileSync(root + LLAMA, 'utf8') }, { overrides: shape.set });
-if (!checked.ok) throw new Error(`${LLAMA} does not check with ${JSON.stringify(shape.set)}`);
-const module = cpu.loadGeneratedModule(compiler.transpileCpuModule(compiler.generateCpuModule(checked.graph).typescript), cpu);
+const { shape, graph } = checkedShape(positionals[0]);
+const module = cpu.loadGeneratedModule(compiler.transpileCpuModule(compiler.generateCpuModule(graph).typescript), cpu);
 const compileMs = performance.now() - t;
 
 t = performance.now();
@@ -39,7 +34,7 @@ const loadMs = performance.now() - t;
  * row; the packed matrices in the weight format.
  */
 function weightBytesPerToken() {
-  const tables = new Set(checked.graph.items.filter((i) => i.op === 'embedding').map((i) => i.weight));
+  const tables = new Set(graph.items.filter((i) => i.op === 'embedding').map((i) => i.weight));
   const packed = new Set(module.MODEL.packed);
   let bytes = 0;
   for (const p of module.MODEL.params) {

@@ -1,5 +1,7 @@
 // The model shapes the speed benchmark runs: llama2.c's stories models and a grouped-query shape, all
 // models/llama.tdl (RMSNorm, RoPE, SwiGLU, an untied head) with its constants set.
+import { readFileSync } from 'node:fs';
+import { compiler } from './packages.mjs';
 export const LLAMA = 'models/llama.tdl';
 
 export const SHAPES = [
@@ -11,4 +13,14 @@ export const SHAPES = [
 /** The `--set` flags that make models/llama.tdl this shape. */
 export function setFlags(shape) {
   return Object.entries(shape.set).map(([k, v]) => `--set ${k}=${v}`).join(' ');
+}
+
+/** The shape named `name` (a measuring script's first argument), and models/llama.tdl checked at it. */
+export function checkedShape(name) {
+  const shape = SHAPES.find((s) => s.name === name);
+  if (!shape) throw new Error(`unknown shape ${name}`);
+  const root = new URL('../../', import.meta.url).pathname;
+  const checked = compiler.checkSource({ name: LLAMA, text: readFileSync(root + LLAMA, 'utf8') }, { overrides: shape.set });
+  if (!checked.ok) throw new Error(`${LLAMA} does not check with ${JSON.stringify(shape.set)}`);
+  return { shape, graph: checked.graph };
 }
