@@ -37,13 +37,15 @@ export function loadGraph(io: CliIO, file: string, overrides: Record<string, num
 export interface LoadedModel {
   readonly graph: Graph;
   readonly namings: readonly CheckpointPlan[];
+  /** The model file's text, as it was checked. */
+  readonly text: string;
 }
 
 /** Checks a model and refuses to go on if it has errors; keeps its checkpoint sections' plans. */
 export function loadModel(io: CliIO, file: string, overrides: Record<string, number>): LoadedModel {
   const result = checkFile(io, file, overrides, false);
   if (!result.ok || !result.graph) throw new ModelError(file);
-  return { graph: result.graph, namings: result.checkpointPlans };
+  return { graph: result.graph, namings: result.checkpointPlans, text: result.source.text };
 }
 
 /** Compiles a model for the CPU and loads the generated module in this process. */

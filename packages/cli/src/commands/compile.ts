@@ -1,5 +1,4 @@
 // tdl compile: writes the generated code for a target into a folder.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatPlan, generateCpuModule, generateWebGpu, hfArchitecture } from '@tdl/compiler';
 import { UsageError } from '@tdl/runtime';
@@ -70,10 +69,10 @@ async function compileOnnx(file: string, out: string, dtype: string, args: Parse
   if (dtype !== 'f32' && dtype !== 'f16') throw new UsageError(`--weight-dtype ${dtype} is not an ONNX export type: use f32 or f16`);
   const ops = parseOnnxOps(stringFlag(args, 'onnx-ops'));
   const threshold = externalThreshold(args);
-  const { graph, namings } = loadModel(io, file, overrides(args));
+  const { graph, namings, text } = loadModel(io, file, overrides(args));
   const weights = await onnxWeights(graph, namings, args, io);
   // The Hugging Face class the model reproduces, as its doc or a checkpoint section's comment names it.
-  const hf = hfArchitecture(graph.doc ?? '', readFileSync(file, 'utf8'));
+  const hf = hfArchitecture(graph.doc ?? '', text);
   const { files, exported, genaiSkipped } = writeOnnx(out, graph, weights, { ops, weights: dtype, externalThreshold: threshold, ...(hf ? { hf } : {}) });
   const external = files.find((f) => f.endsWith('.onnx_data'));
   io.stdout.write(`${files[files.length - 1]}\n`);
