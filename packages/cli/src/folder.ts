@@ -1,7 +1,7 @@
 // "The folder is the model": a Hugging Face folder (config.json, weights, generation_config.json) picks
 // its model file among models/ by the claims of the files' config sections, and gives its constants.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { claimStrength, modelSettings, readConfig, type ConfigSection, type Preset } from '@tdl/compiler';
 import { UsageError } from '@tdl/runtime';
@@ -29,6 +29,8 @@ export interface ModelTarget {
   /** The Hugging Face folder: the positional argument, or --weights when it holds config.json. */
   readonly folder?: string;
   readonly generation?: GenerationIds;
+  /** Whether config.json ties the head to the embedding (the config section's `tied` rule). */
+  readonly tied?: boolean;
 }
 
 /** The model library: $TDL_MODELS, else the repository's models/ (three folders above this module). */
@@ -58,13 +60,19 @@ interface Claimant {
   readonly section: ConfigSection;
 }
 
+/** A library path as messages show it: relative to the working folder when inside it. */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
 function library(dir: string): Claimant[] {
   if (!isDir(dir)) throw new UsageError(`the model library ${dir} is not a folder (set TDL_MODELS to the folder of .tdl files)`);
   return readdirSync(dir)
     .filter((f) => f.endsWith('.tdl'))
     .sort()
     .flatMap((f) => {
-      const file = join(dir, f);
+      const file = shown(join(dir, f));
       return modelSettings({ name: file, text: readText(file) }).configs.map((section) => ({ file, section }));
     });
 }
@@ -139,7 +147,7 @@ export function resolveTarget(positional: string, args: ParsedArgs): ModelTarget
   if (!section) return { file, overrides: given, folder, generation };
   const reading = readConfig(section, config, given);
   if (reading.problems.length) throw new UsageError(`${configPath} does not fit ${file}: ${reading.problems.join('; ')}`);
-  return { file, overrides: { ...reading.values }, folder, generation };
+  return { file, overrides: { ...reading.values }, folder, generation, ...(reading.tied !== undefined ? { tied: reading.tied } : {}) };
 }
 
 /** The checkpoint to read: --weights, else the folder given as the model (when it holds weights). */

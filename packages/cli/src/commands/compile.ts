@@ -76,7 +76,7 @@ async function compileOnnx(model: ModelTarget, out: string, dtype: string, args:
   const ops = parseOnnxOps(stringFlag(args, 'onnx-ops'));
   const threshold = externalThreshold(args);
   const { graph, namings, text } = loadModel(io, file, model.overrides);
-  const weights = await onnxWeights(graph, namings, args, io);
+  const weights = await onnxWeights(graph, namings, args, io, model.tied);
   // The Hugging Face class the model reproduces, as its doc or a checkpoint section's comment names it.
   const hf = hfArchitecture(graph.doc ?? '', text);
   const { files, exported, genaiSkipped } = writeOnnx(out, graph, weights, { ops, weights: dtype, externalThreshold: threshold, ...(hf ? { hf } : {}) });

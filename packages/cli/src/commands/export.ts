@@ -35,7 +35,7 @@ export async function runExport(given: ParsedArgs, io: CliIO): Promise<number> {
   const { graph, namings } = loadModel(io, file, target.overrides);
   const plan = findNaming(namingsOf(graph.params, namings), namingName, graph.name);
   const from = stringFlag(args, 'from');
-  const { weights, naming } = await loadCheckpoint(input, graph.params, namings, { model: graph.name, io, ...(from !== undefined ? { naming: from } : {}) });
+  const { weights, naming } = await loadCheckpoint(input, graph.params, namings, { model: graph.name, io, ...(from !== undefined ? { naming: from } : {}), ...(target.tied !== undefined ? { tied: target.tied } : {}) });
   writeCheckpoint(out, plan, weights, dtype, { model: graph.name, generator: 'tdl export', from: naming });
   io.stdout.write(`${out}\n`);
   return 0;

@@ -29,7 +29,7 @@ export async function runLogits(given: ParsedArgs, io: CliIO): Promise<number> {
   const ids = parseIds(idsText);
   const target = resolveTarget(positional, args);
   const { graph, namings } = loadModel(io, target.file, target.overrides);
-  const { executor, memory } = await openSession(graph, withFolderWeights(args, target), io, namings);
+  const { executor, memory } = await openSession(graph, withFolderWeights(args, target), io, namings, target.tied);
   let logits: Float32Array;
   try {
     if (memory) await executor.setMemory(memory.data, memory.length);

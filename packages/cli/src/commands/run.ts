@@ -64,7 +64,7 @@ export async function runRun(given: ParsedArgs, io: CliIO): Promise<number> {
   };
   validateSamplerOptions(options);
   const json = boolFlag(args, 'json');
-  const session = await openSession(graph, args, io, namings);
+  const session = await openSession(graph, args, io, namings, target.tied);
   const decoder = tokenizer.streamDecoder();
   let done: Extract<GenerateEvent, { kind: 'done' }> | undefined;
   // The prompt is echoed once generation has accepted it, so a refused prompt is not printed first.

@@ -1,7 +1,7 @@
 // Checks a model's config sections and presets against its constants: every rule and preset sets a
 // constant the model has, every default names only constants given by earlier rules, names are unique.
 import { closestMatch, diagnostic, type ConfigDecl, type Diagnostic, type Expr, type PresetDecl } from '@tdl/dsl';
-import { readSection, type ConfigSection } from './rules.js';
+import { readSection, TIED, type ConfigSection } from './rules.js';
 import { readPreset, type Preset } from './presets.js';
 import { CONFIG_WORDS } from './values.js';
 
@@ -53,7 +53,11 @@ export function checkSettings(configs: readonly ConfigDecl[], presets: readonly 
     const given = new Set<string>();
     for (const rule of section.rules) {
       const target = rule.rule.target;
-      if (rule.constant !== undefined && !constants.includes(rule.constant)) out.push(unknownConstant(rule.constant, target.span, constants, 'this rule'));
+      if (rule.constant === TIED && constants.includes(TIED)) {
+        out.push(diagnostic('E0602', target.span, `'${TIED}' is the head's tie in a config section, and this model also has a constant '${TIED}'`, { label: 'rename the constant' }));
+      } else if (rule.constant !== undefined && rule.constant !== TIED && !constants.includes(rule.constant)) {
+        out.push(unknownConstant(rule.constant, target.span, constants, 'this rule'));
+      }
       for (const e of [...(rule.default ? [rule.default] : []), ...(rule.expect ?? [])]) {
         for (const n of names(e)) {
           if (given.has(n.name) || CONFIG_WORDS.has(n.name)) continue;

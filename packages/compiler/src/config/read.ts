@@ -1,13 +1,15 @@
 // Reads a Hugging Face config.json through a model file's config section: the constants it gives, and
 // the settings the file cannot compute (an activation it does not have, a different inner width).
 import { evalConfigExpr, sameValue, showValue, type ConfigValue } from './values.js';
-import type { ConfigRule, ConfigSection } from './rules.js';
+import { TIED, type ConfigRule, type ConfigSection } from './rules.js';
 
 export interface ConfigReading {
   /** The constants config.json (or the defaults) gives, `given` ones included. */
   readonly values: Readonly<Record<string, number>>;
   /** Where each constant came from, for messages: `hidden_size`, `default`, `--set`. */
   readonly origins: Readonly<Record<string, string>>;
+  /** Whether the head is tied to the embedding (the section's `tied` rule); undefined without one. */
+  readonly tied?: boolean;
   /** Settings the model file cannot follow, each a sentence; empty when the config fits. */
   readonly problems: readonly string[];
 }
@@ -45,6 +47,7 @@ export function readConfig(section: ConfigSection, json: unknown, given: Readonl
   const origins: Record<string, string> = {};
   for (const name of env.keys()) origins[name] = '--set';
   const problems: string[] = [];
+  let tied: boolean | undefined;
   for (const rule of section.rules) {
     const hit = found(json, rule);
     let value: ConfigValue | undefined = hit?.value;
@@ -68,6 +71,11 @@ export function readConfig(section: ConfigSection, json: unknown, given: Readonl
       }
     }
     const constant = rule.constant;
+    if (constant === TIED) {
+      if (typeof value === 'boolean') tied = value;
+      else if (value !== undefined) problems.push(`config.json's ${keyList(rule)} is ${showValue(value)}, not true or false`);
+      continue;
+    }
     if (constant === undefined || env.has(constant)) continue;
     if (value === undefined) {
       problems.push(`config.json has no ${keyList(rule)} (it gives '${constant}')`);
@@ -81,7 +89,7 @@ export function readConfig(section: ConfigSection, json: unknown, given: Readonl
     env.set(constant, number);
     origins[constant] = origin!;
   }
-  return { values: Object.fromEntries(env), origins, problems };
+  return { values: Object.fromEntries(env), origins, problems, ...(tied !== undefined ? { tied } : {}) };
 }
 
 /** Does `section` claim the folder whose config.json is `json`? By `architectures` first, then `model_type`. */

@@ -34,6 +34,12 @@ export interface FormProblem {
 }
 
 export const CLAIM_NAMES = ['model_type', 'architectures'] as const;
+
+/**
+ * The one setting a config rule may give that is not a constant: whether the head is tied to the
+ * embedding, which decides what the checkpoint's `tied(head, embedding)` sources read.
+ */
+export const TIED = 'tied';
 export const CONFIG_TRANSFORMS = ['default', 'expect'] as const;
 
 function strings(e: Expr): StringLit[] | undefined {
