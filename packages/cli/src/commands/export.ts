@@ -28,7 +28,7 @@ export async function runExport(given: ParsedArgs, io: CliIO): Promise<number> {
   const input = stringFlag(args, 'weights');
   const namingName = stringFlag(args, 'naming');
   const out = stringFlag(args, 'out');
-  if (!input) throw new UsageError('tdl export needs --weights FILE (the checkpoint to rewrite), or a Hugging Face folder holding it'); 
+  if (!input) throw new UsageError('tdl export needs --weights FILE (the checkpoint to rewrite), or a Hugging Face folder holding it');
   if (!namingName) throw new UsageError("tdl export needs --naming NAME (the naming to write: 'internal' or a checkpoint section)");
   if (!out) throw new UsageError('tdl export needs --out FILE.safetensors');
   const dtype = parseWriteDType(stringFlag(args, 'dtype'));
