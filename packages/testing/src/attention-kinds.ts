@@ -22,11 +22,14 @@ export function attentionSites(graph: Graph): AttentionSite[] {
   for (const { node, body } of allNodes(graph)) {
     if (node.op !== 'attention') continue;
     const from = origins.get(node.k) ?? new Set<string>();
+    // Origins are transitive: after a cross-attention the token stream carries the memory too, so an
+    // attention reads the memory as such only where its keys come from the memory alone.
+    const mixesTokens = tokens !== undefined && tokens.op === 'input' && from.has(tokens.name);
     out.push({
       node,
       label: node.label ?? 'attention',
-      mixesTokens: tokens !== undefined && tokens.op === 'input' && from.has(tokens.name),
-      readsMemory: [...from].some((n) => memories.has(n)),
+      mixesTokens,
+      readsMemory: !mixesTokens && [...from].some((n) => memories.has(n)),
       layers: body ? body.layers.length : 1,
     });
   }

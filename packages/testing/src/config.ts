@@ -2,7 +2,7 @@
 // that keeps every divisibility, bound and structural feature of the file valid), and random variations of
 // it as a fast-check arbitrary that shrinks back to it.
 import fc from 'fast-check';
-import { allNodes, checkSource, modelManifest, type CheckResult, type Graph } from '@tdl/compiler';
+import { allNodes, checkSource, dimValue, modelManifest, type CheckResult, type Graph } from '@tdl/compiler';
 
 /** A model file's text and the name diagnostics and commands use for it. */
 export interface ModelSource {
@@ -19,6 +19,11 @@ const LADDER = [2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32, 48, 64];
 /** A shrunk model keeps a context and a vocabulary at least this large (or the file's own, if smaller). */
 const MIN_CONTEXT = 16;
 const MIN_VOCAB = 32;
+/**
+ * Norms keep at least this many features: a layer norm over two values maps every row to ±1, which
+ * would erase what the tokens say and leave properties like causality nothing to see.
+ */
+const MIN_NORM_WIDTH = 8;
 
 /** Checks `source` with `config` over its constants; memoised, as the search checks one config many times. */
 export class Checker {
@@ -70,9 +75,26 @@ export function isValid(checker: Checker, config: Config, reference: Graph): boo
   const r = checker.check(config);
   if (!r.ok || !r.graph) return false;
   if (structureOf(r.graph) !== structureOf(reference)) return false;
+  if (narrowNorm(r.graph, reference)) return false;
   const m = modelManifest(r.graph);
   const original = modelManifest(reference);
   return m.context >= Math.min(MIN_CONTEXT, original.context) && m.vocab >= Math.min(MIN_VOCAB, original.vocab);
+}
+
+/** Whether a norm of `graph` is narrower than MIN_NORM_WIDTH (and than it is in `reference`). */
+function narrowNorm(graph: Graph, reference: Graph): boolean {
+  const widest = (g: Graph) => {
+    let min = Infinity;
+    for (const { node } of allNodes(g)) {
+      if (node.op !== 'layer_norm' && node.op !== 'rms_norm') continue;
+      const last = node.type.shape[node.type.shape.length - 1];
+      const width = last === undefined ? undefined : dimValue(last);
+      if (width !== undefined) min = Math.min(min, width);
+    }
+    return min;
+  };
+  const width = widest(graph);
+  return width < MIN_NORM_WIDTH && width < widest(reference);
 }
 
 /** The file's integer constants, which shrinking may change (floats like `eps` keep their values). */
@@ -109,6 +131,18 @@ export function shrinkConfig(checker: Checker, pinned: Config = {}): Shrunk {
           config[k] = v;
           changed = true;
           break;
+        }
+      }
+    }
+    // Constants equal to each other (heads = kv_heads) may only shrink together without changing structure.
+    for (let i = 0; i < free.length; i++) {
+      for (let j = i + 1; j < free.length; j++) {
+        const [a, b] = [free[i]!, free[j]!];
+        if (config[a] !== config[b]) continue;
+        const v = LADDER.find((v) => v < config[a]! && isValid(checker, { ...config, [a]: v, [b]: v }, reference));
+        if (v !== undefined) {
+          config[a] = config[b] = v;
+          changed = true;
         }
       }
     }

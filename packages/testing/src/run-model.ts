@@ -5,13 +5,19 @@ import { CpuExecutor, type CpuOptions } from '@tdl/runtime-cpu';
 import type { Case, Host } from './property.js';
 import type { Kernels, Subject } from './subject.js';
 
-/** Rows of the memory every case runs with (models with cross-attention). */
-export const MEMORY_ROWS = 3;
+/** Rows of the memory every case runs with (models with cross-attention), where the model allows them. */
+const MEMORY_ROWS = 3;
 
-/** A memory [MEMORY_ROWS, width] from a seed, in (-1, 1). */
-export function memoryFor(width: number, seed: number): Float32Array {
+/** The memory's rows for `subject`: MEMORY_ROWS, or fewer if its memory is bounded below that. */
+export function memoryRows(subject: Subject): number {
+  return Math.min(MEMORY_ROWS, subject.manifest.memory?.maxLength ?? MEMORY_ROWS);
+}
+
+/** A memory [rows, width] for `subject` from a seed, in (-1, 1); empty where it has no memory. */
+export function memoryFor(subject: Subject, seed: number): Float32Array {
+  const width = subject.manifest.memory?.width ?? 0;
   const rng = new Rng(seed ^ 0x5bd1e995);
-  return Float32Array.from({ length: MEMORY_ROWS * width }, () => 2 * rng.next() - 1);
+  return Float32Array.from({ length: memoryRows(subject) * width }, () => 2 * rng.next() - 1);
 }
 
 export function cpuExecutor(subject: Subject, c: Case, host: Host, options: CpuOptions & { kernels?: Kernels } = {}): CpuExecutor {
@@ -22,8 +28,7 @@ export function cpuExecutor(subject: Subject, c: Case, host: Host, options: CpuO
 /** Runs `ids` from an empty cache (after the memory, if any) and returns every position's logits. */
 export async function allLogits(ex: CpuExecutor, subject: Subject, ids: readonly number[], memorySeed: number): Promise<Float32Array> {
   ex.reset();
-  const memory = subject.manifest.memory;
-  if (memory) await ex.setMemory(memoryFor(memory.width, memorySeed), MEMORY_ROWS);
+  if (subject.manifest.memory) await ex.setMemory(memoryFor(subject, memorySeed), memoryRows(subject));
   return ex.prefill(Int32Array.from(ids), { allLogits: true });
 }
 

@@ -2,7 +2,7 @@
 // token give every position the logits of running the whole prompt at once.
 import type { Property } from '../property.js';
 import { firstApart } from '../property.js';
-import { allLogits, MEMORY_ROWS, memoryFor, withCpu } from '../run-model.js';
+import { allLogits, memoryFor, memoryRows, withCpu } from '../run-model.js';
 import { notCausal } from './causal-paths.js';
 
 /** Relative tolerance: decoding sums over the cache in the order a prefill does, but rows are batched differently. */
@@ -20,8 +20,7 @@ export const kvCache: Property = {
     return withCpu(subject, c, host, async (ex) => {
       const full = await allLogits(ex, subject, c.ids, c.seed);
       ex.reset();
-      const memory = subject.manifest.memory;
-      if (memory) await ex.setMemory(memoryFor(memory.width, c.seed), MEMORY_ROWS);
+      if (subject.manifest.memory) await ex.setMemory(memoryFor(subject, c.seed), memoryRows(subject));
       const rows = [await ex.prefill(Int32Array.from(c.ids.slice(0, first)))];
       for (let i = first; i < T; i++) rows.push(await ex.decode(c.ids[i]!));
       for (let k = 0; k < rows.length; k++) {

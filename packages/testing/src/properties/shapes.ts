@@ -3,7 +3,7 @@
 import { evalDim, typeToString, valueTypes } from '@tdl/compiler';
 import * as cpu from '@tdl/runtime-cpu';
 import type { Property } from '../property.js';
-import { allLogits, MEMORY_ROWS, withCpu } from '../run-model.js';
+import { allLogits, memoryRows, withCpu } from '../run-model.js';
 
 export const shapes: Property = {
   name: 'shapes',
@@ -29,7 +29,7 @@ export const shapes: Property = {
     for (const r of requests) {
       const type = types.get(r.slot);
       if (!type) continue; // a kernel's scratch slot, not a value of the graph
-      const want = type.shape.reduce((acc, d) => acc * evalDim(d, { T: c.ids.length, S: MEMORY_ROWS }), 1);
+      const want = type.shape.reduce((acc, d) => acc * evalDim(d, { T: c.ids.length, S: memoryRows(subject) }), 1);
       if (r.n !== want) return `value %${r.slot} got a buffer of ${r.n} elements, its inferred type ${typeToString(type)} holds ${want}`;
       checked++;
     }

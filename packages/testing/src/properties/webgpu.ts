@@ -4,7 +4,7 @@ import { generateWebGpu } from '@tdl/compiler';
 import { WebGpuExecutor } from '@tdl/runtime-webgpu';
 import type { Property } from '../property.js';
 import { firstApart, describeAt } from '../property.js';
-import { allLogits, MEMORY_ROWS, memoryFor, withCpu } from '../run-model.js';
+import { allLogits, memoryFor, memoryRows, withCpu } from '../run-model.js';
 
 const TOLERANCE = 1e-4;
 
@@ -23,8 +23,7 @@ export const cpuWebGpu: Property = {
     const want = await withCpu(subject, c, host, (ex) => allLogits(ex, subject, c.ids, c.seed));
     const ex = await WebGpuExecutor.create(device, generateWebGpu(subject.graph, { weights: 'f32' }), subject.weights(c.seed));
     try {
-      const memory = subject.manifest.memory;
-      if (memory) await ex.setMemory(memoryFor(memory.width, c.seed), MEMORY_ROWS);
+      if (subject.manifest.memory) await ex.setMemory(memoryFor(subject, c.seed), memoryRows(subject));
       const got = await ex.prefill(Int32Array.from(c.ids), { allLogits: true });
       const at = firstApart(got, want, TOLERANCE);
       return at < 0 ? undefined : `WebGPU differs from the CPU at ${describeAt(at, subject.manifest.vocab, got, want)}`;
