@@ -35,6 +35,8 @@ export interface Property {
   check(subject: Subject, c: Case, host: Host): Promise<string | undefined>;
   /** True when one case says all (no input to vary: namings, parameter counts). */
   readonly once?: boolean;
+  /** At most this many cases, whatever was asked (each is slow: threads start). */
+  readonly maxRuns?: number;
 }
 
 /** Fits random ids to a model: in its vocabulary, between `min` and `max` long (padded deterministically). */

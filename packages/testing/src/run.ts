@@ -112,7 +112,7 @@ async function runProperty(property: Property, run: Run): Promise<PropertyResult
     const reason = await property.check(run.subjects.get(c.config), c, host);
     return reason === undefined ? { ...base, status: 'passed', runs: 1 } : fail(c, reason, 1);
   }
-  const runs = property.once ? 1 : (options.runs ?? DEFAULT_RUNS);
+  const runs = property.once ? 1 : Math.min(options.runs ?? DEFAULT_RUNS, property.maxRuns ?? Infinity);
   let ran = 0;
   const predicate = fc.asyncProperty(run.configs, fc.nat({ max: 0xffff }), fc.array(fc.nat({ max: 0xffff }), { maxLength: MAX_IDS }), async (config, seed, raw) => {
     const subject = run.subjects.get(config);
