@@ -10,6 +10,7 @@ import { infoSpec, runInfo } from './commands/info.js';
 import { initSpec, runInit } from './commands/init.js';
 import { logitsSpec, runLogits } from './commands/logits.js';
 import { runRun, runSpec } from './commands/run.js';
+import { runTest, testSpec } from './commands/test.js';
 import { parseCommandArgs, usageOf, type CommandSpec, type ParsedArgs } from './flags.js';
 import { errorLine, type CliIO } from './io.js';
 import { ModelError } from './model.js';
@@ -31,6 +32,7 @@ export const COMMANDS: readonly Command[] = [
   { spec: runSpec, run: runRun },
   { spec: logitsSpec, run: runLogits },
   { spec: exportSpec, run: runExport },
+  { spec: testSpec, run: runTest },
 ];
 
 /** The top-level help: every command, then every command's flags with their defaults. */

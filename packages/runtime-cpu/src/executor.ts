@@ -122,6 +122,11 @@ export class CpuExecutor implements Executor {
     this.cached = 0;
   }
 
+  /** How many tasks each worker thread has joined so far (empty without workers): a thread test knows they took part. */
+  get threadsJoined(): number[] {
+    return this.arena && this.arena.threads > 1 ? this.arena.joined : [];
+  }
+
   dispose(): void {
     this.arena?.dispose();
   }
