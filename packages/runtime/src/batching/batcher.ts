@@ -57,7 +57,10 @@ interface Job {
 export interface BatcherStats {
   readonly active: number;
   readonly waiting: number;
+  /** Decode steps run so far. */
   readonly steps: number;
+  /** Requests cancelled so far (signal or consumer gone) before they finished. */
+  readonly cancelled: number;
 }
 
 export class Batcher {
@@ -70,6 +73,7 @@ export class Batcher {
   private active: Job[] = [];
   private running: Promise<void> | undefined;
   private steps = 0;
+  private cancelledCount = 0;
 
   constructor(
     private readonly executor: SequenceExecutor,
@@ -85,7 +89,7 @@ export class Batcher {
   }
 
   get stats(): BatcherStats {
-    return { active: this.active.length, waiting: this.waiting.length, steps: this.steps };
+    return { active: this.active.length, waiting: this.waiting.length, steps: this.steps, cancelled: this.cancelledCount };
   }
 
   /**
@@ -224,6 +228,7 @@ export class Batcher {
 
   private end(job: Job, event: BatchEvent): void {
     if (job.state === 'done') return;
+    if (event.kind === 'cancelled') this.cancelledCount++;
     if (job.state === 'active') this.executor.release(job.sequence);
     job.state = 'done';
     job.events.push(event);
