@@ -10,6 +10,7 @@ import { infoSpec, runInfo } from './commands/info.js';
 import { initSpec, runInit } from './commands/init.js';
 import { logitsSpec, runLogits } from './commands/logits.js';
 import { runRun, runSpec } from './commands/run.js';
+import { runServe, serveSpec } from './commands/serve.js';
 import { runTest, testSpec } from './commands/test.js';
 import { parseCommandArgs, usageOf, type CommandSpec, type ParsedArgs } from './flags.js';
 import { errorLine, type CliIO } from './io.js';
@@ -31,6 +32,7 @@ export const COMMANDS: readonly Command[] = [
   { spec: initSpec, run: runInit },
   { spec: runSpec, run: runRun },
   { spec: logitsSpec, run: runLogits },
+  { spec: serveSpec, run: runServe },
   { spec: exportSpec, run: runExport },
   { spec: testSpec, run: runTest },
 ];

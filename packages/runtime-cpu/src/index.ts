@@ -5,6 +5,7 @@ export * from './kernels/norms.js';
 export * from './kernels/embedding.js';
 export * from './kernels/rope.js';
 export * from './kernels/attention.js';
+export * from './kernels/batch.js';
 export * from './cache.js';
 export { Arena, PackedMatrix, arenaOf, type ArenaOptions } from './arena.js';
 export { prepareKernels } from './wasm/kernels.js';
@@ -14,6 +15,7 @@ export type * from './module.js';
 export { layerParams } from './module.js';
 export { loadGeneratedModule } from './loader.js';
 export { CpuExecutor, type CpuOptions } from './executor.js';
+export { CpuSequences, type SequenceOptions } from './sequences.js';
 export { StagedWeights } from './staging.js';
 /** Moved to @tdl/runtime (both backends check memories the same way); re-exported for existing callers. */
 export { validateMemory } from '@tdl/runtime';

@@ -11,3 +11,4 @@ export * from './weights.js';
 export * from './tokenizers/hf.js';
 export * from './checkpoint/index.js';
 export * from './contract/index.js';
+export * from './batching/index.js';
