@@ -15,6 +15,7 @@ import { holdBackWarnings } from './checks/quiet.js';
 import type { Graph } from './ir/nodes.js';
 import { verifyGraph } from './ir/verify.js';
 import { lowerModel, type LowerOptions } from './lower/model.js';
+import type { ValueSpan } from './lower/value-spans.js';
 
 export interface CheckOptions extends Omit<LowerOptions, 'sourceText'> {}
 
@@ -27,6 +28,8 @@ export interface CheckResult {
   /** The checkpoint sections compiled to plans for the runtime (those without errors). */
   readonly checkpointPlans: readonly CheckpointPlan[];
   readonly diagnostics: readonly Diagnostic[];
+  /** What the file's expressions evaluated to, by span (empty when it did not parse), for editors. */
+  readonly valueSpans: readonly ValueSpan[];
   /** No errors: the graph is well-formed and can be compiled to a backend. */
   readonly ok: boolean;
 }
@@ -51,13 +54,13 @@ export function checkSource(source: SourceFile, options: CheckOptions = {}): Che
   }
   const lowered = lowerModel(parsed.ast, models[0]!, { ...options, sourceText: source.text });
   const diagnostics = [...parsed.diagnostics, ...lowered.diagnostics];
-  if (!lowered.graph) return done(source, parsed.ast, undefined, lowered.checkpoints, diagnostics);
+  if (!lowered.graph) return done(source, parsed.ast, undefined, lowered.checkpoints, diagnostics, [], lowered.valueSpans);
   verifyGraph(lowered.graph);
   // Checks assume a complete graph: after lowering errors they would mostly repeat them.
   if (!hasErrors(diagnostics)) diagnostics.push(...runChecks(lowered.graph));
   const checkpoints = hasErrors(diagnostics) ? undefined : compileCheckpoints(lowered.graph, lowered.checkpoints, lowered.possibleLayerParams);
   if (checkpoints) diagnostics.push(...checkpoints.diagnostics);
-  return done(source, parsed.ast, lowered.graph, lowered.checkpoints, holdBackWarnings(diagnostics), checkpoints?.plans ?? []);
+  return done(source, parsed.ast, lowered.graph, lowered.checkpoints, holdBackWarnings(diagnostics), checkpoints?.plans ?? [], lowered.valueSpans);
 }
 
 function done(
@@ -67,6 +70,7 @@ function done(
   checkpoints: readonly CheckpointDecl[],
   diagnostics: readonly Diagnostic[],
   checkpointPlans: readonly CheckpointPlan[] = [],
+  valueSpans: readonly ValueSpan[] = [],
 ): CheckResult {
   const sorted = sortDiagnostics(diagnostics);
   return {
@@ -75,6 +79,7 @@ function done(
     ...(graph ? { graph } : {}),
     checkpoints,
     checkpointPlans,
+    valueSpans,
     diagnostics: sorted,
     ok: graph !== undefined && !hasErrors(sorted),
   };
