@@ -10,7 +10,9 @@ export const ALLOWED = {
   runtime: [],
   'runtime-cpu': ['runtime'],
   'runtime-webgpu': ['runtime'],
-  cli: ['dsl', 'compiler', 'runtime', 'runtime-cpu', 'runtime-webgpu'],
+  // Editor features on the compiler's results, shared by `tdl lsp` and the browser playground.
+  'language-service': ['dsl', 'compiler'],
+  cli: ['dsl', 'compiler', 'runtime', 'runtime-cpu', 'runtime-webgpu', 'language-service'],
 };
 
 /**
