@@ -9,6 +9,7 @@ import { graphSpec, runGraph } from './commands/graph.js';
 import { infoSpec, runInfo } from './commands/info.js';
 import { initSpec, runInit } from './commands/init.js';
 import { logitsSpec, runLogits } from './commands/logits.js';
+import { lspSpec, runLsp } from './commands/lsp.js';
 import { runRun, runSpec } from './commands/run.js';
 import { parseCommandArgs, usageOf, type CommandSpec, type ParsedArgs } from './flags.js';
 import { errorLine, type CliIO } from './io.js';
@@ -31,6 +32,7 @@ export const COMMANDS: readonly Command[] = [
   { spec: runSpec, run: runRun },
   { spec: logitsSpec, run: runLogits },
   { spec: exportSpec, run: runExport },
+  { spec: lspSpec, run: (args, io) => runLsp(args, io, VERSION) },
 ];
 
 /** The top-level help: every command, then every command's flags with their defaults. */
