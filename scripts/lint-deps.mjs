@@ -13,6 +13,8 @@ export const ALLOWED = {
   // Editor features on the compiler's results, shared by `tdl lsp` and the browser playground.
   'language-service': ['dsl', 'compiler'],
   cli: ['dsl', 'compiler', 'runtime', 'runtime-cpu', 'runtime-webgpu', 'language-service'],
+  // The browser playground: an app like the CLI, but with no file system or process of its own.
+  playground: ['dsl', 'compiler', 'runtime', 'runtime-cpu', 'runtime-webgpu', 'language-service'],
 };
 
 /**

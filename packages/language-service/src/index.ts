@@ -8,3 +8,4 @@ export { definition } from './definition.js';
 export { documentSymbols, type DocumentSymbol, type SymbolKind } from './symbols.js';
 export { formatDocument } from './format.js';
 export { complete, enclosingCallee, type CompletionItem, type CompletionKind, type CompletionResult } from './completion.js';
+export { approx, bytes, exact, formatInfo } from './info-table.js';
