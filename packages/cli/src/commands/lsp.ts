@@ -7,7 +7,7 @@ import { startServer } from '../lsp/server.js';
 
 export const lspSpec: CommandSpec = {
   name: 'lsp',
-  args: '',
+  args: '[--stdio]',
   summary: 'Run the language server over stdin and stdout, for editors: diagnostics, hover shapes, inlay hints, definitions, symbols, formatting, completion.',
   flags: [{ name: 'stdio', type: 'boolean', doc: 'talk over stdin and stdout (the only transport; editors pass it)' }, SET_FLAG],
 };

@@ -20,30 +20,42 @@ export interface ValueAt {
   readonly layers: number;
 }
 
-/** The innermost recorded value whose span holds `offset`, or undefined. Prefers the layer the graph kept. */
+/**
+ * The innermost recorded value whose span holds `offset`, or undefined. Inside a repeat the expression
+ * was lowered once per layer; the graph keeps one body per layer structure, so the lowerings whose
+ * nodes it kept are summed, each over the layers that run its body.
+ */
 export function valueAt(result: CheckResult, offset: number): ValueAt | undefined {
   const holding = result.valueSpans.filter((v) => offset >= v.span.offset && offset <= v.span.offset + v.span.length);
   if (!holding.length) return undefined;
   const innermost = Math.min(...holding.map((v) => v.span.length));
   const candidates = holding.filter((v) => v.span.length === innermost);
   const kept = nodesKept(result);
-  const chosen = candidates.find((v) => v.layer === undefined || hasKeptNode(v, kept)) ?? candidates[0]!;
+  const live = candidates.filter((v) => v.layer === undefined || hasKeptNode(v, kept));
   const own = new Set<ValueId>();
-  let layers = chosen.layer === undefined ? 1 : 0;
-  for (const [id, site] of kept) {
-    if (id < chosen.firstId || id >= chosen.endId) continue;
-    own.add(id);
-    if (site.layers) layers = Math.max(layers, site.layers);
+  let params = 0;
+  let layers = 0;
+  for (const v of live) {
+    let runs = 1;
+    for (let id = v.firstId; id < v.endId; id++) {
+      const site = kept.get(id);
+      if (!site) continue;
+      own.add(id);
+      if (site.layers) runs = site.layers;
+    }
+    params += v.paramElements * runs;
+    layers += runs;
   }
-  // A name inside a layer that emits nothing (`x`) still runs in the layers of its repeat.
-  if (layers === 0) layers = candidates.filter((v) => v.layer !== undefined).length || 1;
+  // A name inside a layer emits nothing (`x`): it is there in each layer that lowered it.
+  if (!live.length) layers = candidates.length;
+  const chosen = live[0] ?? candidates[0]!;
   const graph = result.graph;
   const decodeFlops = graph && own.size ? estimateCosts(graph, { context: modelContext(graph), only: own }).decodeFlopsPerToken : 0;
   return {
     span: chosen.span,
     ...(chosen.type ? { type: chosen.type } : {}),
     ...(chosen.number !== undefined ? { number: chosen.number } : {}),
-    params: chosen.paramElements * layers,
+    params,
     decodeFlops,
     layers,
   };
