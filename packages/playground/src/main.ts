@@ -53,20 +53,22 @@ function refresh(view: EditorView) {
 }
 
 let timer: ReturnType<typeof setTimeout> | undefined;
+const examples = $<HTMLSelectElement>('examples');
 const initial = decodeShare(location.hash) ?? EXAMPLES.find((e) => e.name === 'gpt2.tdl')?.text ?? EXAMPLES[0]?.text ?? '';
 const view: EditorView = createEditor(
   $('editor'),
   initial,
-  editorExtensions(FILE, analysisOf, () => {
+  editorExtensions(FILE, analysisOf, (text) => {
+    // Once edited, the file is no longer the example the picker names.
+    if (EXAMPLES.find((e) => e.name === examples.value)?.text !== text) examples.value = '';
     clearTimeout(timer);
     timer = setTimeout(() => refresh(view), 200);
   }),
 );
 refresh(view);
 
-const examples = $<HTMLSelectElement>('examples');
+examples.append(new Option(decodeShare(location.hash) !== undefined ? '(from the link)' : '(your file)', ''));
 for (const e of EXAMPLES) examples.append(new Option(e.name, e.name));
-if (decodeShare(location.hash) !== undefined) examples.prepend(new Option('(from the link)', ''));
 examples.value = decodeShare(location.hash) !== undefined ? '' : 'gpt2.tdl';
 examples.onchange = () => {
   const e = EXAMPLES.find((x) => x.name === examples.value);

@@ -50,14 +50,25 @@ async function executorFor(req: RunRequest, weights: Map<string, Float32Array>, 
   return new CpuExecutor(loadCpuModule(graph), weights, { wasm });
 }
 
+/** Lets the page paint: the CPU backend computes a token without returning to the event loop. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(null);
+  });
+}
+
 /** Generates greedily from the checked model, as `tdl run --ids … --init-seed …` does. */
 export async function runModel(req: RunRequest, events: RunEvents): Promise<void> {
   if (!req.check.ok || !req.check.graph) throw new Error('the model has errors: fix them first');
   const executor = await executorFor(req, await weightsFor(req), events);
   try {
     for await (const e of generate(executor, req.prompt, { maxTokens: req.maxTokens })) {
-      if (e.kind === 'token') events.token(e.id);
-      else events.done(e.timings);
+      if (e.kind === 'token') {
+        events.token(e.id);
+        await nextTask();
+      } else events.done(e.timings);
     }
   } finally {
     executor.dispose();

@@ -193,6 +193,16 @@ describe.skipIf(skip)('the playground in Chromium', () => {
     expect(cpu.tokens).toEqual(expected);
   });
 
+  it('opens the examples of models/ and formats a file', async () => {
+    await page.selectOption('#examples', 'llama.tdl');
+    await page.waitForFunction(() => document.getElementById('status')!.textContent === 'ok: model llama');
+    expect(await page.locator('.cm-inlay').count()).toBeGreaterThan(3);
+    await typeModel(FIXED.replace('x = wte: embedding(tokens, vocab, d)', 'x=wte:embedding( tokens,vocab ,d )'));
+    await page.click('#format');
+    await page.waitForFunction(() => document.querySelector('.cm-content')!.textContent!.includes('x = wte: embedding(tokens, vocab, d)'));
+    await page.waitForSelector('#status.ok');
+  });
+
   it('puts the file in the link, and opens it from there', async () => {
     await page.click('#share');
     const url = page.url();
