@@ -9,6 +9,7 @@ import { graphSpec, runGraph } from './commands/graph.js';
 import { infoSpec, runInfo } from './commands/info.js';
 import { initSpec, runInit } from './commands/init.js';
 import { logitsSpec, runLogits } from './commands/logits.js';
+import { lspSpec, runLsp } from './commands/lsp.js';
 import { runRun, runSpec } from './commands/run.js';
 import { runServe, serveSpec } from './commands/serve.js';
 import { runTest, testSpec } from './commands/test.js';
@@ -35,6 +36,7 @@ export const COMMANDS: readonly Command[] = [
   { spec: serveSpec, run: runServe },
   { spec: exportSpec, run: runExport },
   { spec: testSpec, run: runTest },
+  { spec: lspSpec, run: (args, io) => runLsp(args, io, VERSION) },
 ];
 
 /** The top-level help: every command, then every command's flags with their defaults. */

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as compiler from '@tdl/compiler';
-import { bytes } from '../src/commands/info.js';
+import { bytes } from '@tdl/language-service';
 // @ts-expect-error: a plain JavaScript module without declarations
 import { BEGIN, END, modelSources, modelsTable, presetsTable, withPresets, withTable } from '../../../scripts/models-table.mjs';
 

@@ -17,6 +17,7 @@ import { holdBackWarnings } from './checks/quiet.js';
 import type { Graph } from './ir/nodes.js';
 import { verifyGraph } from './ir/verify.js';
 import { lowerModel, type LowerOptions } from './lower/model.js';
+import type { ValueSpan } from './lower/value-spans.js';
 
 export interface CheckOptions extends Omit<LowerOptions, 'sourceText'> {}
 
@@ -32,6 +33,8 @@ export interface CheckResult {
   readonly configs: readonly ConfigSection[];
   readonly presets: readonly Preset[];
   readonly diagnostics: readonly Diagnostic[];
+  /** What the file's expressions evaluated to, by span (empty when it did not parse), for editors. */
+  readonly valueSpans: readonly ValueSpan[];
   /** No errors: the graph is well-formed and can be compiled to a backend. */
   readonly ok: boolean;
 }
@@ -72,13 +75,13 @@ export function checkSource(source: SourceFile, options: CheckOptions = {}): Che
   const lowered = lowerModel(parsed.ast, models[0]!, { ...options, sourceText: source.text });
   const settings = settingsOf(models[0]!);
   const diagnostics = [...parsed.diagnostics, ...lowered.diagnostics, ...settings.diagnostics];
-  if (!lowered.graph) return done(source, parsed.ast, undefined, lowered.checkpoints, diagnostics, [], settings);
+  if (!lowered.graph) return done(source, parsed.ast, undefined, lowered.checkpoints, diagnostics, [], settings, lowered.valueSpans);
   verifyGraph(lowered.graph);
   // Checks assume a complete graph: after lowering errors they would mostly repeat them.
   if (!hasErrors(diagnostics)) diagnostics.push(...runChecks(lowered.graph));
   const checkpoints = hasErrors(diagnostics) ? undefined : compileCheckpoints(lowered.graph, lowered.checkpoints, lowered.possibleLayerParams);
   if (checkpoints) diagnostics.push(...checkpoints.diagnostics);
-  return done(source, parsed.ast, lowered.graph, lowered.checkpoints, holdBackWarnings(diagnostics), checkpoints?.plans ?? [], settings);
+  return done(source, parsed.ast, lowered.graph, lowered.checkpoints, holdBackWarnings(diagnostics), checkpoints?.plans ?? [], settings, lowered.valueSpans);
 }
 
 function done(
@@ -89,6 +92,7 @@ function done(
   diagnostics: readonly Diagnostic[],
   checkpointPlans: readonly CheckpointPlan[] = [],
   settings: { readonly configs: readonly ConfigSection[]; readonly presets: readonly Preset[] } = { configs: [], presets: [] },
+  valueSpans: readonly ValueSpan[] = [],
 ): CheckResult {
   const sorted = sortDiagnostics(diagnostics);
   return {
@@ -99,6 +103,7 @@ function done(
     checkpointPlans,
     configs: settings.configs,
     presets: settings.presets,
+    valueSpans,
     diagnostics: sorted,
     ok: graph !== undefined && !hasErrors(sorted),
   };

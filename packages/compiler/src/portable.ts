@@ -9,6 +9,8 @@ export { verifyGraph } from './ir/verify.js';
 export { allNodes, valueTypes, valueOrigins, operands } from './ir/walk.js';
 export { inferType } from './ir/shapes.js';
 export { runChecks, CHECKS } from './checks/index.js';
+export { valueAt, type ValueAt } from './analysis/value-at.js';
+export type { ValueSpan } from './lower/value-spans.js';
 export { analyze, modelContext, modelVocab, countParams, numel, type ModelInfo } from './analysis/index.js';
 export { OPS, type OpDef, type ArgSpec } from './ops/index.js';
 export { PRELUDE_SOURCE } from './lower/prelude.js';

@@ -11,6 +11,8 @@ export interface CostOptions {
   readonly context: number;
   /** Length of a memory input, for cross-attention (default: the context). */
   readonly memoryLength?: number;
+  /** Count only these nodes (one expression's, for an editor's hover); default every node. */
+  readonly only?: ReadonlySet<ValueId>;
 }
 
 export interface Costs {
@@ -88,6 +90,7 @@ export function estimateCosts(graph: Graph, options: CostOptions): Costs {
 
   const nodeCost = (node: Node, times: number) => {
     if (node.op === 'input' || node.op === 'carried') return;
+    if (options.only && !options.only.has(node.id)) return;
     if (node.op === 'attention') return attentionCost(node, times);
     let flops: bigint;
     if (node.op === 'linear') {

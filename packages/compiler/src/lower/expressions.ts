@@ -9,7 +9,15 @@ import type { Lowerer } from './lowerer.js';
 import type { Scope } from './scope.js';
 import { ERROR, WORDS, describeKind, type Located, type Value } from './values.js';
 
+/** Lowers an expression, recording its value by span for editors. */
 export function lowerExpr(lw: Lowerer, e: Expr, scope: Scope): Value {
+  const mark = lw.valueMark();
+  const value = lowerExprOnly(lw, e, scope);
+  lw.recordValue(e.span, value, mark);
+  return value;
+}
+
+function lowerExprOnly(lw: Lowerer, e: Expr, scope: Scope): Value {
   switch (e.kind) {
     case 'Number':
       return { kind: 'number', value: e.value, isInteger: e.isInteger && Number.isInteger(e.value) };

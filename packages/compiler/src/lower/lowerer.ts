@@ -9,6 +9,8 @@ import type { BlockEntry } from './blocks.js';
 import { PRELUDE_FILE } from './prelude.js';
 import type { Scope } from './scope.js';
 import { ERROR, type Located, type Value } from './values.js';
+import type { ValueSpan } from './value-spans.js';
+import { numel } from '../analysis/params.js';
 
 /**
  * Expressions, statements and block calls lower each other recursively; they reach one another
@@ -34,6 +36,10 @@ export class Lowerer {
   constructor(readonly hooks: LowerHooks) {}
 
   readonly diagnostics: Diagnostic[] = [];
+  /** What the user's expressions evaluated to, by span (see value-spans.ts). */
+  readonly valueSpans: ValueSpan[] = [];
+  /** The model's file: only its spans are recorded in `valueSpans`. */
+  userFile?: string;
   readonly ids = new IdSource();
   readonly top = new NodeList(this.ids);
   /** Where nodes go now: the top level, or the layer being lowered. */
@@ -79,6 +85,26 @@ export class Lowerer {
   /** A span in the user's file for something a prelude block made; other spans unchanged. */
   userSpan(span: Span): Span {
     return span.file === PRELUDE_FILE && this.preludeCall ? this.preludeCall.span : span;
+  }
+
+  /** Where ids and parameters stand before an expression lowers, for `recordValue`. */
+  valueMark(): { readonly id: ValueId; readonly params: number } {
+    return { id: this.ids.mark(), params: this.list.params.length };
+  }
+
+  /** Records what the expression at `span` evaluated to, with what it added since `mark`. */
+  recordValue(span: Span, value: Value, mark: { readonly id: ValueId; readonly params: number }) {
+    if (span.file !== this.userFile || this.everyBranch || value.kind === 'error') return;
+    const paramElements = this.list.params.slice(mark.params).reduce((n, p) => n + numel(p.shape), 0);
+    this.valueSpans.push({
+      span,
+      ...(value.kind === 'tensor' ? { type: value.type } : {}),
+      ...(value.kind === 'number' ? { number: value.value } : {}),
+      firstId: mark.id,
+      endId: this.ids.mark(),
+      paramElements,
+      ...(this.layer ? { layer: this.layer.index } : {}),
+    });
   }
 
   typeOf = (id: ValueId): TensorType => {

@@ -12,6 +12,7 @@ import { PRELUDE_FILE, PRELUDE_SOURCE, preludeBlocks } from './prelude.js';
 import { Scope } from './scope.js';
 import { lowerStatements } from './statements.js';
 import { describeKind } from './values.js';
+import type { ValueSpan } from './value-spans.js';
 
 export interface LowerOptions {
   /** Constant overrides (`--set d=1024`), applied where the model defines the constant. */
@@ -26,11 +27,14 @@ export interface LowerResult {
   /** Parameter paths some layer of a repeat could have (`h.{i}.xattn.q.weight`), for checkpoint mappings. */
   readonly possibleLayerParams: readonly PossibleParam[];
   readonly diagnostics: readonly Diagnostic[];
+  /** What the file's expressions evaluated to, by span, for editors. */
+  readonly valueSpans: readonly ValueSpan[];
 }
 
 export function lowerModel(file: FileNode, model: ModelDecl, options: LowerOptions = {}): LowerResult {
   const lw = new Lowerer({ lowerExpr, lowerStatements, lowerBlockCall });
   lw.sources.set(PRELUDE_FILE, PRELUDE_SOURCE);
+  lw.userFile = model.span.file;
   if (options.sourceText !== undefined) lw.sources.set(model.span.file, options.sourceText);
   const root = new Scope();
   const modelScope = new Scope(root);
@@ -58,7 +62,9 @@ export function lowerModel(file: FileNode, model: ModelDecl, options: LowerOptio
         lowerInput(lw, item, modelScope);
         break;
       case 'Output': {
+        const mark = lw.valueMark();
         const v = lowerExpr(lw, item.value, modelScope);
+        lw.recordValue(item.name.span, v, mark);
         if (v.kind === 'tensor') outputs.push({ name: item.name.name, value: v.id, span: item.span });
         else if (v.kind !== 'error') lw.error('E0206', item.value.span, 'an output must be a tensor', `this is ${describeKind(v)}`);
         break;
@@ -81,6 +87,7 @@ export function lowerModel(file: FileNode, model: ModelDecl, options: LowerOptio
           const value =
             override !== undefined ? { kind: 'number' as const, value: override, isInteger: Number.isInteger(override) } : lowerExpr(lw, b.value, modelScope);
           modelScope.define(name, value, b.name.span, false);
+          lw.recordValue(b.name.span, value, { id: lw.ids.mark(), params: lw.list.params.length });
           if (value.kind === 'number') consts[name] = value.value;
         }
         break;
@@ -115,7 +122,7 @@ export function lowerModel(file: FileNode, model: ModelDecl, options: LowerOptio
     outputs,
     params: expandParams(lw),
   };
-  return { graph, checkpoints, possibleLayerParams: lw.possibleLayerParams, diagnostics: dedupe(lw.diagnostics) };
+  return { graph, checkpoints, possibleLayerParams: lw.possibleLayerParams, diagnostics: dedupe(lw.diagnostics), valueSpans: lw.valueSpans };
 }
 
 function lowerInput(lw: Lowerer, input: InputDecl, scope: Scope) {
@@ -161,7 +168,9 @@ function lowerInput(lw: Lowerer, input: InputDecl, scope: Scope) {
   });
   if (shape.length !== input.dims.length) return;
   const type: TensorType = { dtype, shape };
+  const mark = lw.valueMark();
   const v = lw.emit({ op: 'input', name: input.name.name, role, span: input.span, argSpans: {} }, type);
+  lw.recordValue(input.name.span, v, mark);
   scope.define(input.name.name, v, input.name.span, true);
 }
 

@@ -21,7 +21,9 @@ function lowerStatement(lw: Lowerer, s: Statement, scope: Scope) {
     case 'Const':
       for (const b of s.bindings) {
         const existing = scope.lookup(b.name.name);
+        const mark = lw.valueMark();
         const value = lowerExpr(lw, b.value, scope);
+        lw.recordValue(b.name.span, value, mark);
         if (existing && !existing.mutable) {
           lw.error('E0207', b.name.span, `'${b.name.name}' is already defined`, undefined, [{ message: 'first defined here', span: existing.span }]);
           continue;
@@ -30,7 +32,9 @@ function lowerStatement(lw: Lowerer, s: Statement, scope: Scope) {
       }
       return;
     case 'Assign': {
+      const mark = lw.valueMark();
       const value = lowerExpr(lw, s.value, scope);
+      lw.recordValue(s.target.span, value, mark);
       const existing = scope.lookup(s.target.name);
       if (existing && !existing.mutable) {
         lw.error('E0207', s.target.span, `'${s.target.name}' is a constant and cannot be assigned`, undefined, [
