@@ -5,13 +5,15 @@
 // Block formats (see @tdl/runtime's quant/): Q8_0 is 34 bytes, an f16 scale d then 32 int8 codes q, the
 // weight q·d; Q4_0 is 18 bytes, d then 16 bytes whose low nibbles are weights 0–15 and high nibbles
 // weights 16–31, the weight (nibble − 8)·d. A block's codes are widened to f32x4 groups (int8 → i16 → i32
-// → f32, exact) and multiplied by d splatted: every product q·d is exact in f32 (an 11-bit scale times a
-// code of at most 8 bits), so the kernel multiplies x by exactly the dequantized weight.
+// → f32, exact); the block's products with x are summed first and multiplied by d once, so the matrix
+// costs about one multiply-add per weight, as the f32 kernel does, on a quarter (Q8_0) or an eighth
+// (Q4_0) of the bytes.
 //
-// Summation order, the same as the f32 kernel's in linear.wat.ts: lane l of an f32x4 accumulator sums
-// x[j]·w[j] for columns j = l, l+4, l+8 … in order, then (lane0 + lane1) + (lane2 + lane3). With n a
-// multiple of 32 there are no tail columns, so a quantized matrix gives bit for bit what the f32 kernel
-// gives on its dequantized copy, whatever the number of rows or threads.
+// Summation order, fixed whatever the number of rows or threads: for output o and a row of x, an f32x4
+// accumulator starts at 0 and for each block b in turn adds ((e + u) · d_b), where e sums x·q over the
+// block's even groups of four columns (0, 2, 4, 6), u over its odd ones, lane by lane, in order; lane l
+// of a group holds column 4g + l. The result is (lane0 + lane1) + (lane2 + lane3). This is not the f32
+// kernel's order on the dequantized matrix, so the two differ by rounding only; the tests state how much.
 //
 // Work: a tile is 4 weight rows (outputs o0 … o0+3, four independent accumulator chains) against one or
 // two rows of x; a thread takes `chunk` groups of 4 outputs at a time from the shared counter, and runs
@@ -39,11 +41,22 @@ function scale(k: number): string {
   );
 }
 
-/** Group g (weights 4g … 4g+3) of output k's block, times the scale, multiplied into every row's accumulator. */
-function use(rows: number, k: number, g: number, weights: string): string[] {
-  const lines = [`(local.set $wv (f32x4.mul (f32x4.convert_i32x4_s ${weights}) (local.get $d)))`];
+/** Group g (weights 4g … 4g+3) of output k's block times x, added into every row's even or odd block sum. */
+function use(rows: number, g: number, weights: string): string[] {
+  const lines = [`(local.set $wv (f32x4.convert_i32x4_s ${weights}))`];
   for (let r = 0; r < rows; r++) {
-    lines.push(`(local.set ${acc(r, k)} (f32x4.add (local.get ${acc(r, k)}) (f32x4.mul (v128.load offset=${16 * g} (local.get $xp${r})) (local.get $wv))))`);
+    const sum = `$${g % 2 ? 'u' : 'e'}${r}`;
+    const product = `(f32x4.mul (v128.load offset=${16 * g} (local.get $xp${r})) (local.get $wv))`;
+    lines.push(g < 2 ? `(local.set ${sum} ${product})` : `(local.set ${sum} (f32x4.add (local.get ${sum}) ${product}))`);
+  }
+  return lines;
+}
+
+/** The block's sums, times its scale, added into output k's accumulators. */
+function finishBlock(rows: number, k: number): string[] {
+  const lines: string[] = [];
+  for (let r = 0; r < rows; r++) {
+    lines.push(`(local.set ${acc(r, k)} (f32x4.add (local.get ${acc(r, k)}) (f32x4.mul (f32x4.add (local.get $e${r}) (local.get $u${r})) (local.get $d))))`);
   }
   return lines;
 }
@@ -55,10 +68,10 @@ function block(format: QuantFormat, rows: number, k: number): string[] {
     // 8 codes at a time as i16x8, split into two i32x4 groups
     for (let h = 0; h < 4; h++) {
       lines.push(`(local.set $q (v128.load8x8_s offset=${2 + 8 * h} (local.get $wp${k})))`);
-      lines.push(...use(rows, k, 2 * h, '(i32x4.extend_low_i16x8_s (local.get $q))'));
-      lines.push(...use(rows, k, 2 * h + 1, '(i32x4.extend_high_i16x8_s (local.get $q))'));
+      lines.push(...use(rows, 2 * h, '(i32x4.extend_low_i16x8_s (local.get $q))'));
+      lines.push(...use(rows, 2 * h + 1, '(i32x4.extend_high_i16x8_s (local.get $q))'));
     }
-    return lines;
+    return [...lines, ...finishBlock(rows, k)];
   }
   // q4_0: the 16 bytes once; low nibbles are weights 0–15, high nibbles 16–31, each minus 8 as int8
   lines.push(`(local.set $q (v128.load offset=2 (local.get $wp${k})))`);
@@ -74,11 +87,11 @@ function block(format: QuantFormat, rows: number, k: number): string[] {
     ] as const) {
       lines.push(`(local.set $q16 (${extend} (local.get ${codes})))`);
       const g = 4 * half + 2 * part;
-      lines.push(...use(rows, k, g, '(i32x4.extend_low_i16x8_s (local.get $q16))'));
-      lines.push(...use(rows, k, g + 1, '(i32x4.extend_high_i16x8_s (local.get $q16))'));
+      lines.push(...use(rows, g, '(i32x4.extend_low_i16x8_s (local.get $q16))'));
+      lines.push(...use(rows, g + 1, '(i32x4.extend_high_i16x8_s (local.get $q16))'));
     }
   }
-  return lines;
+  return [...lines, ...finishBlock(rows, k)];
 }
 
 /** A tile function: `rows` rows (1 or 2) of x against weight rows o0 … o0+3 (those ≥ m read row m−1, not stored). */
@@ -87,7 +100,7 @@ function tile(format: QuantFormat, rows: number): string {
   const locals = ['(local $end i32) (local $h i32) (local $d v128) (local $wv v128) (local $q v128) (local $rowBytes i32)'];
   if (format === 'q4_0') locals.push('(local $lo v128) (local $hi v128) (local $q16 v128) (local $nibble v128) (local $eight v128)');
   for (let k = 0; k < 4; k++) locals.push(`(local $wp${k} i32)`);
-  for (let r = 0; r < rows; r++) locals.push(`(local $xp${r} i32)`);
+  for (let r = 0; r < rows; r++) locals.push(`(local $xp${r} i32) (local $e${r} v128) (local $u${r} v128)`);
   for (let r = 0; r < rows; r++) for (let k = 0; k < 4; k++) locals.push(`(local ${acc(r, k)} v128)`);
   const setup = [`(local.set $rowBytes (i32.mul (i32.shr_u (local.get $n) (i32.const 5)) (i32.const ${bytes})))`];
   if (format === 'q4_0') setup.push('(local.set $nibble (v128.const i32x4 0x0f0f0f0f 0x0f0f0f0f 0x0f0f0f0f 0x0f0f0f0f))', '(local.set $eight (v128.const i32x4 0x08080808 0x08080808 0x08080808 0x08080808))');
