@@ -8,6 +8,7 @@ import { kernelModule, MAX_PAGES, type Task } from './wasm/kernels.js';
 import { CONTROL } from './threads/control.js';
 import { ThreadTeam, type ThreadOptions } from './threads/team.js';
 import { checkQuantBlocks, QUANT_FORMAT_TABLE, QuantMatrix, type QuantFormat } from './quant/matrix.js';
+import { quantScratchBytes } from './wasm/quant-linear.wat.js';
 
 /**
  * Every arena's memory starts with MAGIC and the arena's id (words 0 and 1), so a tensor's arena is
@@ -276,7 +277,9 @@ export class Arena {
     const groupBytes = (4 * w.data.byteLength) / m;
     const chunk = Math.max(1, Math.floor(65536 / (groupBytes * Math.max(1, rows >> 3))));
     const share = Math.min(chunk, Math.ceil(groups / this.team.size));
-    this.team.run('linear_q', op, xp, rows, n, m, w.data.byteOffset, QUANT_FORMAT_TABLE.indexOf(w.format), this.team.counter, share, 0);
+    // Several rows widen 4 weight rows at a time into each thread's part of the scratch.
+    const scratch = rows > 1 ? this.scratchPtr('quantWidened', this.team.size * quantScratchBytes(n)) : 0;
+    this.team.run('linear_q', op, xp, rows, n, m, w.data.byteOffset, QUANT_FORMAT_TABLE.indexOf(w.format), this.team.counter, share, scratch);
     if (!inPlace) out.set(this.view(op, rows * m));
   }
 
