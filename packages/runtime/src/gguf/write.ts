@@ -30,16 +30,20 @@ class Bytes {
     return at;
   }
 
+  // (room() may replace buf and view, so it is called before they are read)
   u32(v: number): void {
-    this.view.setUint32(this.room(4), v, true);
+    const at = this.room(4);
+    this.view.setUint32(at, v, true);
   }
 
   u64(v: number | bigint): void {
-    this.view.setBigUint64(this.room(8), BigInt(v), true);
+    const at = this.room(8);
+    this.view.setBigUint64(at, BigInt(v), true);
   }
 
   raw(bytes: Uint8Array): void {
-    this.buf.set(bytes, this.room(bytes.length));
+    const at = this.room(bytes.length);
+    this.buf.set(bytes, at);
   }
 
   string(s: string): void {

@@ -62,3 +62,20 @@ describe('reading a GGUF file written by the gguf package', () => {
     expect(Buffer.from(written).equals(Buffer.from(file))).toBe(true);
   });
 });
+
+describe('our writer on its own', () => {
+  it('writes a header of many kilobytes (a vocabulary) that reads back equal', async () => {
+    const tokens = Array.from({ length: 5000 }, (_, i) => `tok${i}`);
+    const metadata = new Map<string, GgufValue>([
+      ['general.architecture', { type: 'STRING', value: 'llama' }],
+      ['tokenizer.ggml.tokens', { type: 'ARRAY', itemType: 'STRING', items: tokens }],
+      ['tokenizer.ggml.scores', { type: 'ARRAY', itemType: 'FLOAT32', items: tokens.map((_, i) => -i / 4) }],
+    ]);
+    const data = new Uint8Array(34).fill(3);
+    const bytes = concatChunks([...ggufChunks(metadata, [{ name: 'w', type: 'Q8_0', shape: [1, 32], data: () => data }])]);
+    const header = await readGgufHeader(bufferSource(bytes));
+    expect(header.metadata).toEqual(metadata);
+    const w = header.tensors.get('w')!;
+    expect(Buffer.from(await readGgufTensorBytes(bufferSource(bytes), w)).equals(Buffer.from(data))).toBe(true);
+  });
+});
