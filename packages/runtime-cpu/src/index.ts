@@ -8,6 +8,7 @@ export * from './kernels/attention.js';
 export * from './kernels/batch.js';
 export * from './cache.js';
 export { Arena, PackedMatrix, arenaOf, type ArenaOptions } from './arena.js';
+export { checkQuantBlocks, quantBytes, QuantMatrix, QUANT_FORMAT_TABLE, type QuantFormat } from './quant/matrix.js';
 export { prepareKernels } from './wasm/kernels.js';
 export { WEIGHT_FORMATS, type WeightFormat } from '@tdl/runtime';
 export type { SpawnWorker, ThreadOptions, WorkerHandle } from './threads/team.js';
