@@ -2,7 +2,7 @@
 // exported to DIR/model.onnx, with DIR/model.onnx_data beside it when the weights pass 2 GiB, and the
 // loaders' config.json and genai_config.json.
 import { join } from 'node:path';
-import { encodeOnnx, EXTERNAL_DATA_THRESHOLD, exportOnnx, onnxRefusal, genaiConfig, hfConfig, type CheckpointPlan, type Graph, type OnnxExport, type OnnxOps, type OnnxWeightType } from '@tdl/compiler';
+import { encodeOnnx, EXTERNAL_DATA_THRESHOLD, exportOnnx, genaiConfig, hfConfig, type CheckpointPlan, type Graph, type OnnxExport, type OnnxOps, type OnnxWeightType } from '@tdl/compiler';
 import { fromFloat32, initWeights, UsageError } from '@tdl/runtime';
 import { numberFlag, stringFlag, type FlagSpec, type ParsedArgs } from './flags.js';
 import { writeAtomic, type CliIO } from './io.js';
@@ -39,8 +39,6 @@ export function writeOnnx(
   weights: ReadonlyMap<string, Float32Array>,
   options: OnnxWriteOptions,
 ): { exported: OnnxExport; files: string[]; genaiSkipped?: string } {
-  const refusal = onnxRefusal(graph);
-  if (refusal) throw new UsageError(refusal);
   const exported = exportOnnx(graph, { ops: options.ops, weights: options.weights });
   const encoded = encodeOnnx(exported.model, {
     externalThreshold: options.externalThreshold,

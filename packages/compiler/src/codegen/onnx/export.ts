@@ -81,7 +81,7 @@ export interface OnnxExport {
 export function onnxRefusal(graph: Graph): string | undefined {
   for (const { node } of allNodes(graph)) {
     if (node.op === 'attention' && node.rope && ropeVaries(node.rope.scaling)) {
-      return `${node.label ?? 'attention'} uses "${node.rope.scaling.kind}" RoPE scaling, whose frequencies change with the sequence length: the ONNX export supports fixed frequencies only (default, linear, llama3, yarn)`;
+      return `${(node.label ?? 'attention').replace('{i}', '*')} uses "${node.rope.scaling.kind}" RoPE scaling, whose frequencies change with the sequence length: the ONNX export supports fixed frequencies only (default, linear, llama3, yarn)`;
     }
   }
   return undefined;
