@@ -38,6 +38,13 @@ describe('qk-norm', () => {
     expect(analyze(all.graph!).params.total - analyze(checkText(model('bias = true')).graph!).params.total).toBe(24);
   });
 
+  it('costs an RMS norm (5 FLOPs) per query and key channel', () => {
+    const with_ = analyze(checkText(model('qk_norm = head')).graph!).costs.decodeFlopsPerToken;
+    const without = analyze(checkText(model('bias = true')).graph!).costs.decodeFlopsPerToken;
+    // bias = true is the default, here only to give the same number of arguments.
+    expect(with_ - without).toBe(5 * (4 + 2) * 4);
+  });
+
   it('refuses another word, and cross-attention', () => {
     expect(checkText(model('qk_norm = causal')).diagnostics.map((d) => d.message)).toEqual(['expected where to normalise queries and keys']);
     const cross = `model m {
