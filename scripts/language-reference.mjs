@@ -44,7 +44,10 @@ const KIND_DOCS = {
   position: '`rope(…)`, `alibi` or `none`',
   activation: 'the name of an activation function',
   layout: '`half` or `interleaved`',
-  label: "the label of another call, naming its parameters (`tied = wte`)",
+  qk_norm: '`head` (each head\'s channels), `all` (the whole projection) or `none`',
+  string: 'a string in double quotes',
+  numbers: 'a list of numbers, `[1, 1.25, …]` (a constant may hold one)',
+  label: "the label of another call, naming its parameters (`tied = wte`), or `none`",
 };
 
 /** The numeric built-ins, folded while compiling. */
@@ -70,6 +73,8 @@ const WORD_DOCS = {
   alibi: 'ALiBi position biases (`attention(pos = alibi)`)',
   half: 'the rotate-half rotary layout (`rope(layout = half)`)',
   interleaved: 'the interleaved rotary layout (`rope(layout = interleaved)`)',
+  head: 'qk-norm over each head\'s channels (`attention(qk_norm = head)`)',
+  all: 'qk-norm over the whole projection (`attention(qk_norm = all)`)',
 };
 
 function code(s) {

@@ -80,11 +80,16 @@ function describe(compiler, graph, plans) {
     if (ids?.op === 'positions') input.push(ids.offset ? `learned positions (from ${ids.offset})` : 'learned positions');
     if (n.op === 'sinusoidal') input.push('sinusoidal positions');
   }
-  const rope = self.find((s) => s.node.rope)?.node;
-  if (rope) {
-    const part = rope.rope.dim < rope.headDim ? ` on ${rope.rope.dim} of ${rope.headDim} channels` : '';
-    input.push(`RoPE${part}, θ ${number(rope.rope.theta)}${rope.rope.layout === 'interleaved' ? ', interleaved' : ''}`);
+  // Every distinct rotary embedding (Gemma 3's local and global layers differ), with its scaling.
+  const ropes = new Map();
+  for (const s of self.filter((s) => s.node.rope)) {
+    const { rope: r, headDim } = s.node;
+    const part = r.dim < headDim ? ` on ${r.dim} of ${headDim} channels` : '';
+    const scaling = r.scaling.kind === 'none' ? '' : `, ${r.scaling.kind} scaling${'factor' in r.scaling ? ` ×${number(r.scaling.factor)}` : ''}`;
+    const text = `RoPE${part}, θ ${number(r.theta)}${r.layout === 'interleaved' ? ', interleaved' : ''}${scaling}`;
+    ropes.set(text, [...(ropes.get(text) ?? []), ...s.layers]);
   }
+  for (const [text, layers] of ropes) input.push(ropes.size > 1 ? `${text} on ${layerSpan(layers, total)}` : text);
   if (self.some((s) => s.node.alibi)) input.push('ALiBi');
 
   // Self-attention: heads, key/value heads, masks, scale and soft-cap.
@@ -97,6 +102,7 @@ function describe(compiler, graph, plans) {
     if (sliding.length) attn.push(`sliding window ${count(sliding[0].node.mask.window)} on ${layerSpan(sliding.flatMap((s) => s.layers), total)}`);
     if (Math.abs(first.scale * Math.sqrt(first.headDim) - 1) > 1e-9) attn.push(`scale 1/√${number(Math.round(1 / first.scale ** 2))}`);
     if (first.softcap > 0) attn.push(`scores soft-capped at ${number(first.softcap)}`);
+    if (first.qkNorm) attn.push(`qk-norm ${first.qkNorm.over === 'head' ? 'per head' : 'over the projection'}`);
   }
 
   // Cross-attention: on which layers, and gated or not.
@@ -178,7 +184,9 @@ function layoutOf(compiler, site, byId, consumers) {
   }
   const isNorm = (n) => n && (n.op === 'layer_norm' || n.op === 'rms_norm');
   const next = consumers.get(a.id) ?? [];
-  if (next.some(isNorm)) return 'sandwich (norms before and after each sub-layer)';
+  if (next.some(isNorm)) {
+    return isNorm(byId.get(a.q)) ? 'sandwich (norms before and after each sub-layer)' : 'each sub-layer\'s output normed before the residual add';
+  }
   // Post-norm: the residual sum is read only by a norm, whose output carries the stream on.
   const sum = next.find((n) => n.op === 'add');
   const readers = sum ? (consumers.get(sum.id) ?? []) : [];

@@ -39,6 +39,22 @@ const PUBLISHED: readonly { name: string; file: string; set?: Record<string, num
   { name: 'Qwen2-0.5B', file: 'qwen2.tdl', total: 494_032_768 },
   { name: 'Qwen2-1.5B', file: 'qwen2.tdl', set: { d: 1536, layers: 28, heads: 12, d_ff: 8960 }, total: 1_543_714_304 },
   { name: 'Phi-2', file: 'phi2.tdl', total: 2_779_683_840 },
+  // The 2024–2025 families: transformers' own count of a meta-device model built from each published
+  // config (scripts/fixtures/published_counts.py), which also matches the model cards' figures.
+  { name: 'Qwen3-8B', file: 'qwen3.tdl', total: 8_190_735_360 },
+  { name: 'Qwen3-0.6B', file: 'qwen3.tdl', set: { d: 1024, layers: 28, heads: 16, d_ff: 3072, tie: 1 }, total: 596_049_920 },
+  { name: 'OLMo-2-1124-7B', file: 'olmo2.tdl', total: 7_298_617_344 },
+  { name: 'Gemma-3-1B', file: 'gemma3.tdl', total: 999_885_952 },
+  {
+    name: 'Gemma-3-4B (text)',
+    file: 'gemma3.tdl',
+    set: { vocab: 262208, context: 131072, d: 2560, layers: 34, heads: 8, kv_heads: 4, d_ff: 10240, window: 1024, rope_factor: 8 },
+    total: 3_880_263_168,
+  },
+  { name: 'Phi-3-mini', file: 'phi3.tdl', total: 3_821_079_552 },
+  { name: 'Llama-3.1-8B', file: 'llama3.tdl', total: 8_030_261_248 },
+  { name: 'Llama-3.2-1B', file: 'llama3.tdl', set: { d: 2048, layers: 16, d_ff: 8192, rope_factor: 32, tie: 1 }, total: 1_235_814_400 },
+  { name: 'Llama-3.2-3B', file: 'llama3.tdl', set: { d: 3072, layers: 28, heads: 24, d_ff: 8192, rope_factor: 32, tie: 1 }, total: 3_212_749_824 },
 ];
 
 /**

@@ -17,6 +17,7 @@ export { PRELUDE_SOURCE } from './lower/prelude.js';
 export { LAYER_INDEX } from './lower/lowerer.js';
 export { schedule, modelManifest } from './codegen/schedule/index.js';
 export { alibiSlopes } from './codegen/schedule/alibi.js';
+export { ropeFrequencies, ropeAttentionFactor, ropeVaries } from './ir/rope-frequencies.js';
 export type * from './codegen/schedule/types.js';
 export { generateCpuModule, type CpuModule } from './codegen/cpu/index.js';
 export { exportGraph, type GraphFormat } from './graph/export.js';

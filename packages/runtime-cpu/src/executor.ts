@@ -40,6 +40,7 @@ export class CpuExecutor implements Executor {
       vocabSize: m.vocab,
       contextLength: m.context,
       ...(m.memory ? { memory: m.memory } : {}),
+      ...(m.recomputeCacheAt !== undefined ? { recomputeCacheAt: m.recomputeCacheAt } : {}),
     };
     let map: WeightMap;
     let weightFormat: WeightFormat;

@@ -46,7 +46,13 @@ export class WebGpuExecutor implements Executor {
     capacity: number,
   ) {
     const m = program.plan.model;
-    this.spec = { name: m.name, vocabSize: m.vocab, contextLength: m.context, ...(m.memory ? { memory: m.memory } : {}) };
+    this.spec = {
+      name: m.name,
+      vocabSize: m.vocab,
+      contextLength: m.context,
+      ...(m.memory ? { memory: m.memory } : {}),
+      ...(m.recomputeCacheAt !== undefined ? { recomputeCacheAt: m.recomputeCacheAt } : {}),
+    };
     this.rowCapacity = capacity;
     this.uniformStride = Math.max(UNIFORM_BYTES, gpu.limits.minUniformBufferOffsetAlignment);
     const uniformCount = Math.max(1, program.plan.uniforms.length);

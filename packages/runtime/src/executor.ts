@@ -8,6 +8,8 @@ export interface ModelSpec {
   readonly contextLength: number;
   /** The encoder memory cross-attention reads, when the model has one. */
   readonly memory?: { readonly name: string; readonly width: number; readonly maxLength?: number };
+  /** The cache length at which the next token reruns the whole sequence (ModelManifest.recomputeCacheAt). */
+  readonly recomputeCacheAt?: number;
 }
 
 export interface ForwardOptions {

@@ -77,7 +77,11 @@ export async function* generate(executor: Executor, prompt: ArrayLike<number>, o
       reason = 'context';
       break;
     }
-    logits = await executor.decode(id);
+    if (executor.position === spec.recomputeCacheAt) {
+      // LongRoPE's switch to the long factors: every key is rotated again (as transformers' Phi-3 does).
+      executor.reset();
+      logits = await executor.prefill(Int32Array.from(history));
+    } else logits = await executor.decode(id);
   }
   const end = now();
   const prefillMs = prefillEnd - start;

@@ -49,6 +49,12 @@ async function collect(it: AsyncGenerator<GenerateEvent>): Promise<GenerateEvent
 const spec: ModelSpec = { name: 'toy', vocabSize: 10, contextLength: 8 };
 
 describe('generate', () => {
+  it('reruns the whole sequence from an empty cache once, when the cache holds recomputeCacheAt tokens (LongRoPE)', async () => {
+    const ex = scripted({ ...spec, recomputeCacheAt: 3 }, (t) => (t + 1) % 10);
+    await collect(generate(ex, [1, 2], { maxTokens: 4 }));
+    expect(ex.calls).toEqual(['reset', 'prefill 1,2', 'decode 3', 'reset', 'prefill 1,2,3,4', 'decode 5']);
+  });
+
   it('prefills the prompt, then decodes each sampled token, streaming them', async () => {
     const ex = scripted(spec, (t) => (t + 1) % 10);
     const events = await collect(generate(ex, [1, 2], { maxTokens: 3 }));

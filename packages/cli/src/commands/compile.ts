@@ -1,6 +1,6 @@
 // tdl compile: writes the generated code for a target into a folder.
 import { join } from 'node:path';
-import { formatPlan, generateCpuModule, generateWebGpu, hfArchitecture } from '@tdl/compiler';
+import { formatPlan, generateCpuModule, generateWebGpu, hfArchitecture, onnxRefusal } from '@tdl/compiler';
 import { UsageError } from '@tdl/runtime';
 import { SET_FLAG, stringFlag, type CommandSpec, type ParsedArgs } from '../flags.js';
 import { PRESET_FLAG, resolveTarget, withFolderWeights, type ModelTarget } from '../folder.js';
@@ -76,6 +76,9 @@ async function compileOnnx(model: ModelTarget, out: string, dtype: string, args:
   const ops = parseOnnxOps(stringFlag(args, 'onnx-ops'));
   const threshold = externalThreshold(args);
   const { graph, namings, text } = loadModel(io, file, model.overrides);
+  // Refused before any weight is read or drawn.
+  const refusal = onnxRefusal(graph);
+  if (refusal) throw new UsageError(refusal);
   const weights = await onnxWeights(graph, namings, args, io, model.tied);
   // The Hugging Face class the model reproduces, as its doc or a checkpoint section's comment names it.
   const hf = hfArchitecture(graph.doc ?? '', text);

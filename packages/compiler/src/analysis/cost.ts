@@ -122,7 +122,9 @@ export function estimateCosts(graph: Graph, options: CostOptions): Costs {
       t.attnPrefillSum += layers * perScore * big(mem, n);
       return;
     }
-    t.fixed += layers * (kvFlops + (node.rope ? big(ROPE_FLOPS, node.rope.dim, heads + kvHeads) : 0n));
+    // qk-norm: an RMS norm of every query and new key channel.
+    const qkNorm = node.qkNorm ? big(ELEMENTWISE_FLOPS['rms_norm']!, (heads + kvHeads) * hd) : 0n;
+    t.fixed += layers * (kvFlops + qkNorm + (node.rope ? big(ROPE_FLOPS, node.rope.dim, heads + kvHeads) : 0n));
     const window = node.mask.kind === 'sliding' ? big(node.mask.window) : undefined;
     const context = big(n);
     const last = window !== undefined && window < context ? window : context; // keys seen from position n - 1

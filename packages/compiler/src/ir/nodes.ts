@@ -39,6 +39,41 @@ export interface Rope {
   readonly theta: number;
   readonly dim: number;
   readonly layout: 'half' | 'interleaved';
+  /** How the frequencies are stretched for long contexts (transformers' `rope_scaling`). */
+  readonly scaling: RopeScaling;
+}
+
+/**
+ * RoPE scaling as Hugging Face transformers defines it (modeling_rope_utils.py). `original` is the
+ * context the model was pretrained with; `attention` multiplies cos and sin (YaRN, LongRoPE).
+ * `dynamic` and `longrope` change with the sequence length (past + new tokens): keys already in the
+ * cache keep the rotation they were given, as in transformers.
+ */
+export type RopeScaling =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'linear'; readonly factor: number }
+  | { readonly kind: 'dynamic'; readonly factor: number; readonly original: number }
+  | { readonly kind: 'llama3'; readonly factor: number; readonly original: number; readonly lowFreqFactor: number; readonly highFreqFactor: number }
+  | {
+      readonly kind: 'yarn';
+      readonly factor: number;
+      readonly original: number;
+      readonly betaFast: number;
+      readonly betaSlow: number;
+      readonly truncate: boolean;
+      readonly attention: number;
+    }
+  | { readonly kind: 'longrope'; readonly original: number; readonly short: readonly number[]; readonly long: readonly number[]; readonly attention: number };
+
+/**
+ * RMS normalisation of queries and keys after their projections, before rotary embeddings: over each
+ * head's channels (`head`: Qwen3, Gemma 3) or over the whole projection (`all`: OLMo 2).
+ */
+export interface QkNorm {
+  readonly over: 'head' | 'all';
+  readonly eps: number;
+  /** Scales by (offset + w): Gemma 3 uses 1. */
+  readonly offset: number;
 }
 
 interface Base {
@@ -154,6 +189,9 @@ export interface AttentionParams {
   readonly kBias?: string;
   readonly vBias?: string;
   readonly oBias?: string;
+  /** qk-norm weights: [headDim] per head, or [heads × headDim] / [kvHeads × headDim] over the projection. */
+  readonly qNorm?: string;
+  readonly kNorm?: string;
 }
 
 export interface AttentionNode extends Base {
@@ -169,6 +207,7 @@ export interface AttentionNode extends Base {
   readonly headDimGiven: boolean;
   readonly mask: Mask;
   readonly rope?: Rope;
+  readonly qkNorm?: QkNorm;
   readonly alibi: boolean;
   /** Multiplies q·k before the softmax (default 1/sqrt(headDim)). */
   readonly scale: number;

@@ -95,5 +95,8 @@ const KIND_NAMES: Record<ArgSpec['kind'], string> = {
   position: 'a position encoding (`rope(…)`, `alibi` or `none`)',
   activation: 'an activation function name',
   layout: '`half` or `interleaved`',
-  label: "an op's label",
+  qk_norm: '`head`, `all` or `none`',
+  string: 'a string',
+  numbers: 'a list of numbers (`[1, 1.5]`)',
+  label: "an op's label (or `none`)",
 };

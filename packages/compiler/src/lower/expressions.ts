@@ -218,6 +218,10 @@ function opContext(lw: Lowerer, call: Call, opName: string, bound: ReadonlyMap<s
       }
       return { name, shape: p.shape };
     },
+    possibleParam(name) {
+      // Inside a repeat, possibleLayerParams already lowers every branch of a layer.
+      if (!lw.layer) lw.possibleLayerParams.push({ path: `${claim()}.${name}`, layers: 0 });
+    },
     typeOf: lw.typeOf,
     error: (code, span, message, lbl) => lw.error(code, span, message, lbl),
     spanOf: (name) => bound.get(name)?.span ?? call.span,

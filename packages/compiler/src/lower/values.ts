@@ -34,7 +34,7 @@ export const ERROR: Value = { kind: 'error' };
 export const ACTIVATIONS: readonly Activation[] = ['relu', 'gelu', 'gelu_tanh', 'silu', 'sigmoid', 'tanh', 'identity'];
 
 /** Words with a meaning of their own, resolved after local names and constants. */
-export const WORDS = new Set<string>(['causal', 'none', 'half', 'interleaved', ...ACTIVATIONS]);
+export const WORDS = new Set<string>(['causal', 'none', 'half', 'interleaved', 'head', 'all', ...ACTIVATIONS]);
 
 export function describeKind(v: Value): string {
   switch (v.kind) {

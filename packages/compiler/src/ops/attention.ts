@@ -2,8 +2,8 @@
 // position encodings (`rope(…)`, `alibi`) and the helpers that build them (`sliding`, `rope`).
 
 import { dimValue } from '../ir/dim.js';
-import type { Mask, Rope } from '../ir/nodes.js';
-import { ERROR, type Value } from '../lower/values.js';
+import type { Mask, QkNorm, Rope, RopeScaling } from '../ir/nodes.js';
+import { ERROR, describeKind, type Value } from '../lower/values.js';
 import { INIT_STD } from './embedding.js';
 import type { BoundArgs, OpContext, OpDef } from './op.js';
 import { anyError, boolArg, numberArg, tensorArg, valueArg, type TensorArg } from './read-args.js';
@@ -33,6 +33,9 @@ export const attention: OpDef = {
     { name: 'scale', kind: 'number', default: '1 / sqrt(head_dim)', doc: 'multiplies the scores' },
     { name: 'softcap', kind: 'number', default: '0 (off)', doc: 'soft-caps the scores before the softmax' },
     { name: 'out', kind: 'int', default: 'width(q)', doc: 'output width' },
+    { name: 'qk_norm', kind: 'qk_norm', default: 'none', doc: 'RMS-normalise queries and keys after their projections, before rotary positions: `head` over each head (Qwen3, Gemma 3), `all` over the whole projection (OLMo 2)' },
+    { name: 'qk_norm_eps', kind: 'number', default: '1e-6', doc: 'the qk-norm epsilon' },
+    { name: 'qk_norm_offset', kind: 'number', default: '0', doc: 'the qk-norm scales by (offset + weight); Gemma 3 uses 1' },
   ],
   lower(ctx, args) {
     if (anyError(args)) return ERROR;
@@ -58,7 +61,8 @@ export const attention: OpDef = {
     const self = !args.has('q') && !args.has('k') && !args.has('v') && !args.has('kv');
     const mask = maskOf(ctx, valueArg(args, 'mask'), self);
     const position = positionOf(ctx, valueArg(args, 'pos'), headDim);
-    if (mask === undefined || position === undefined) return ERROR;
+    const qkNorm = qkNormOf(ctx, args, self);
+    if (mask === undefined || position === undefined || qkNorm === undefined) return ERROR;
 
     const bias = boolArg(args, 'bias', true);
     const qkvBias = boolArg(args, 'qkv_bias', bias);
@@ -72,6 +76,14 @@ export const attention: OpDef = {
     const pk = projection('k', kvHeads * headDim, width(k), boolArg(args, 'k_bias', qkvBias));
     const pv = projection('v', kvHeads * headDim, width(v), boolArg(args, 'v_bias', qkvBias));
     const po = projection('o', out, heads * headDim, boolArg(args, 'out_bias', bias));
+    const ones = { kind: 'ones' } as const;
+    const norms =
+      qkNorm === 'none'
+        ? {}
+        : {
+            qNorm: ctx.param('q_norm.weight', [qkNorm.over === 'head' ? headDim : heads * headDim], ones),
+            kNorm: ctx.param('k_norm.weight', [qkNorm.over === 'head' ? headDim : kvHeads * headDim], ones),
+          };
     const spans = Object.fromEntries([...args].map(([name, a]) => [name, a.span]));
     return ctx.emit({
       op: 'attention',
@@ -87,6 +99,7 @@ export const attention: OpDef = {
         ...(pk.bias ? { kBias: pk.bias } : {}),
         ...(pv.bias ? { vBias: pv.bias } : {}),
         ...(po.bias ? { oBias: po.bias } : {}),
+        ...norms,
       },
       heads,
       kvHeads,
@@ -94,6 +107,7 @@ export const attention: OpDef = {
       headDimGiven,
       mask,
       ...(position.kind === 'rope' ? { rope: position.rope } : {}),
+      ...(qkNorm === 'none' ? {} : { qkNorm }),
       alibi: position.kind === 'alibi',
       scale: numberArg(args, 'scale', 1 / Math.sqrt(headDim)),
       softcap: numberArg(args, 'softcap', 0),
@@ -112,16 +126,33 @@ function maskOf(ctx: OpContext, value: Value | undefined, self: boolean): Mask |
   return undefined;
 }
 
+function qkNormOf(ctx: OpContext, args: BoundArgs, self: boolean): QkNorm | 'none' | undefined {
+  const a = args.get('qk_norm');
+  if (!a || (a.value.kind === 'word' && a.value.word === 'none')) return 'none';
+  if (!self) {
+    ctx.error('E0206', a.span, 'qk-norm is supported in self-attention only', 'queries, keys and values from one source');
+    return undefined;
+  }
+  if (a.value.kind === 'word' && (a.value.word === 'head' || a.value.word === 'all')) {
+    return { over: a.value.word, eps: numberArg(args, 'qk_norm_eps', 1e-6), offset: numberArg(args, 'qk_norm_offset', 0) };
+  }
+  ctx.error('E0206', a.span, 'expected where to normalise queries and keys', 'use `head`, `all` or `none`');
+  return undefined;
+}
+
 type Position = { kind: 'none' } | { kind: 'alibi' } | { kind: 'rope'; rope: Rope };
 
 function positionOf(ctx: OpContext, value: Value | undefined, headDim: number): Position | undefined {
   if (!value || (value.kind === 'word' && value.word === 'none')) return { kind: 'none' };
   if (value.kind === 'alibi') return { kind: 'alibi' };
   if (value.kind === 'rope') {
-    return {
-      kind: 'rope',
-      rope: { theta: value.rope.theta ?? 10000, dim: value.rope.dim ?? headDim, layout: value.rope.layout ?? 'half' },
-    };
+    const rope: Rope = { theta: value.rope.theta ?? 10000, dim: value.rope.dim ?? headDim, layout: value.rope.layout ?? 'half', scaling: value.rope.scaling ?? { kind: 'none' } };
+    const s = rope.scaling;
+    if (s.kind === 'longrope' && (s.short.length !== rope.dim / 2 || s.long.length !== rope.dim / 2)) {
+      ctx.error('E0214', ctx.spanOf('pos'), `longrope needs ${rope.dim / 2} factors in short_factor and long_factor, one per rotated pair`, `they hold ${s.short.length} and ${s.long.length}`);
+      return undefined;
+    }
+    return { kind: 'rope', rope };
   }
   ctx.error('E0206', ctx.spanOf('pos'), 'expected a position encoding', 'use `rope(…)`, `alibi` or `none`');
   return undefined;
@@ -141,15 +172,29 @@ export const sliding: OpDef = {
   },
 };
 
-/** `rope(theta, dim, layout)`: rotary position embeddings for `attention(pos = …)`. */
+/** `rope(theta, dim, layout, scaling, …)`: rotary position embeddings for `attention(pos = …)`. */
 export const rope: OpDef = {
   name: 'rope',
-  summary: 'Rotary position embeddings, applied to queries and keys inside attention.',
+  summary:
+    'Rotary position embeddings, applied to queries and keys inside attention, with RoPE scaling as Hugging Face transformers defines it (`scaling` is its `rope_type`).',
   shapes: '(a position encoding, for `attention(pos = …)`)',
   args: [
     { name: 'theta', kind: 'number', default: '10000', doc: 'frequency base' },
     { name: 'dim', kind: 'int', default: 'head_dim', doc: 'channels rotated per head (partial rotary when smaller)' },
     { name: 'layout', kind: 'layout', default: 'half', doc: '`half` (rotate_half: GPT-NeoX, Hugging Face LLaMA) or `interleaved` (GPT-J, Meta LLaMA)' },
+    { name: 'scaling', kind: 'string', default: '"default"', doc: '`"default"` (none), `"linear"`, `"dynamic"` (NTK), `"llama3"`, `"yarn"` or `"longrope"`' },
+    { name: 'factor', kind: 'number', default: '1', doc: 'how much longer than `original_context` the context may grow (linear, dynamic, llama3, yarn)' },
+    { name: 'original_context', kind: 'int', default: 'required with scaling', doc: 'the pretrained context (`original_max_position_embeddings`; for dynamic, `max_position_embeddings`)' },
+    { name: 'low_freq_factor', kind: 'number', default: '1', doc: 'llama3: wavelengths above original_context / low_freq_factor are divided by factor' },
+    { name: 'high_freq_factor', kind: 'number', default: '4', doc: 'llama3: wavelengths below original_context / high_freq_factor are kept' },
+    { name: 'beta_fast', kind: 'number', default: '32', doc: 'yarn: pairs turning more often than this over original_context are kept' },
+    { name: 'beta_slow', kind: 'number', default: '1', doc: 'yarn: pairs turning less often than this are divided by factor' },
+    { name: 'truncate', kind: 'bool', default: 'true', doc: 'yarn: round the ramp\'s ends to whole pairs' },
+    { name: 'mscale', kind: 'number', default: '0', doc: 'yarn: with mscale_all_dim, sets the attention factor (DeepSeek)' },
+    { name: 'mscale_all_dim', kind: 'number', default: '0', doc: 'yarn: see mscale' },
+    { name: 'attention_factor', kind: 'number', default: 'from factor', doc: 'yarn, longrope: multiplies cos and sin (yarn: 0.1 ln(factor) + 1; longrope: sqrt(1 + ln(factor) / ln(original_context)))' },
+    { name: 'short_factor', kind: 'numbers', default: 'required for longrope', doc: 'longrope: divides each pair\'s frequency while past + new tokens ≤ original_context' },
+    { name: 'long_factor', kind: 'numbers', default: 'required for longrope', doc: 'longrope: divides each pair\'s frequency beyond original_context' },
   ],
   lower(ctx, args: BoundArgs) {
     if (anyError(args)) return ERROR;
@@ -157,12 +202,86 @@ export const rope: OpDef = {
     if (layout && !(layout.value.kind === 'word' && (layout.value.word === 'half' || layout.value.word === 'interleaved'))) {
       return ctx.error('E0206', layout.span, 'expected a rotary layout', 'use `half` or `interleaved`');
     }
+    const scaling = scalingOf(ctx, args);
+    if (!scaling) return ERROR;
     const r: Partial<Rope> = {
       ...(args.has('theta') ? { theta: numberArg(args, 'theta', 10000) } : {}),
       ...(args.has('dim') ? { dim: numberArg(args, 'dim', 0) } : {}),
       ...(layout && layout.value.kind === 'word' ? { layout: layout.value.word as Rope['layout'] } : {}),
+      scaling,
     };
     return { kind: 'rope', rope: r };
   },
 };
 
+const SCALINGS = ['default', 'linear', 'dynamic', 'llama3', 'yarn', 'longrope'] as const;
+
+/** The scaling of `rope(scaling = "…", …)`, its defaults filled in as transformers fills them. */
+function scalingOf(ctx: OpContext, args: BoundArgs): RopeScaling | undefined {
+  const given = args.get('scaling');
+  const kind = given && given.value.kind === 'string' ? given.value.value : 'default';
+  if (!(SCALINGS as readonly string[]).includes(kind)) {
+    ctx.error('E0206', ctx.spanOf('scaling'), `unknown RoPE scaling "${kind}"`, `use one of ${SCALINGS.map((k) => `"${k}"`).join(', ')}`);
+    return undefined;
+  }
+  const factor = numberArg(args, 'factor', 1);
+  if (kind !== 'default' && kind !== 'longrope' && !(factor > 0)) {
+    ctx.error('E0214', ctx.spanOf('factor'), `a RoPE scaling factor must be positive, got ${factor}`);
+    return undefined;
+  }
+  if (kind === 'default') return { kind: 'none' };
+  if (kind === 'linear') return { kind: 'linear', factor };
+  if (!args.has('original_context')) {
+    ctx.error('E0204', ctx.spanOf('scaling'), `RoPE scaling "${kind}" needs original_context`, 'the context the model was pretrained with');
+    return undefined;
+  }
+  const original = numberArg(args, 'original_context', 1);
+  if (original < 1) {
+    ctx.error('E0214', ctx.spanOf('original_context'), `original_context must be at least 1, got ${original}`);
+    return undefined;
+  }
+  switch (kind) {
+    case 'dynamic':
+      return { kind, factor, original };
+    case 'llama3':
+      return { kind, factor, original, lowFreqFactor: numberArg(args, 'low_freq_factor', 1), highFreqFactor: numberArg(args, 'high_freq_factor', 4) };
+    case 'yarn': {
+      const mscale = (scale: number, m: number) => (scale <= 1 ? 1 : 0.1 * m * Math.log(scale) + 1);
+      const [m, all] = [numberArg(args, 'mscale', 0), numberArg(args, 'mscale_all_dim', 0)];
+      const derived = m && all ? mscale(factor, m) / mscale(factor, all) : mscale(factor, 1);
+      return {
+        kind,
+        factor,
+        original,
+        betaFast: numberArg(args, 'beta_fast', 32),
+        betaSlow: numberArg(args, 'beta_slow', 1),
+        truncate: boolArg(args, 'truncate', true),
+        attention: numberArg(args, 'attention_factor', derived),
+      };
+    }
+    default: {
+      const lists = (['short_factor', 'long_factor'] as const).map((name) => numbersArg(ctx, args, name));
+      if (!lists[0] || !lists[1]) return undefined;
+      const derived = factor <= 1 ? 1 : Math.sqrt(1 + Math.log(factor) / Math.log(original));
+      return { kind: 'longrope', original, short: lists[0], long: lists[1], attention: numberArg(args, 'attention_factor', derived) };
+    }
+  }
+}
+
+/** A list of positive numbers, or undefined after reporting why not. */
+function numbersArg(ctx: OpContext, args: BoundArgs, name: string): number[] | undefined {
+  const a = args.get(name);
+  if (!a || a.value.kind !== 'list') {
+    ctx.error('E0204', ctx.spanOf('scaling'), `RoPE scaling "longrope" needs ${name}`, 'a list with one factor per rotated pair');
+    return undefined;
+  }
+  const out: number[] = [];
+  for (const item of a.value.items) {
+    if (item.kind !== 'number' || !(item.value > 0)) {
+      ctx.error('E0206', a.span, `${name} must hold positive numbers`, `it holds ${describeKind(item)}`);
+      return undefined;
+    }
+    out.push(item.value);
+  }
+  return out;
+}

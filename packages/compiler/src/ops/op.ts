@@ -15,6 +15,9 @@ export type ArgKind =
   | 'position'
   | 'activation'
   | 'layout'
+  | 'qk_norm'
+  | 'string'
+  | 'numbers'
   | 'label';
 
 export interface ArgSpec {
@@ -38,6 +41,11 @@ export interface OpContext {
   param(name: string, shape: readonly number[], init: Init): string;
   /** Resolves `tied = wte` to the weight it names, with its shape, or reports an error. */
   tiedWeight(label: Located, paramName: string): { name: string; shape: readonly number[] } | undefined;
+  /**
+   * Records a parameter this call would declare with other constants (an untied head's `weight` when
+   * `tied = if tie then wte else none` ties it), so a checkpoint rule naming it is no mistake.
+   */
+  possibleParam(name: string): void;
   typeOf(id: ValueId): TensorType;
   /** Reports a problem with the user's file and returns the error value. */
   error(code: DiagnosticCode, span: Span, message: string, label?: string): Value;
@@ -65,5 +73,8 @@ export const ACCEPTS: Record<ArgKind, readonly ValueKind[]> = {
   position: ['rope', 'alibi', 'word'],
   activation: ['word'],
   layout: ['word'],
-  label: ['label'],
+  qk_norm: ['word'],
+  string: ['string'],
+  numbers: ['list'],
+  label: ['label', 'word'],
 };

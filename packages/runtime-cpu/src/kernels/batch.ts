@@ -2,7 +2,7 @@
 // position, attending to its own cache; the matrix work around it runs on all rows at once.
 import type { KVCache } from '../cache.js';
 import { attend, type AttentionConfig } from './attention.js';
-import { rope } from './rope.js';
+import { rope, ropeScaled, type RopeTable } from './rope.js';
 
 /** The rows of one batched decode step: row b is the next token of sequence `sequences[b]`, at `positions[b]`. */
 export interface DecodeBatch {
@@ -15,6 +15,8 @@ export interface RopeSpec {
   readonly dim: number;
   readonly theta: number;
   readonly layout: 'half' | 'interleaved';
+  /** Scaled frequencies (RoPE scaling), used instead of `theta` when present. */
+  readonly table?: RopeTable;
 }
 
 /** out [rows]: each row's absolute position plus `offset` (the batched form of `positions`). */
@@ -49,7 +51,10 @@ export function attendBatch(
     const keys = cache.keyRows(position, 1); // [1, kvWidth], in the sequence's cache
     keys.set(newKeys.subarray(b * kvWidth, (b + 1) * kvWidth));
     cache.valueRows(position, 1).set(newValues.subarray(b * kvWidth, (b + 1) * kvWidth));
-    if (rotary) {
+    if (rotary?.table) {
+      ropeScaled(query, 1, cfg.heads, cfg.headDim, rotary.dim, position, rotary.table, rotary.layout);
+      ropeScaled(keys, 1, cfg.kvHeads, cfg.headDim, rotary.dim, position, rotary.table, rotary.layout);
+    } else if (rotary) {
       rope(query, 1, cfg.heads, cfg.headDim, rotary.dim, position, rotary.theta, rotary.layout);
       rope(keys, 1, cfg.kvHeads, cfg.headDim, rotary.dim, position, rotary.theta, rotary.layout);
     }

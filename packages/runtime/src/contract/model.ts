@@ -23,4 +23,10 @@ export interface ModelManifest {
   readonly context: number;
   readonly memory: MemorySpec | null;
   readonly params: readonly ParamSpec[];
+  /**
+   * LongRoPE, generated as transformers' Phi-3 does: when the cache holds exactly this many tokens
+   * and one more comes, the whole sequence runs again from an empty cache, so every key takes the
+   * long factors instead of keeping the short ones it was rotated with.
+   */
+  readonly recomputeCacheAt?: number;
 }

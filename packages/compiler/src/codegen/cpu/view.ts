@@ -1,5 +1,7 @@
 // The CPU renderer's view model: the schedule's steps as the text the templates lay out (kernel calls'
 // arguments, TypeScript types, comments). It decides nothing the schedule decides: it reads only that.
+import type { AttentionNode, Rope } from '../../ir/nodes.js';
+import { ropeAttentionFactor, ropeFrequencies } from '../../ir/rope-frequencies.js';
 import { LAYER_INDEX } from '../../lower/lowerer.js';
 import { identifier, NameTable } from '../names.js';
 import type {
@@ -60,9 +62,10 @@ export interface CpuView {
     readonly memory: string;
     readonly params: readonly string[];
     readonly packed: readonly string[];
+    readonly recomputeCacheAt?: number;
   };
   readonly context: number;
-  readonly configs: readonly { readonly name: string; readonly value: string; readonly comment: string }[];
+  readonly configs: readonly { readonly name: string; readonly type: string; readonly value: string; readonly comment: string }[];
   readonly states: readonly StateView[];
   readonly topWeights: readonly { readonly field: string; readonly expr: string; readonly comment: string }[];
   readonly regions: readonly RegionView[];
@@ -102,7 +105,9 @@ interface RegionMemory extends RegionView {
 export class CpuRenderer {
   /** Module-level identifiers: layer functions, their state types, attention configs, body tables. */
   private readonly moduleNames = new NameTable();
-  private readonly configs: { name: string; value: string; comment: string }[] = [];
+  private readonly configs: { name: string; type: string; value: string; comment: string }[] = [];
+  /** Rotary tables by what they hold, so attentions with one scaling share one. */
+  private readonly ropeTables = new Map<string, string>();
   private readonly states: StateView[] = [];
   private readonly regions: RegionView[] = [];
 
@@ -136,6 +141,7 @@ export class CpuRenderer {
         memory: m.memory ? `{ name: ${JSON.stringify(m.memory.name)}, width: ${m.memory.width}${m.memory.maxLength !== undefined ? `, maxLength: ${m.memory.maxLength}` : ''} }` : 'null',
         params: m.params.map((p) => `{ name: ${JSON.stringify(p.name)}, shape: [${p.shape.join(', ')}], init: ${initText(p.init)} }`),
         packed: this.packedParams(),
+        ...(m.recomputeCacheAt !== undefined ? { recomputeCacheAt: m.recomputeCacheAt } : {}),
       },
       context: m.context,
       configs: this.configs,
@@ -268,6 +274,25 @@ export class CpuRenderer {
     }
   }
 
+  /** The module constant holding a scaled rope's frequencies (`k.RopeTable`), or '' when it is unscaled. */
+  private ropeTable(rope: Rope): string {
+    const s = rope.scaling;
+    if (s.kind === 'none') return '';
+    const inv = (seqLen: number) => `new Float64Array([${ropeFrequencies(rope, seqLen).map(num).join(', ')}])`;
+    const value =
+      s.kind === 'dynamic'
+        ? `{ inv: ${inv(0)}, attention: 1, original: ${s.original}, ntk: { theta: ${num(rope.theta)}, factor: ${num(s.factor)} } }`
+        : s.kind === 'longrope'
+          ? `{ inv: ${inv(0)}, long: ${inv(s.original + 1)}, original: ${s.original}, attention: ${num(s.attention)} }`
+          : `{ inv: ${inv(0)}, attention: ${num(ropeAttentionFactor(s))} }`;
+    const known = this.ropeTables.get(value);
+    if (known) return known;
+    const name = this.moduleNames.take(`ROPE_${s.kind}_${rope.dim}`.toUpperCase());
+    this.ropeTables.set(value, name);
+    this.configs.push({ name, type: 'k.RopeTable', value, comment: `rotary frequencies of ${rope.dim} channels, θ=${rope.theta}, ${s.kind} scaling` });
+    return name;
+  }
+
   private attention(step: AttentionStep, base: { out: string; slot: number; rows: string; width: number; shape: string; label: string }) {
     const node = step.node;
     const cross = step.cross;
@@ -276,6 +301,7 @@ export class CpuRenderer {
     const window = node.mask.kind === 'sliding' ? node.mask.window : 0;
     this.configs.push({
       name: config,
+      type: 'k.AttentionConfig',
       comment: `${node.label ?? 'attention'}: ${node.heads} heads × ${node.headDim}, ${node.kvHeads} key/value heads, ${node.mask.kind === 'sliding' ? `sliding window ${window}` : node.mask.kind} mask${node.rope ? `, rope θ=${node.rope.theta} on ${node.rope.dim} dims (${node.rope.layout})` : ''}${node.alibi ? ', ALiBi' : ''}`,
       value: `{ heads: ${node.heads}, kvHeads: ${node.kvHeads}, headDim: ${node.headDim}, mask: ${maskCode}, window: ${window}, scale: ${num(node.scale)}, softcap: ${num(node.softcap)}${node.alibi ? `, slopes: k.alibiSlopes(${node.heads})` : ''} }`,
     });
@@ -314,11 +340,29 @@ export class CpuRenderer {
       heads: node.heads,
       kvHeads: node.kvHeads,
       headDim: node.headDim,
-      rope: node.rope ? { dim: node.rope.dim, theta: num(node.rope.theta), layout: node.rope.layout } : (false as const),
+      rope: node.rope ? { dim: node.rope.dim, theta: num(node.rope.theta), layout: node.rope.layout, table: this.ropeTable(node.rope) } : (false as const),
+      qkNorm: node.qkNorm && step.norms ? qkNormView(node, step.norms, base.rows) : (false as const),
       keyCount: cross ? 'memoryLength' : `past + ${base.rows}`,
       comment: `${base.label}: ${cross ? 'cross' : 'self'}-attention, [${base.rows}, ${step.q.width}] -> [${base.rows}, ${step.out.width}]`,
     };
   }
+}
+
+/** The rmsNorm calls of qk-norm: each head a row of headDim, or each token a row of the whole projection. */
+function qkNormView(node: AttentionNode, norms: NonNullable<AttentionStep['norms']>, rows: string) {
+  const n = node.qkNorm!;
+  const perHead = n.over === 'head';
+  return {
+    qRows: perHead ? `${rows} * ${node.heads}` : rows,
+    kRows: perHead ? `${rows} * ${node.kvHeads}` : rows,
+    qWidth: perHead ? node.headDim : node.heads * node.headDim,
+    kWidth: perHead ? node.headDim : node.kvHeads * node.headDim,
+    wq: weight(norms.q),
+    wk: weight(norms.k),
+    eps: num(n.eps),
+    offset: num(n.offset),
+    over: perHead ? 'each head' : 'the whole projection',
+  };
 }
 
 function linear(step: LinearStep) {

@@ -2,9 +2,10 @@
 // concatenated with the new ones (present), grouped heads by broadcasting, masks and ALiBi as additive
 // biases, soft-capping, softmax. Semantics follow the CPU backend's kernels (runtime-cpu attention.ts,
 // rope.ts): scores = q·k · scale, then the soft-cap, then ALiBi, then the mask.
-import type { Mask, Rope } from '../../ir/nodes.js';
+import type { Mask, QkNorm, Rope } from '../../ir/nodes.js';
+import { ropeAttentionFactor, ropeFrequencies } from '../../ir/rope-frequencies.js';
 import type { OnnxBuilder } from './model.js';
-import { linear } from './ops.js';
+import { linear, rmsNorm } from './ops.js';
 
 /** Graph-wide values the attention emitters read (made once by the graph walk). */
 export interface StreamValues {
@@ -29,6 +30,8 @@ export interface AttentionWeights {
   readonly kBias?: string;
   readonly vBias?: string;
   readonly oBias?: string;
+  readonly qNorm?: string;
+  readonly kNorm?: string;
 }
 
 export interface AttentionSpec {
@@ -37,6 +40,7 @@ export interface AttentionSpec {
   readonly headDim: number;
   readonly mask: Mask;
   readonly rope?: Rope;
+  readonly qkNorm?: QkNorm;
   /** ALiBi's slope of each query head (from the schedule), when the attention has ALiBi. */
   readonly slopes?: readonly number[];
   readonly scale: number;
@@ -62,8 +66,14 @@ export function attention(b: OnnxBuilder, sv: StreamValues, spec: AttentionSpec,
   const { heads: H, kvHeads: KVH, headDim: hd } = spec;
   const keyShape = cache ? sv.batchSeq : sv.memoryBatchSeq;
   if (!keyShape) throw new Error('internal error: cross-attention without a memory');
-  let q = heads4(b, sv.batchSeq, linear(b, xq, w.q, w.qBias, `${out}/q`), H, hd, `${out}/q`);
-  let k = heads4(b, keyShape, linear(b, xk, w.k, w.kBias, `${out}/k`), KVH, hd, `${out}/k`);
+  // qk-norm over the whole projection before the split into heads, over each head after it.
+  const n = spec.qkNorm;
+  const norm = (x: string, weight: string | undefined, over: QkNorm['over'], name: string) =>
+    n && n.over === over ? rmsNorm(b, x, weight, n.eps, n.offset, name) : x;
+  const qAll = norm(linear(b, xq, w.q, w.qBias, `${out}/q`), w.qNorm, 'all', `${out}/q_norm`);
+  const kAll = norm(linear(b, xk, w.k, w.kBias, `${out}/k`), w.kNorm, 'all', `${out}/k_norm`);
+  let q = norm(heads4(b, sv.batchSeq, qAll, H, hd, `${out}/q`), w.qNorm, 'head', `${out}/q_norm`);
+  let k = norm(heads4(b, keyShape, kAll, KVH, hd, `${out}/k`), w.kNorm, 'head', `${out}/k_norm`);
   let v = heads4(b, keyShape, linear(b, xv, w.v, w.vBias, `${out}/v`), KVH, hd, `${out}/v`);
   if (spec.rope) {
     const table = ropeTables(b, sv, spec.rope);
@@ -164,7 +174,7 @@ export function maskBias(b: OnnxBuilder, sv: StreamValues, mask: Mask): string {
 
 /** cos and sin [B, 1, T, rotDim/2] of every new token's angles, from tables made in double precision. */
 export function ropeTables(b: OnnxBuilder, sv: StreamValues, r: Rope): { cos: string; sin: string; cosTable: string; sinTable: string } {
-  const key = `${r.dim}:${r.theta}`;
+  const key = `${r.dim}:${r.theta}:${JSON.stringify(r.scaling)}`;
   const half = r.dim / 2;
   const cosTable = b.once(`rope_cos_table:${key}`, () => b.floats(ropeTable(sv.context, r, Math.cos), [sv.context, half], `rope_cos_${r.dim}`));
   const sinTable = b.once(`rope_sin_table:${key}`, () => b.floats(ropeTable(sv.context, r, Math.sin), [sv.context, half], `rope_sin_${r.dim}`));
@@ -173,13 +183,17 @@ export function ropeTables(b: OnnxBuilder, sv: StreamValues, r: Rope): { cos: st
   return { cos: look(cosTable, 'cos'), sin: look(sinTable, 'sin'), cosTable, sinTable };
 }
 
-/** f(p · θ^(-2i/dim)) for p < rows, i < dim/2, as the CPU's rope kernel computes the angles. */
+/**
+ * f(p · inv_i) · attention for p < rows, i < dim/2, as the CPU's rope kernel computes the angles; the
+ * frequencies are fixed (rope scaling that changes with the length is refused before export).
+ */
 function ropeTable(rows: number, r: Rope, f: (x: number) => number): Float32Array {
   const half = r.dim / 2;
+  const inv = ropeFrequencies(r, 0);
+  const attention = ropeAttentionFactor(r.scaling);
   const out = new Float32Array(rows * half);
   for (let i = 0; i < half; i++) {
-    const inv = 1 / Math.pow(r.theta, (2 * i) / r.dim);
-    for (let p = 0; p < rows; p++) out[p * half + i] = f(p * inv);
+    for (let p = 0; p < rows; p++) out[p * half + i] = f(p * inv[i]!) * attention;
   }
   return out;
 }

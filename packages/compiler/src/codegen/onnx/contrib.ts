@@ -36,7 +36,7 @@ export function contribRmsNorm(b: OnnxBuilder, x: string, width: number, weight:
  * ALiBi (it takes no per-head bias), heads a multiple of 16 channels wide (ONNX Runtime's CPU kernel).
  */
 export function contribApplies(node: AttentionNode): boolean {
-  return node.mask.kind !== 'none' && !node.alibi && node.headDim % 16 === 0;
+  return node.mask.kind !== 'none' && !node.alibi && node.headDim % 16 === 0 && !node.qkNorm && (!node.rope || node.rope.scaling.kind === 'none');
 }
 
 /**

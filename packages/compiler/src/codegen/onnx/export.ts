@@ -6,6 +6,8 @@
 // computed from encoder_hidden_states in every call, and all rows are kept (logits for every token),
 // so the tail step renames nothing here.
 import type { Graph, ValueId } from '../../ir/nodes.js';
+import { allNodes } from '../../ir/walk.js';
+import { ropeVaries } from '../../ir/rope-frequencies.js';
 import { LAYER_INDEX } from '../../lower/lowerer.js';
 import { schedule, type AttentionStep, type NodeStep, type Ref, type Schedule, type ScheduledRegion, type Step, type WeightRef } from '../schedule/index.js';
 import { attention, type AttentionWeights, type KvCache, type StreamValues } from './attention.js';
@@ -70,6 +72,19 @@ export interface OnnxExport {
   readonly hidden: number;
   /** Query heads of the first self-attention (config files' num_attention_heads). */
   readonly heads: number;
+}
+
+/**
+ * Why `graph` cannot be exported yet, or undefined. Rotary frequencies that change with the sequence
+ * length (dynamic NTK, LongRoPE) would need the tables computed in the graph from the total length.
+ */
+export function onnxRefusal(graph: Graph): string | undefined {
+  for (const { node } of allNodes(graph)) {
+    if (node.op === 'attention' && node.rope && ropeVaries(node.rope.scaling)) {
+      return `${(node.label ?? 'attention').replace('{i}', '*')} uses "${node.rope.scaling.kind}" RoPE scaling, whose frequencies change with the sequence length: the ONNX export supports fixed frequencies only (default, linear, llama3, yarn)`;
+    }
+  }
+  return undefined;
 }
 
 export function exportOnnx(graph: Graph, options: OnnxExportOptions = {}): OnnxExport {
@@ -270,6 +285,7 @@ class Renderer {
       ...(bs.k ? { kBias: w(bs.k)! } : {}),
       ...(bs.v ? { vBias: w(bs.v)! } : {}),
       ...(bs.o ? { oBias: w(bs.o)! } : {}),
+      ...(step.norms ? { qNorm: w(step.norms.q)!, kNorm: w(step.norms.k)! } : {}),
     };
     const node = step.node;
     const spec = { ...node, ...(step.slopes ? { slopes: step.slopes } : {}) };

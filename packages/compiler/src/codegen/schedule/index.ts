@@ -304,6 +304,7 @@ class Scheduler {
             ...optional('slopes', node.alibi ? alibiSlopes(node.heads) : undefined),
             weights: { q: w(p.q), k: w(p.k), v: w(p.v), o: w(p.o) },
             biases: { ...optional('q', opt(p.qBias)), ...optional('k', opt(p.kBias)), ...optional('v', opt(p.vBias)), ...optional('o', opt(p.oBias)) },
+            ...optional('norms', p.qNorm && p.kNorm ? { q: w(p.qNorm), k: w(p.kNorm) } : undefined),
             cache: scope.cache(node, cross ? 'cross' : 'self'),
             // Self-attention projecting one input three times: one pass, where the target fuses.
             fusedQkv: this.fuse && !cross && node.q === node.k && node.q === node.v,

@@ -3,6 +3,7 @@
 import type { ModelManifest } from '@tdl/runtime/contract';
 import { dimValue } from '../../ir/dim.js';
 import type { Graph } from '../../ir/nodes.js';
+import { allNodes } from '../../ir/walk.js';
 import { analyze, type ModelInfo } from '../../analysis/index.js';
 
 export function modelManifest(graph: Graph, info: Pick<ModelInfo, 'vocab' | 'context'> = analyze(graph)): ModelManifest {
@@ -16,5 +17,15 @@ export function modelManifest(graph: Graph, info: Pick<ModelInfo, 'vocab' | 'con
     context: info.context,
     memory: memory ? { name: memory.name, width: dimValue(memory.type.shape[1]!) ?? 0, ...(bound !== undefined ? { maxLength: bound } : {}) } : null,
     params: graph.params.map((p) => ({ name: p.name, shape: p.shape, init: p.init })),
+    ...recompute(graph),
   };
+}
+
+/** LongRoPE's pretrained context, where generation reruns the sequence with the long factors. */
+function recompute(graph: Graph): { recomputeCacheAt?: number } {
+  let at: number | undefined;
+  for (const { node } of allNodes(graph)) {
+    if (node.op === 'attention' && node.rope?.scaling.kind === 'longrope') at = Math.min(at ?? Infinity, node.rope.scaling.original);
+  }
+  return at === undefined ? {} : { recomputeCacheAt: at };
 }

@@ -175,6 +175,8 @@ export interface AttentionStep extends StepBase {
   readonly slopes?: readonly number[];
   readonly weights: { readonly q: WeightRef; readonly k: WeightRef; readonly v: WeightRef; readonly o: WeightRef };
   readonly biases: { readonly q?: WeightRef; readonly k?: WeightRef; readonly v?: WeightRef; readonly o?: WeightRef };
+  /** qk-norm weights, when the attention normalises queries and keys (node.qkNorm says how). */
+  readonly norms?: { readonly q: WeightRef; readonly k: WeightRef };
   readonly cache: CacheRef;
   /** Fusion: queries, keys and values projected from one input in one pass. */
   readonly fusedQkv: boolean;

@@ -18,11 +18,9 @@ export function splitTurns(frequency: number, maxPosition: number): [number, num
   return [hi, Math.fround(turns - hi)];
 }
 
-/** Rotary frequencies 1 / theta^(2i / dim) for i < dim / 2, split: [hi₀, lo₀, hi₁, lo₁, …]. */
-export function ropeTurns(theta: number, dim: number, maxPosition: number): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < dim / 2; i++) out.push(...splitTurns(1 / Math.pow(theta, (2 * i) / dim), maxPosition));
-  return out;
+/** Rotary frequencies (rad/position of each pair, ir/rope-frequencies.ts), split: [hi₀, lo₀, hi₁, lo₁, …]. */
+export function ropeTurns(frequencies: readonly number[], maxPosition: number): number[] {
+  return frequencies.flatMap((f) => splitTurns(f, maxPosition));
 }
 
 /** Sinusoidal frequencies 1 / base^(2i / width) for the channel pairs (2i, 2i + 1), split likewise. */

@@ -1,5 +1,6 @@
 // The WebGPU rendering of one schedule step: its output buffer, the kernel, the dispatch.
 import type { AttentionNode, Node, ValueId } from '../../ir/nodes.js';
+import { ropeFrequencies } from '../../ir/rope-frequencies.js';
 import { LAYER_INDEX } from '../../lower/lowerer.js';
 import type { AttentionStep, NodeStep, Out, WeightRef } from '../schedule/index.js';
 import { ceildiv, times } from './expr.js';
@@ -142,7 +143,9 @@ export class NodeSteps {
     const perLayer = scope.layers ? { layers: [...scope.layers] } : {};
 
     const q = st.activation(`${local}.q`, 'f32', 'R', qWidth);
-    this.linear(scope, `${label}.q`, st.lookup(node.q, scope), w.q, b.q, step.q.width, qWidth, q);
+    const qProj = step.norms ? st.activation(`${local}.q_proj`, 'f32', 'R', qWidth) : q;
+    this.linear(scope, `${label}.q`, st.lookup(node.q, scope), w.q, b.q, step.q.width, qWidth, qProj);
+    if (step.norms) this.qkNorm(scope, `${label}.q_norm`, qProj, q, step.norms.q, node.heads, node);
     let keys: string;
     let values: string;
     if (cross) {
@@ -156,7 +159,9 @@ export class NodeSteps {
       values = st.addBuffer(`${label}.values`, { role: 'cache', dtype: 'f32', elements: String(context * kvWidth), shape: `[${context}, ${kvWidth}]`, ...perLayer });
       const k = st.activation(`${local}.k`, 'f32', 'R', kvWidth);
       const v = st.activation(`${local}.v`, 'f32', 'R', kvWidth);
-      this.linear(scope, `${label}.k`, st.lookup(node.k, scope), w.k, b.k, step.k.width, kvWidth, k);
+      const kProj = step.norms ? st.activation(`${local}.k_proj`, 'f32', 'R', kvWidth) : k;
+      this.linear(scope, `${label}.k`, st.lookup(node.k, scope), w.k, b.k, step.k.width, kvWidth, kProj);
+      if (step.norms) this.qkNorm(scope, `${label}.k_norm`, kProj, k, step.norms.k, node.kvHeads, node);
       this.linear(scope, `${label}.v`, st.lookup(node.v, scope), w.v, b.v, step.v.width, kvWidth, v);
       if (node.rope) this.rope(scope, `${label}.rope_k`, k, node.kvHeads, node);
       st.copy(scope, `${label}.append_keys`, k, keys, times('R', kvWidth), { to: times('past', kvWidth) });
@@ -172,10 +177,26 @@ export class NodeSteps {
     this.linear(scope, `${label}.o`, context, w.o, b.o, qWidth, width, this.output(node, step.out, scope));
   }
 
+  /** qk-norm: rms_norm of x into out, a row per head (heads × R rows of headDim) or per token. */
+  private qkNorm(scope: Scope, name: string, x: string, out: string, weight: WeightRef, heads: number, node: AttentionNode): void {
+    const n = node.qkNorm!;
+    const perHead = n.over === 'head';
+    const kernel = this.st.kernels.add(rmsNormKernel(perHead ? node.headDim : heads * node.headDim, n.eps, true, n.offset));
+    const rows = perHead ? times('R', heads) : 'R';
+    this.st.dispatch(scope, name, kernel, [x, this.st.weight(weight, scope), out], [rows, '1'], { uniform: this.st.uniform({ ...UNIFORMS.stream, rows }) });
+  }
+
   private rope(scope: Scope, name: string, x: string, heads: number, node: AttentionNode): void {
     const rope = node.rope!;
-    const turns = this.st.constant(`rope.theta${rope.theta}.dim${rope.dim}`, ropeTurns(rope.theta, rope.dim, this.model.context - 1), `[${rope.dim / 2}, 2]`);
+    const maxPosition = this.model.context - 1;
+    const table = (seqLen: number, what: string) => {
+      const frequencies = ropeFrequencies(rope, seqLen);
+      const scaled = rope.scaling.kind === 'none' ? '' : `.${rope.scaling.kind}${what}`;
+      return this.st.constant(`rope.theta${rope.theta}.dim${rope.dim}${scaled}`, ropeTurns(frequencies, maxPosition), `[${rope.dim / 2}, 2]`);
+    };
+    const tables = [table(0, '')];
+    if (rope.scaling.kind === 'longrope') tables.push(table(rope.scaling.original + 1, '_long'));
     const kernel = this.st.kernels.add(ropeKernel(heads, node.headDim, rope));
-    this.st.dispatch(scope, name, kernel, [x, turns], flat(times('R', (heads * rope.dim) / 2)), { uniform: this.st.uniform(UNIFORMS.stream) });
+    this.st.dispatch(scope, name, kernel, [x, ...tables], flat(times('R', (heads * rope.dim) / 2)), { uniform: this.st.uniform(UNIFORMS.stream) });
   }
 }

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ropeTurns, splitTurns } from '../../../src/codegen/webgpu/constants.js';
+import { ropeFrequencies } from '../../../src/ir/rope-frequencies.js';
 
 describe('split frequencies', () => {
   it('make p · hi exact in f32 for every position up to the maximum, and hi + lo the frequency in turns', () => {
@@ -21,7 +22,7 @@ describe('split frequencies', () => {
   });
 
   it('give the rotary angles of the formula 1 / θ^(2i / dim)', () => {
-    const turns = ropeTurns(10000, 8, 4095);
+    const turns = ropeTurns(ropeFrequencies({ theta: 10000, dim: 8, scaling: { kind: 'none' } }, 0), 4095);
     expect(turns).toHaveLength(8);
     for (let i = 0; i < 4; i++) {
       const f = 1 / Math.pow(10000, (2 * i) / 8);

@@ -1,5 +1,6 @@
 // attention: scores, mask, softmax and the weighted sum of values in one kernel; rope: rotary embeddings.
 import type { AttentionNode, Rope } from '../../../ir/nodes.js';
+import { ropeAttentionFactor } from '../../../ir/rope-frequencies.js';
 import { f32Literal } from '../wgsl.js';
 import type { KernelSpec } from '../kernel-set.js';
 import { ELEMENTWISE_THREADS } from './elementwise.js';
@@ -41,12 +42,18 @@ export function attentionKernel(node: AttentionNode, cross: boolean): KernelSpec
 }
 
 export function ropeKernel(heads: number, headDim: number, rope: Rope): KernelSpec {
+  const s = rope.scaling;
+  const scaled = s.kind !== 'none';
+  const original = s.kind === 'dynamic' || s.kind === 'longrope' ? s.original : 0;
+  const scaling = scaled ? { scaled, scaling: s.kind, attention: f32Literal(ropeAttentionFactor(s)), original } : { scaled };
+  const long = s.kind === 'longrope';
+  const ntk = s.kind === 'dynamic' ? { ntk: true, theta: f32Literal(rope.theta), factor: f32Literal(s.factor) } : { ntk: false };
   return {
     template: 'rope',
-    base: `rope_${heads}x${headDim}${rope.dim !== headDim ? `_${rope.dim}` : ''}${rope.layout === 'interleaved' ? '_interleaved' : ''}`,
-    summary: `rope: [rows, ${heads} × ${headDim}] in place, ${rope.dim} channels per head`,
-    view: { heads, headDim, pairs: rope.dim / 2, rotated: rope.dim, layout: rope.layout, half: rope.layout === 'half', threads: ELEMENTWISE_THREADS },
-    bindings: ['read-write', 'read'],
+    base: `rope_${heads}x${headDim}${rope.dim !== headDim ? `_${rope.dim}` : ''}${rope.layout === 'interleaved' ? '_interleaved' : ''}${scaled ? `_${s.kind}` : ''}`,
+    summary: `rope: [rows, ${heads} × ${headDim}] in place, ${rope.dim} channels per head${scaled ? `, ${s.kind} scaling` : ''}`,
+    view: { heads, headDim, pairs: rope.dim / 2, rotated: rope.dim, layout: rope.layout, half: rope.layout === 'half', threads: ELEMENTWISE_THREADS, long, ...scaling, ...ntk },
+    bindings: long ? ['read-write', 'read', 'read'] : ['read-write', 'read'],
     invocations: ELEMENTWISE_THREADS,
     workgroupStorage: 0,
   };

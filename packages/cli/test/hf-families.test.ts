@@ -1,0 +1,35 @@
+// The 2024–2025 families (Qwen3, OLMo 2, Gemma 3, Phi-3, Llama 3.1) and RoPE scaling (linear, dynamic
+// NTK, llama3, YaRN, LongRoPE) against Hugging Face transformers' own …ForCausalLM classes: tiny
+// save_pretrained folders load through each model file's checkpoint section (with --set sizes) and give
+// transformers' float64 logits within 1e-4 and the greedy ids of its `generate`.
+// scripts/fixtures/make_hf_families.py writes the fixtures; the WebGPU run is in pytorch-goldens-webgpu.test.ts.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { maxAbsDiff, readManifest, readTensors, runGoldenCase } from './support/pytorch-goldens.js';
+
+const DIR = new URL('./fixtures/hf/', import.meta.url).pathname;
+const LOGITS_TOLERANCE = 1e-4;
+const manifest = readManifest(DIR);
+
+describe('transformers references of the 2024–2025 families', () => {
+  it('cover each new model file and every RoPE scaling', () => {
+    const models = new Set(manifest.cases.map((c) => c.model));
+    for (const file of ['qwen3', 'olmo2', 'gemma3', 'phi3', 'llama3']) expect(models).toContain(`models/${file}.tdl`);
+    for (const file of ['llama_linear', 'llama_dynamic', 'llama_yarn', 'phi3_longrope']) expect(models).toContain(`packages/cli/test/fixtures/hf-models/${file}.tdl`);
+  });
+
+  it('stay small', () => {
+    const size = (p: string): number => (statSync(p).isDirectory() ? readdirSync(p).reduce((n, f) => n + size(join(p, f)), 0) : statSync(p).size);
+    expect(size(DIR)).toBeLessThan(1.5 * 2 ** 20);
+  });
+
+  it.each(manifest.cases.map((c) => [c.name, c] as const))('%s: logits within 1e-4 of transformers, same greedy ids', async (_name, c) => {
+    const goldens = await readTensors(join(DIR, `${c.goldens}.goldens.safetensors`));
+    expect(Array.from(goldens.get('prompt')!)).toEqual(c.prompt);
+    const { naming, logits, tokens } = await runGoldenCase(DIR, c);
+    expect(naming).toBe('hf');
+    expect(maxAbsDiff(logits, goldens.get('logits_f32')!)).toBeLessThanOrEqual(LOGITS_TOLERANCE);
+    expect(tokens).toEqual(c.greedy.f32);
+  });
+});
