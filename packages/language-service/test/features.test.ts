@@ -74,6 +74,15 @@ describe('completion', () => {
     expect(arg.documentation).toMatch(/grouped-query/);
   });
 
+  it("offers a prelude block's parameters inside its call, and its doc comment with its name", () => {
+    const text = 'model m {\n  input tokens: i32[T <= 8]\n  x = embedding(tokens, 10, 4)\n  y = gated_mlp(x, 8, a';
+    const doc = analyze('m.tdl', text);
+    const items = complete(doc, text.length).items;
+    expect(items.find((i) => i.kind === 'argument' && i.label === 'act')?.insert).toBe('act = ');
+    const all = complete(analyze('m.tdl', 'model m {\n  y = '), 'model m {\n  y = '.length).items;
+    expect(all.find((i) => i.label === 'gated_mlp')!.documentation).toMatch(/SwiGLU/);
+  });
+
   it('offers operator names, blocks, constants and variables where an expression starts', () => {
     const text = 'model m {\n  const width = 4\n  input tokens: i32[T <= 8]\n  x = embedding(tokens, 10, width)\n  y = ';
     const doc = analyze('m.tdl', text);
