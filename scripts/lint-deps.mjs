@@ -10,9 +10,11 @@ export const ALLOWED = {
   runtime: [],
   'runtime-cpu': ['runtime'],
   'runtime-webgpu': ['runtime'],
+  /** Property tests for model files, a library: it compiles and runs models, so it sits above both. */
+  testing: ['dsl', 'compiler', 'runtime', 'runtime-cpu', 'runtime-webgpu'],
   // Editor features on the compiler's results, shared by `tdl lsp` and the browser playground.
   'language-service': ['dsl', 'compiler'],
-  cli: ['dsl', 'compiler', 'runtime', 'runtime-cpu', 'runtime-webgpu', 'language-service'],
+  cli: ['dsl', 'compiler', 'runtime', 'runtime-cpu', 'runtime-webgpu', 'testing', 'language-service'],
   // The browser playground: an app like the CLI, but with no file system or process of its own.
   playground: ['dsl', 'compiler', 'runtime', 'runtime-cpu', 'runtime-webgpu', 'language-service'],
 };

@@ -1,5 +1,6 @@
-// Writes the table of models/README.md from the model files themselves: each file is compiled and
-// its features are read off the IR, its figures come from the same analysis as `tdl info`.
+// Writes the tables of models/README.md from the model files themselves: each file is compiled and
+// its features are read off the IR, its figures come from the same analysis as `tdl info`; the second
+// table lists the folders each file claims and its presets.
 // Run `npx -y pnpm@12.4.2 build`, then `node scripts/models-table.mjs` (or `--check` to fail when stale).
 import { readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 export const BEGIN = '<!-- BEGIN GENERATED models table: node scripts/models-table.mjs -->';
 export const END = '<!-- END GENERATED models table -->';
+export const PRESETS_BEGIN = '<!-- BEGIN GENERATED presets table: node scripts/models-table.mjs -->';
+export const PRESETS_END = '<!-- END GENERATED presets table -->';
 
 const COLUMNS = ['model', 'family', 'input and positions', 'attention', 'cross-attention', 'norms and layout', 'feed-forward', 'output head', 'linear biases', 'parameters', 'KV cache / token (f32, f16)', 'checkpoint namings'];
 
@@ -210,12 +213,45 @@ export function modelsTable(compiler, sources) {
   return [line(COLUMNS), line(COLUMNS.map(() => '---')), ...rows.map(line)].join('\n') + '\n';
 }
 
-/** `readme` with the text between the markers replaced by `table`. */
+/**
+ * The table of what each model file says about Hugging Face folders: the `model_type` and
+ * `architectures` its config section claims, and its presets with their parameter counts.
+ */
+export function presetsTable(compiler, sources) {
+  const rows = [];
+  for (const { name, text } of sources) {
+    const result = compiler.checkSource({ name, text });
+    if (!result.configs.length && !result.presets.length) continue;
+    const claims = result.configs.map((c) => c.claims);
+    const presets = result.presets.map((p) => {
+      const graph = compiler.checkSource({ name, text }, { overrides: p.values }).graph;
+      return `${p.name} (${count(compiler.countParams(graph).total)})`;
+    });
+    const file = name.replace(/^models\//, '');
+    const list = (xs) => xs.map((x) => `\`${x}\``).join(', ') || '—';
+    rows.push([`[${file}](${file})`, list(claims.flatMap((c) => c.modelTypes)), list(claims.flatMap((c) => c.architectures)), presets.join(', ') || '—']);
+  }
+  const line = (cells) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+  const head = ['model', 'claims model_type', 'claims architectures', 'presets (parameters)'];
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** `readme` with the text between the markers `open` and `close` replaced by `table`. */
+function withBlock(readme, table, open, close) {
+  const begin = readme.indexOf(open);
+  const end = readme.indexOf(close);
+  if (begin < 0 || end < begin) throw new Error(`models/README.md has no '${open}' … '${close}' block`);
+  return `${readme.slice(0, begin + open.length)}\n${table}${readme.slice(end)}`;
+}
+
+/** `readme` with the models table replaced by `table`. */
 export function withTable(readme, table) {
-  const begin = readme.indexOf(BEGIN);
-  const end = readme.indexOf(END);
-  if (begin < 0 || end < begin) throw new Error(`models/README.md has no '${BEGIN}' … '${END}' block`);
-  return `${readme.slice(0, begin + BEGIN.length)}\n${table}${readme.slice(end)}`;
+  return withBlock(readme, table, BEGIN, END);
+}
+
+/** `readme` with the presets table replaced by `table`. */
+export function withPresets(readme, table) {
+  return withBlock(readme, table, PRESETS_BEGIN, PRESETS_END);
 }
 
 /** Every `models/*.tdl` as `{ name, text }`, sorted by file name. */
@@ -242,10 +278,11 @@ async function main() {
   }
   const path = join(root, 'models/README.md');
   const readme = readFileSync(path, 'utf8');
-  const updated = withTable(readme, modelsTable(compiler, modelSources(root)));
+  const sources = modelSources(root);
+  const updated = withPresets(withTable(readme, modelsTable(compiler, sources)), presetsTable(compiler, sources));
   if (args.includes('--check')) {
     if (updated !== readme) {
-      console.error('models/README.md: the models table is stale; run `node scripts/models-table.mjs`');
+      console.error('models/README.md: the models or presets table is stale; run `node scripts/models-table.mjs`');
       process.exit(1);
     }
     console.log('models/README.md: the models table is current');

@@ -11,6 +11,8 @@ import { initSpec, runInit } from './commands/init.js';
 import { logitsSpec, runLogits } from './commands/logits.js';
 import { lspSpec, runLsp } from './commands/lsp.js';
 import { runRun, runSpec } from './commands/run.js';
+import { runServe, serveSpec } from './commands/serve.js';
+import { runTest, testSpec } from './commands/test.js';
 import { parseCommandArgs, usageOf, type CommandSpec, type ParsedArgs } from './flags.js';
 import { errorLine, type CliIO } from './io.js';
 import { ModelError } from './model.js';
@@ -31,7 +33,9 @@ export const COMMANDS: readonly Command[] = [
   { spec: initSpec, run: runInit },
   { spec: runSpec, run: runRun },
   { spec: logitsSpec, run: runLogits },
+  { spec: serveSpec, run: runServe },
   { spec: exportSpec, run: runExport },
+  { spec: testSpec, run: runTest },
   { spec: lspSpec, run: (args, io) => runLsp(args, io, VERSION) },
 ];
 

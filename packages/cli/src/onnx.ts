@@ -71,12 +71,12 @@ export function writeOnnx(
 }
 
 /** The weights `tdl compile --target onnx` exports: from --weights, else seeded random (--init-seed). */
-export async function onnxWeights(graph: Graph, namings: readonly CheckpointPlan[], args: ParsedArgs, io: CliIO): Promise<Map<string, Float32Array>> {
+export async function onnxWeights(graph: Graph, namings: readonly CheckpointPlan[], args: ParsedArgs, io: CliIO, tied?: boolean): Promise<Map<string, Float32Array>> {
   const path = stringFlag(args, 'weights');
   const naming = stringFlag(args, 'naming');
   if (naming !== undefined && !path) throw new UsageError('--naming says how a --weights file names its tensors: give --weights too');
   if (!path) return initWeights(graph.params, numberFlag(args, 'init-seed', 0, { integer: true, min: 0 }));
-  return (await loadCheckpoint(path, graph.params, namings, { model: graph.name, io, ...(naming !== undefined ? { naming } : {}) })).weights;
+  return (await loadCheckpoint(path, graph.params, namings, { model: graph.name, io, ...(naming !== undefined ? { naming } : {}), ...(tied !== undefined ? { tied } : {}) })).weights;
 }
 
 export function externalThreshold(args: ParsedArgs): number {

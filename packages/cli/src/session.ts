@@ -25,8 +25,11 @@ export interface Session {
   readonly memory?: { data: Float32Array; length: number };
 }
 
-/** `namings`: the plans of the model's checkpoint sections, for `--weights` in their naming. */
-export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO, namings: readonly CheckpointPlan[] = []): Promise<Session> {
+/**
+ * `namings`: the plans of the model's checkpoint sections, for `--weights` in their naming; `tied`:
+ * whether the model's config.json ties the head to the embedding, when a folder gave one.
+ */
+export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO, namings: readonly CheckpointPlan[] = [], tied?: boolean): Promise<Session> {
   const backend = parseBackend(stringFlag(args, 'backend'));
   const kernels = stringFlag(args, 'kernels');
   if (kernels !== undefined && kernels !== 'wasm' && kernels !== 'js') throw new UsageError(`unknown --kernels '${kernels}': use wasm or js`);
@@ -53,7 +56,7 @@ export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO, nam
   try {
     const onParam = staged ? (name: string, data: Float32Array) => staged.put(name, data) : undefined;
     const loaded = weightsPath
-      ? (await loadCheckpoint(weightsPath, params, namings, { model: graph.name, io, ...(naming !== undefined ? { naming } : {}), ...(onParam ? { onParam } : {}) })).weights
+      ? (await loadCheckpoint(weightsPath, params, namings, { model: graph.name, io, ...(naming !== undefined ? { naming } : {}), ...(onParam ? { onParam } : {}), ...(tied !== undefined ? { tied } : {}) })).weights
       : initWeights(params, numberFlag(args, 'init-seed', 0, { integer: true, min: 0 }), onParam);
     executor = await openExecutor(backend, graph, staged ?? loaded, { ...(module ? { module } : {}), weightDtype, cpu, note: (text) => io.stderr.write(text) });
   } catch (e) {

@@ -25,6 +25,30 @@ export function resolveTokenizer(option: string | undefined, vocab: number, weig
   return new ByteTokenizer();
 }
 
+/**
+ * The tokenizer_config.json that goes with the tokenizer `resolveTokenizer` picks (its chat template
+ * and special tokens), with its path; undefined for the built-in tokenizers or when there is none.
+ */
+export function tokenizerConfig(option: string | undefined, weightsPath: string | undefined): { path: string; config: Record<string, unknown> } | undefined {
+  if (option === 'bytes' || option === 'gpt2') return undefined;
+  const folder =
+    option !== undefined
+      ? existsSync(option) && statSync(option).isDirectory()
+        ? option
+        : dirname(option)
+      : weightsPath
+        ? existsSync(weightsPath) && statSync(weightsPath).isDirectory()
+          ? weightsPath
+          : dirname(weightsPath)
+        : undefined;
+  if (folder === undefined) return undefined;
+  const path = join(folder, 'tokenizer_config.json');
+  if (!existsSync(path)) return undefined;
+  const config = parseJson(path);
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new UsageError(`${path} must hold a JSON object`);
+  return { path, config: config as Record<string, unknown> };
+}
+
 function fromFile(path: string): Tokenizer {
   const file = existsSync(path) && statSync(path).isDirectory() ? join(path, 'tokenizer.json') : path;
   const json = parseJson(file);

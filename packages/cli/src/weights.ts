@@ -83,6 +83,8 @@ export interface LoadCheckpointOptions {
   readonly model: string;
   /** The naming to read (`--naming`); by default the one whose names the file has. */
   readonly naming?: string;
+  /** Whether the model's config.json ties the head to the embedding (for `tied(…)` sources). */
+  readonly tied?: boolean;
   /** Where a progress bar goes for large files. */
   readonly io?: CliIO;
   /** Takes each parameter as it loads instead of the returned map (see loadNamed). */
@@ -98,7 +100,11 @@ export async function loadCheckpoint(
 ): Promise<{ weights: Map<string, Float32Array>; naming: string }> {
   const { store, close } = await openCheckpoint(path);
   try {
-    const fit = chooseNaming(namingsOf(params, sections), store, { model: options.model, ...(options.naming !== undefined ? { naming: options.naming } : {}) });
+    const fit = chooseNaming(namingsOf(params, sections), store, {
+      model: options.model,
+      ...(options.naming !== undefined ? { naming: options.naming } : {}),
+      ...(options.tied !== undefined ? { tied: options.tied } : {}),
+    });
     const total = [...store.tensors.values()].reduce((n, t) => n + t.entry.end - t.entry.begin, 0);
     const onProgress = options.io ? progressBar(options.io, `loading ${basename(store.label)}`, total) : undefined;
     const weights = await loadNamed(fit, store, params, { ...(onProgress ? { onProgress } : {}), ...(options.onParam ? { onParam: options.onParam } : {}) });

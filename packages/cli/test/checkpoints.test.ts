@@ -186,6 +186,6 @@ describe('checkpoints through the tdl command', () => {
   it('lists export in the help, with every flag', async () => {
     const r = await tdl('export', '--help');
     for (const flag of ['--weights FILE', '--from NAME', '--naming NAME', '--dtype f32|f16|bf16', '--out FILE']) expect(r.stdout).toContain(flag);
-    expect((await tdl('export', join(ROOT, 'models/gpt2.tdl'))).stderr).toBe('tdl: error: tdl export needs --weights FILE (the checkpoint to rewrite)\n');
+    expect((await tdl('export', join(ROOT, 'models/gpt2.tdl'))).stderr).toBe('tdl: error: tdl export needs --weights FILE (the checkpoint to rewrite), or a Hugging Face folder holding it\n');
   });
 });

@@ -86,7 +86,7 @@ describe('docs', () => {
   it('would catch a wrong flag and an issue reference', () => {
     expect(problemsOf('tdl fmt models/gpt2.tdl --set layers=2')).toEqual(["'tdl fmt models/gpt2.tdl --set layers=2': tdl fmt has no flag --set"]);
     expect(problemsOf('tdl run models/gpt2.tdl --max-tokens 4')).toEqual([]);
-    expect(problemsOf('tdl serve models/gpt2.tdl')).toEqual(["'tdl serve models/gpt2.tdl': no command 'serve'"]);
+    expect(problemsOf('tdl launch models/gpt2.tdl')).toEqual(["'tdl launch models/gpt2.tdl': no command 'launch'"]);
     expect(inlineFlags('keep `--f16` or `--set layers=2`')).toEqual(['f16', 'set']);
     expect(commandLines('say `tdl info x.tdl --json` and\n```sh\n$ tdl check a.tdl   # comment --no\n```\n')).toEqual(['tdl info x.tdl --json', 'tdl check a.tdl']);
   });

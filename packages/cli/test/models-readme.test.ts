@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as compiler from '@tdl/compiler';
 import { bytes } from '@tdl/language-service';
 // @ts-expect-error: a plain JavaScript module without declarations
-import { BEGIN, END, modelSources, modelsTable, withTable } from '../../../scripts/models-table.mjs';
+import { BEGIN, END, modelSources, modelsTable, presetsTable, withPresets, withTable } from '../../../scripts/models-table.mjs';
 
 const ROOT = new URL('../../..', import.meta.url).pathname;
 const readme = readFileSync(join(ROOT, 'models/README.md'), 'utf8');
@@ -31,6 +31,16 @@ describe('models/README.md', () => {
       // As `tdl info` prints them.
       expect(cells).toContain(`${bytes(info.kvCache.perToken.f32)}, ${bytes(info.kvCache.perToken.f16)}`);
     }
+  });
+
+  it('holds the presets table generated from the config sections and presets', () => {
+    const presets = presetsTable(compiler, sources) as string;
+    expect(withPresets(readme, presets)).toBe(readme);
+    // Each preset's count is the one `tdl info --preset` computes.
+    const gpt2 = sources.find((s) => s.name === 'models/gpt2.tdl')!;
+    const xl = compiler.checkSource(gpt2).presets.find((p) => p.name === 'gpt2-xl')!;
+    const total = compiler.countParams(compiler.checkSource(gpt2, { overrides: xl.values }).graph!).total;
+    expect(presets).toContain(`gpt2-xl (${total.toLocaleString('en-US')})`);
   });
 
   it('goes stale when a model changes', () => {

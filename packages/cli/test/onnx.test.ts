@@ -65,8 +65,14 @@ describe('--onnx-ops contrib: ONNX Runtime fused ops give the CPU backend logits
       const { exported, bytes } = exportInMemory(graph, weights, { ops: 'contrib' });
       const count = (op: string) => exported.model.nodes.filter((n) => n.op === op).length;
       expect(count('GroupQueryAttention')).toBe(file === 'bloom.tdl' ? 0 : exported.caches.length);
-      // RMS norms become SimplifiedLayerNormalization; a rotary embedding of part of each head, RotaryEmbedding.
-      if (['llama.tdl', 'mistral.tdl', 'qwen2.tdl', 'gemma2.tdl'].includes(file)) expect(count('SimplifiedLayerNormalization')).toBeGreaterThan(0);
+      // RMS norms become SimplifiedLayerNormalization, fused with the residual sum they read into
+      // SkipSimplifiedLayerNormalization; a rotary embedding of part of each head, RotaryEmbedding.
+      if (['llama.tdl', 'mistral.tdl', 'qwen2.tdl'].includes(file)) {
+        // Pre-norm: every norm but the first layer's reads a residual sum (two per layer, the final norm included).
+        expect(count('SkipSimplifiedLayerNormalization')).toBe(2 * exported.caches.length);
+        expect(count('SimplifiedLayerNormalization')).toBe(1);
+      }
+      if (file === 'gemma2.tdl') expect(count('SkipSimplifiedLayerNormalization')).toBeGreaterThan(0);
       if (file === 'phi2.tdl') expect(count('RotaryEmbedding')).toBe(2 * exported.caches.length);
       const cpu = new CpuExecutor(module, weights);
       const ort = new OrtDecoder(await ortSession(bytes), exported);

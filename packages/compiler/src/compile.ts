@@ -7,9 +7,11 @@ import {
   type CheckpointDecl,
   type Diagnostic,
   type FileNode,
+  type ModelDecl,
   type SourceFile,
 } from '@tdl/dsl';
 import { compileCheckpoints, type CheckpointPlan } from './checkpoint/index.js';
+import { checkSettings, type ConfigSection, type Preset } from './config/index.js';
 import { runChecks } from './checks/index.js';
 import { holdBackWarnings } from './checks/quiet.js';
 import type { Graph } from './ir/nodes.js';
@@ -27,6 +29,9 @@ export interface CheckResult {
   readonly checkpoints: readonly CheckpointDecl[];
   /** The checkpoint sections compiled to plans for the runtime (those without errors). */
   readonly checkpointPlans: readonly CheckpointPlan[];
+  /** The model's config.json sections and presets, read (those with errors too). */
+  readonly configs: readonly ConfigSection[];
+  readonly presets: readonly Preset[];
   readonly diagnostics: readonly Diagnostic[];
   /** What the file's expressions evaluated to, by span (empty when it did not parse), for editors. */
   readonly valueSpans: readonly ValueSpan[];
@@ -36,6 +41,21 @@ export interface CheckResult {
 
 /** The named passes, in order, for tools that want to show or time them. */
 export const PASSES = ['parse', 'lower', 'verify', 'check', 'checkpoints'] as const;
+
+/** The config sections and presets of the one model in `source`, checked against its constants. */
+export function modelSettings(source: SourceFile): { configs: readonly ConfigSection[]; presets: readonly Preset[]; diagnostics: readonly Diagnostic[] } {
+  const parsed = parse(source);
+  const model = parsed.ast.items.find((i) => i.kind === 'Model');
+  if (!model) return { configs: [], presets: [], diagnostics: [] };
+  return settingsOf(model);
+}
+
+function settingsOf(model: ModelDecl) {
+  const constants = model.items.flatMap((i) => (i.kind === 'Const' ? i.bindings.map((b) => b.name.name) : []));
+  const configs = model.items.filter((i) => i.kind === 'Config');
+  const presets = model.items.filter((i) => i.kind === 'Preset');
+  return checkSettings(configs, presets, constants);
+}
 
 /** Parses, lowers and checks one model file. Never throws on user input. */
 export function checkSource(source: SourceFile, options: CheckOptions = {}): CheckResult {
@@ -53,14 +73,15 @@ export function checkSource(source: SourceFile, options: CheckOptions = {}): Che
     ]);
   }
   const lowered = lowerModel(parsed.ast, models[0]!, { ...options, sourceText: source.text });
-  const diagnostics = [...parsed.diagnostics, ...lowered.diagnostics];
-  if (!lowered.graph) return done(source, parsed.ast, undefined, lowered.checkpoints, diagnostics, [], lowered.valueSpans);
+  const settings = settingsOf(models[0]!);
+  const diagnostics = [...parsed.diagnostics, ...lowered.diagnostics, ...settings.diagnostics];
+  if (!lowered.graph) return done(source, parsed.ast, undefined, lowered.checkpoints, diagnostics, [], settings, lowered.valueSpans);
   verifyGraph(lowered.graph);
   // Checks assume a complete graph: after lowering errors they would mostly repeat them.
   if (!hasErrors(diagnostics)) diagnostics.push(...runChecks(lowered.graph));
   const checkpoints = hasErrors(diagnostics) ? undefined : compileCheckpoints(lowered.graph, lowered.checkpoints, lowered.possibleLayerParams);
   if (checkpoints) diagnostics.push(...checkpoints.diagnostics);
-  return done(source, parsed.ast, lowered.graph, lowered.checkpoints, holdBackWarnings(diagnostics), checkpoints?.plans ?? [], lowered.valueSpans);
+  return done(source, parsed.ast, lowered.graph, lowered.checkpoints, holdBackWarnings(diagnostics), checkpoints?.plans ?? [], settings, lowered.valueSpans);
 }
 
 function done(
@@ -70,6 +91,7 @@ function done(
   checkpoints: readonly CheckpointDecl[],
   diagnostics: readonly Diagnostic[],
   checkpointPlans: readonly CheckpointPlan[] = [],
+  settings: { readonly configs: readonly ConfigSection[]; readonly presets: readonly Preset[] } = { configs: [], presets: [] },
   valueSpans: readonly ValueSpan[] = [],
 ): CheckResult {
   const sorted = sortDiagnostics(diagnostics);
@@ -79,6 +101,8 @@ function done(
     ...(graph ? { graph } : {}),
     checkpoints,
     checkpointPlans,
+    configs: settings.configs,
+    presets: settings.presets,
     valueSpans,
     diagnostics: sorted,
     ok: graph !== undefined && !hasErrors(sorted),

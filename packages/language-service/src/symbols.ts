@@ -4,7 +4,7 @@ import type { Expr, FileNode, ModelItem, Statement } from '@tdl/dsl';
 import { rangeOf, type Analysis, type Range } from './document.js';
 import { walkExpr } from './walk.js';
 
-export type SymbolKind = 'model' | 'constant' | 'input' | 'output' | 'layer' | 'repeat' | 'block' | 'checkpoint';
+export type SymbolKind = 'model' | 'constant' | 'input' | 'output' | 'layer' | 'repeat' | 'block' | 'checkpoint' | 'config' | 'preset';
 
 export interface DocumentSymbol {
   readonly name: string;
@@ -53,6 +53,10 @@ function itemSymbols(item: ModelItem | Statement): DocumentSymbol[] {
       return [{ name: item.name.name, kind: 'block', detail: `(${item.params.map((p) => p.name.name).join(', ')})`, range: rangeOf(item.span), selection: rangeOf(item.name.span), children: items(item.body) }];
     case 'Checkpoint':
       return [leaf(item.name.name, 'checkpoint', rangeOf(item.span), rangeOf(item.name.span))];
+    case 'Config':
+      return [leaf(item.name.name, 'config', rangeOf(item.span), rangeOf(item.name.span))];
+    case 'Preset':
+      return [leaf(item.name.value, 'preset', rangeOf(item.span), rangeOf(item.name.span))];
     default:
       return unknown(item);
   }

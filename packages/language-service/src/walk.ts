@@ -53,8 +53,14 @@ function walkItem(item: ModelItem | Statement, visit: Visit) {
       walkItems(item.then, visit);
       return walkItems(item.else ?? [], visit);
     case 'Checkpoint':
+    case 'Config':
       visit.statement?.(item);
+      if (item.kind === 'Config') for (const claim of item.claims) walkExpr(claim.value, visit);
       for (const rule of item.rules) if (rule.source.kind === 'Call') walkExpr(rule.source, visit);
+      return;
+    case 'Preset':
+      visit.statement?.(item);
+      for (const b of item.bindings) walkExpr(b.value, visit);
       return;
     default:
       return unknownItem(item);

@@ -7,6 +7,8 @@ import { FORMAT_TABLE } from './wasm/linear.wat.js';
 import { kernelModule, MAX_PAGES, type Task } from './wasm/kernels.js';
 import { CONTROL } from './threads/control.js';
 import { ThreadTeam, type ThreadOptions } from './threads/team.js';
+import { checkQuantBlocks, QUANT_FORMAT_TABLE, QuantMatrix, type QuantFormat } from './quant/matrix.js';
+import { quantScratchBytes } from './wasm/quant-linear.wat.js';
 
 /**
  * Every arena's memory starts with MAGIC and the arena's id (words 0 and 1), so a tensor's arena is
@@ -252,6 +254,33 @@ export class Arena {
     if (back[0]) out0.set(this.view(p0, rows * m0));
     if (maps > 1 && back[1]) out1!.set(this.view(p1, rows * m1));
     if (maps > 2 && back[2]) out2!.set(this.view(p2, rows * m2));
+  }
+
+  /** A [rows, cols] matrix of ggml blocks (Q8_0 or Q4_0, as a GGUF file stores it) copied into the arena, checked first. */
+  packQuant(blocks: Uint8Array, rows: number, cols: number, format: QuantFormat, name?: string): QuantMatrix {
+    checkQuantBlocks(blocks, rows, cols, format, name);
+    const ptr = this.heap.alloc(blocks.byteLength); // first: allocating may grow the memory, and so replace its buffer
+    const data = new Uint8Array(this.memory.buffer, ptr, blocks.byteLength);
+    data.set(blocks);
+    return new QuantMatrix(rows, cols, format, data);
+  }
+
+  /** out [rows, w.rows] = x [rows, w.cols] · Wᵀ over a block-format matrix, on the threads as one task. */
+  linearQuant(out: Float32Array, x: Float32Array, rows: number, w: QuantMatrix): void {
+    const n = w.cols;
+    const m = w.rows;
+    const xp = this.input(x, rows * n, 'x');
+    const inPlace = arenaOf(out) === this;
+    const op = inPlace ? out.byteOffset : this.scratchPtr('out0', rows * m * 4);
+    const groups = Math.ceil(m / 4);
+    // About 64 KiB of blocks per unit taken from the counter (less as rows grow).
+    const groupBytes = (4 * w.data.byteLength) / m;
+    const chunk = Math.max(1, Math.floor(65536 / (groupBytes * Math.max(1, rows >> 3))));
+    const share = Math.min(chunk, Math.ceil(groups / this.team.size));
+    // Several rows widen 4 weight rows at a time into each thread's part of the scratch.
+    const scratch = rows > 1 ? this.scratchPtr('quantWidened', this.team.size * quantScratchBytes(n)) : 0;
+    this.team.run('linear_q', op, xp, rows, n, m, w.data.byteOffset, QUANT_FORMAT_TABLE.indexOf(w.format), this.team.counter, share, scratch);
+    if (!inPlace) out.set(this.view(op, rows * m));
   }
 
   /**

@@ -10,10 +10,17 @@ export interface ModelOptions {
   readonly weightFormat?: WeightFormat;
 }
 
-/** Keys and values of one attention layer: [capacity, width] each. */
+/**
+ * Keys and values of one attention layer: [capacity, width] each. A self-attention cache holds one
+ * such pair per sequence (`select` switches between them), so batched decoding keeps every sequence's
+ * keys apart while the weights are shared; sequence 0 is the one a plain forward pass uses.
+ */
 export class KVCache {
   keys: Float32Array;
   values: Float32Array;
+  private sequence = 0;
+  /** The pairs of sequences not selected now. */
+  private readonly parked = new Map<number, { keys: Float32Array; values: Float32Array }>();
   private rowsAt = -1;
   private rowsCount = -1;
   private keyView: Float32Array;
@@ -32,6 +39,7 @@ export class KVCache {
   /** Grows the cache to hold at least `capacity` rows (for a memory longer than the last one). */
   ensure(capacity: number): void {
     if (capacity <= this.capacity) return;
+    if (this.parked.size) throw new Error('internal error: a cache holding several sequences was grown');
     if (this.arena) {
       this.arena.free(this.keys);
       this.arena.free(this.values);
@@ -40,6 +48,34 @@ export class KVCache {
     this.keys = this.allocate(capacity * this.width);
     this.values = this.allocate(capacity * this.width);
     this.rowsAt = -1;
+  }
+
+  /** Makes `sequence`'s keys and values the ones read and written (allocated, zeroed, on first use). */
+  select(sequence: number): void {
+    if (sequence === this.sequence) return;
+    if (this.sequence >= 0) this.parked.set(this.sequence, { keys: this.keys, values: this.values });
+    const next = this.parked.get(sequence);
+    this.parked.delete(sequence);
+    this.keys = next ? next.keys : this.allocate(this.capacity * this.width);
+    this.values = next ? next.values : this.allocate(this.capacity * this.width);
+    this.sequence = sequence;
+    this.rowsAt = -1;
+  }
+
+  /** Frees `sequence`'s keys and values; selecting it again starts it empty. */
+  release(sequence: number): void {
+    const pair = sequence === this.sequence ? { keys: this.keys, values: this.values } : this.parked.get(sequence);
+    if (!pair) return;
+    this.parked.delete(sequence);
+    if (this.arena) {
+      this.arena.free(pair.keys);
+      this.arena.free(pair.values);
+    }
+    if (sequence === this.sequence) {
+      this.keys = this.values = new Float32Array(0);
+      this.sequence = -1;
+      this.rowsAt = -1;
+    }
   }
 
   /** The rows [start, start + count) of the keys, to write new keys into. */
@@ -76,6 +112,9 @@ export class Workspace {
   private readonly f32s: Float32Array[] = [];
   private readonly f32Views: Float32Array[] = [];
   private readonly i32s: Int32Array[] = [];
+  /** Self-attention caches, which hold one pair of keys and values per sequence. */
+  private readonly sequenced: KVCache[] = [];
+  private readonly staging: Float32Array[] = [];
   private readonly arena: Arena | undefined;
   private readonly weightFormat: WeightFormat;
 
@@ -119,9 +158,44 @@ export class Workspace {
     return this.arena ? this.arena.copyIn(w) : w;
   }
 
-  /** The key/value cache of one attention layer, [capacity, width] each. */
+  /** The key/value cache of one self-attention layer, [capacity, width] each, one pair per sequence. */
   kvCache(capacity: number, width: number): KVCache {
-    return new KVCache(capacity, width, this.arena);
+    const cache = new KVCache(capacity, width, this.arena);
+    this.sequenced.push(cache);
+    return cache;
+  }
+
+  /** The key/value cache of one cross-attention layer, filled from the memory, shared by every sequence. */
+  memoryCache(width: number): KVCache {
+    return new KVCache(0, width, this.arena);
+  }
+
+  /** Makes every self-attention cache read and write `sequence`'s keys and values. */
+  selectSequence(sequence: number): void {
+    for (const c of this.sequenced) c.select(sequence);
+  }
+
+  /** Frees `sequence`'s keys and values in every self-attention cache. */
+  releaseSequence(sequence: number): void {
+    for (const c of this.sequenced) c.release(sequence);
+  }
+
+  /** Bytes one sequence's keys and values take over all self-attention caches. */
+  get sequenceBytes(): number {
+    return this.sequenced.reduce((n, c) => n + 2 * c.capacity * c.width * 4, 0);
+  }
+
+  /**
+   * Scratch rows for a batched decode step's new keys (`which` 0) or values (1) before they go to
+   * their sequences' caches; like `f32`, the buffer grows to the largest size asked for.
+   */
+  stagingRows(which: 0 | 1, n: number): Float32Array {
+    let buf = this.staging[which];
+    if (!buf || buf.length < n) {
+      if (buf && this.arena) this.arena.free(buf);
+      this.staging[which] = buf = this.arena ? this.arena.allocF32(Math.max(n, (buf?.length ?? 0) * 2)) : new Float32Array(n);
+    }
+    return buf.subarray(0, n);
   }
 }
 

@@ -2,6 +2,7 @@
 import { UsageError, validateMemory, validateTokens, type Executor, type ForwardOptions, type ModelSpec, type WeightMap } from '@tdl/runtime';
 import { checkF16Range, type Arena } from './arena.js';
 import { arenaFor, placeWeights, StagedWeights } from './staging.js';
+import { CpuSequences, type SequenceOptions } from './sequences.js';
 import type { ThreadOptions } from './threads/team.js';
 import type { WeightFormat } from '@tdl/runtime';
 import type { GeneratedModule, ModelInstance } from './module.js';
@@ -122,6 +123,19 @@ export class CpuExecutor implements Executor {
     this.cached = 0;
   }
 
+  /** How many tasks each worker thread has joined so far (empty without workers): a thread test knows they took part. */
+  get threadsJoined(): number[] {
+    return this.arena && this.arena.threads > 1 ? this.arena.joined : [];
+  }
+
+  /**
+   * Batched decoding over this executor's weights: sequences with their own caches beside the plain
+   * executor's (sequence 0), decoded together. Call it once; it shares the model instance.
+   */
+  sequences(options: SequenceOptions = {}): CpuSequences {
+    return new CpuSequences(this.spec, this.instance, options);
+  }
+
   dispose(): void {
     this.arena?.dispose();
   }
@@ -129,6 +143,7 @@ export class CpuExecutor implements Executor {
   private run(tokens: Int32Array, lastOnly: boolean): Float32Array {
     validateTokens(this.spec, this.cached, tokens);
     if (this.spec.memory && !this.hasMemory) throw new UsageError(`model '${this.spec.name}' needs its memory '${this.spec.memory.name}' set first`);
+    this.instance.select(0);
     const logits = this.instance.forward(tokens, this.cached, lastOnly);
     this.cached += tokens.length;
     return logits.slice();

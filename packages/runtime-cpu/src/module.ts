@@ -31,6 +31,18 @@ export interface ModelInstance {
   forward(tokens: Int32Array, past: number, lastOnly: boolean): Float32Array;
   /** Computes cross-attention keys and values for a memory [length, width]. */
   setMemory(memory: Float32Array, length: number): void;
+  /** Makes `forward` read and write the self-attention caches of `sequence` (0 until another is chosen). */
+  select(sequence: number): void;
+  /** Frees the caches of `sequence`; choosing it again starts it empty. */
+  release(sequence: number): void;
+  /**
+   * One decode step of B sequences at once: row b runs `tokens[b]` at `positions[b]` (the tokens
+   * `sequences[b]` has cached), appending to that sequence's caches. Returns logits [B, vocab]. Each
+   * matrix is read once for all rows, and each row's logits are bit for bit a one-token `forward`'s.
+   */
+  decodeBatch(tokens: Int32Array, positions: Int32Array, sequences: Int32Array): Float32Array;
+  /** Bytes the self-attention caches of one sequence take (keys and values of every layer, full context). */
+  readonly sequenceBytes: number;
 }
 
 export interface GeneratedModule {

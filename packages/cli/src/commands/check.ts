@@ -1,25 +1,26 @@
 // tdl check: diagnostics for model files; exit 1 if any has errors.
 import { countParams } from '@tdl/compiler';
 import { UsageError } from '@tdl/runtime';
-import { SET_FLAG, overrides, plural, type CommandSpec, type ParsedArgs } from '../flags.js';
+import { SET_FLAG, plural, type CommandSpec, type ParsedArgs } from '../flags.js';
+import { PRESET_FLAG, resolveTarget } from '../folder.js';
 import { errorLine, type CliIO } from '../io.js';
 import { checkFile } from '../model.js';
 
 export const checkSpec: CommandSpec = {
   name: 'check',
-  args: 'FILE...',
+  args: 'FILE|DIR...',
   summary: 'Parse and check model files: syntax, names and every tensor shape. Exits 1 if any file has errors.',
-  flags: [SET_FLAG],
+  flags: [PRESET_FLAG, SET_FLAG],
 };
 
 export async function runCheck(args: ParsedArgs, io: CliIO): Promise<number> {
   if (!args.positionals.length) throw new UsageError("tdl check needs at least one model file ('tdl check --help' shows how)");
-  const sets = overrides(args);
   let failed = 0;
   for (const file of args.positionals) {
     let result;
     try {
-      result = checkFile(io, file, sets);
+      const target = resolveTarget(file, args);
+      result = checkFile(io, target.file, target.overrides);
     } catch (error) {
       // One unreadable file does not stop the others from being checked.
       if (!(error instanceof UsageError)) throw error;

@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import { formatPlan, generateCpuModule, generateWebGpu, hfArchitecture } from '@tdl/compiler';
 import { UsageError } from '@tdl/runtime';
-import { SET_FLAG, overrides, stringFlag, type CommandSpec, type ParsedArgs } from '../flags.js';
+import { SET_FLAG, stringFlag, type CommandSpec, type ParsedArgs } from '../flags.js';
+import { PRESET_FLAG, resolveTarget, withFolderWeights, type ModelTarget } from '../folder.js';
 import { writeAtomic, type CliIO } from '../io.js';
 import { parseWeightDtype } from '../backend.js';
 import { loadGraph, loadModel, requireFile } from '../model.js';
@@ -15,7 +16,7 @@ const ONNX_ONLY = [...EXPORT_WEIGHT_FLAGS, ...ONNX_FLAGS].map((f) => f.name);
 
 export const compileSpec: CommandSpec = {
   name: 'compile',
-  args: 'FILE --out DIR',
+  args: 'FILE|DIR --out DIR',
   summary:
     'Generate code for a model: for the CPU, one TypeScript module calling @tdl/runtime-cpu; for WebGPU, DIR/NAME/plan.json (buffers and dispatches) and its WGSL kernels in DIR/NAME/kernels/; for ONNX, DIR/model.onnx with its weights (Hugging Face optimum\'s decoder layout, docs/onnx.md) and the loaders\' DIR/config.json and DIR/genai_config.json.',
   flags: [
@@ -30,25 +31,29 @@ export const compileSpec: CommandSpec = {
     },
     ...EXPORT_WEIGHT_FLAGS.map((f) => ({ ...f, doc: `onnx: ${f.doc}` })),
     ...ONNX_FLAGS,
+    PRESET_FLAG,
     SET_FLAG,
   ],
 };
 
-export async function runCompile(args: ParsedArgs, io: CliIO): Promise<number> {
-  const file = requireFile(args.positionals, 'compile');
-  const target = stringFlag(args, 'target') ?? 'cpu';
+export async function runCompile(given: ParsedArgs, io: CliIO): Promise<number> {
+  const model = resolveTarget(requireFile(given.positionals, 'compile'), given);
+  const file = model.file;
+  // Only an ONNX export holds weights: the folder's checkpoint goes there.
+  const args = stringFlag(given, 'target') === 'onnx' ? withFolderWeights(given, model) : given;
+  const kind = stringFlag(args, 'target') ?? 'cpu';
   const out = stringFlag(args, 'out');
   if (!out) throw new UsageError('tdl compile needs --out DIR');
-  if (target !== 'cpu' && target !== 'webgpu' && target !== 'onnx') throw new UsageError(`unknown --target '${target}': use cpu, webgpu or onnx`);
+  if (kind !== 'cpu' && kind !== 'webgpu' && kind !== 'onnx') throw new UsageError(`unknown --target '${kind}': use cpu, webgpu or onnx`);
   const dtype = parseWeightDtype(stringFlag(args, 'weight-dtype'));
-  if (stringFlag(args, 'weight-dtype') !== undefined && target === 'cpu') {
+  if (stringFlag(args, 'weight-dtype') !== undefined && kind === 'cpu') {
     throw new UsageError('--weight-dtype is for --target webgpu or onnx: the CPU module takes its weight dtype when it runs (tdl run --weight-dtype)');
   }
-  const misplaced = target === 'onnx' ? undefined : ONNX_ONLY.find((name) => args.values[name] !== undefined);
+  const misplaced = kind === 'onnx' ? undefined : ONNX_ONLY.find((name) => args.values[name] !== undefined);
   if (misplaced) throw new UsageError(`--${misplaced} is for --target onnx`);
-  if (target === 'onnx') return compileOnnx(file, out, dtype, args, io);
-  const graph = loadGraph(io, file, overrides(args));
-  if (target === 'cpu') {
+  if (kind === 'onnx') return compileOnnx(model, out, dtype, args, io);
+  const graph = loadGraph(io, file, model.overrides);
+  if (kind === 'cpu') {
     const path = join(out, `${graph.name}.ts`);
     writeAtomic(path, generateCpuModule(graph, file).typescript);
     io.stdout.write(`${path}\n`);
@@ -65,12 +70,13 @@ export async function runCompile(args: ParsedArgs, io: CliIO): Promise<number> {
   return 0;
 }
 
-async function compileOnnx(file: string, out: string, dtype: string, args: ParsedArgs, io: CliIO): Promise<number> {
+async function compileOnnx(model: ModelTarget, out: string, dtype: string, args: ParsedArgs, io: CliIO): Promise<number> {
+  const file = model.file;
   if (dtype !== 'f32' && dtype !== 'f16') throw new UsageError(`--weight-dtype ${dtype} is not an ONNX export type: use f32 or f16`);
   const ops = parseOnnxOps(stringFlag(args, 'onnx-ops'));
   const threshold = externalThreshold(args);
-  const { graph, namings, text } = loadModel(io, file, overrides(args));
-  const weights = await onnxWeights(graph, namings, args, io);
+  const { graph, namings, text } = loadModel(io, file, model.overrides);
+  const weights = await onnxWeights(graph, namings, args, io, model.tied);
   // The Hugging Face class the model reproduces, as its doc or a checkpoint section's comment names it.
   const hf = hfArchitecture(graph.doc ?? '', text);
   const { files, exported, genaiSkipped } = writeOnnx(out, graph, weights, { ops, weights: dtype, externalThreshold: threshold, ...(hf ? { hf } : {}) });

@@ -1,7 +1,8 @@
 // tdl run: generates text from a model, streaming tokens as they come.
 import { modelVocab } from '@tdl/compiler';
 import { checkTokenId, generate, UsageError, validateSamplerOptions, type GenerateEvent } from '@tdl/runtime';
-import { SET_FLAG, boolFlag, plural, numberFlag, overrides, parseIds, stringFlag, type CommandSpec, type ParsedArgs } from '../flags.js';
+import { SET_FLAG, boolFlag, plural, numberFlag, parseIds, stringFlag, type CommandSpec, type ParsedArgs } from '../flags.js';
+import { PRESET_FLAG, resolveTarget, withFolderWeights } from '../folder.js';
 import type { CliIO } from '../io.js';
 import { loadModel, requireFile } from '../model.js';
 import { openSession, WEIGHT_FLAGS } from '../session.js';
@@ -12,7 +13,7 @@ const MAX_TOKENS = 64;
 
 export const runSpec: CommandSpec = {
   name: 'run',
-  args: 'FILE [--prompt TEXT | --ids 1,2,3]',
+  args: 'FILE|DIR [--prompt TEXT | --ids 1,2,3]',
   summary: 'Generate tokens from a model, streaming them as they come; ends with prefill and decode speeds.',
   flags: [
     { name: 'prompt', type: 'string', value: 'TEXT', default: '"Hello"', doc: 'prompt text' },
@@ -28,21 +29,26 @@ export const runSpec: CommandSpec = {
     { name: 'stop', type: 'string', value: '1,2', default: "the tokenizer's end-of-text token", doc: 'token ids that end generation' },
     { name: 'seed', type: 'string', value: 'N', default: '0', doc: 'sampling seed' },
     { name: 'json', type: 'boolean', doc: 'print one JSON object (ids, text, timings) instead of streaming' },
+    PRESET_FLAG,
     SET_FLAG,
   ],
 };
 
-export async function runRun(args: ParsedArgs, io: CliIO): Promise<number> {
-  const file = requireFile(args.positionals, 'run');
+export async function runRun(given: ParsedArgs, io: CliIO): Promise<number> {
+  const target = resolveTarget(requireFile(given.positionals, 'run'), given);
+  const args = withFolderWeights(given, target);
+  const file = target.file;
   const promptText = stringFlag(args, 'prompt');
   const idsText = stringFlag(args, 'ids');
   if (promptText !== undefined && idsText !== undefined) throw new UsageError('give --prompt or --ids, not both');
-  const { graph, namings } = loadModel(io, file, overrides(args));
+  const { graph, namings } = loadModel(io, file, target.overrides);
   const vocab = { name: graph.name, vocabSize: modelVocab(graph) };
   const tokenizer = resolveTokenizer(stringFlag(args, 'tokenizer'), vocab.vocabSize, stringFlag(args, 'weights'));
   const prompt = idsText !== undefined ? parseIds(idsText) : tokenizer.encode(promptText ?? 'Hello');
   const stopText = stringFlag(args, 'stop');
-  const stopTokens = stopText !== undefined ? parseIds(stopText, 'stop') : tokenizer.stopTokens.filter((id) => id < vocab.vocabSize);
+  // A folder's generation_config.json names its end tokens; else the tokenizer's.
+  const folderStops = target.generation?.eos.length ? target.generation.eos : undefined;
+  const stopTokens = stopText !== undefined ? parseIds(stopText, 'stop') : (folderStops ?? tokenizer.stopTokens).filter((id) => id < vocab.vocabSize);
   // Everything the user typed is checked before weights are made or read, which can take seconds.
   prompt.forEach((id, i) => checkTokenId(vocab, id, `token id ${id} at position ${i}`));
   stopTokens.forEach((id) => checkTokenId(vocab, id, `--stop token ${id}`));
@@ -58,7 +64,7 @@ export async function runRun(args: ParsedArgs, io: CliIO): Promise<number> {
   };
   validateSamplerOptions(options);
   const json = boolFlag(args, 'json');
-  const session = await openSession(graph, args, io, namings);
+  const session = await openSession(graph, args, io, namings, target.tied);
   const decoder = tokenizer.streamDecoder();
   let done: Extract<GenerateEvent, { kind: 'done' }> | undefined;
   // The prompt is echoed once generation has accepted it, so a refused prompt is not printed first.

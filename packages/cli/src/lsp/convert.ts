@@ -29,6 +29,8 @@ const SYMBOL_KINDS: Record<ServiceSymbolKind, SymbolKind> = {
   repeat: SymbolKind.Array,
   block: SymbolKind.Function,
   checkpoint: SymbolKind.Namespace,
+  config: SymbolKind.Namespace,
+  preset: SymbolKind.Constant,
 };
 
 export function toSymbol(doc: TextDocument, s: ServiceSymbol): DocumentSymbol {

@@ -2,13 +2,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkSource, generateCpuModule, transpileCpuModule, type CheckResult, type Graph } from '@tdl/compiler';
-import { initWeights, Rng } from '@tdl/runtime';
 import * as cpu from '@tdl/runtime-cpu';
+import { Checker, liveWeights as testingLiveWeights, shrinkConfig } from '@tdl/testing';
 
 export const ROOT = new URL('../../../..', import.meta.url).pathname;
 
-/** Each model file's constants, shrunk so it runs in milliseconds: every file of models/ has a row. */
-export const SHRUNK: Record<string, Record<string, number>> = {
+/**
+ * Configurations some tests were written against (the ONNX exports' head sizes, the window tests'
+ * reach); a file without a row gets the one @tdl/testing's shrinking finds, so a file added to models/
+ * needs no row here.
+ */
+const HAND_PICKED: Record<string, Record<string, number>> = {
   'bloom.tdl': { vocab: 64, context: 16, d: 18, layers: 2, heads: 3 },
   'deepnorm.tdl': { vocab: 64, context: 16, d: 16, layers: 3, heads: 2, d_ff: 32 },
   'falcon.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 4 },
@@ -27,6 +31,11 @@ export const SHRUNK: Record<string, Record<string, number>> = {
   'transformer.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 2, d_ff: 32 },
   'whisper-decoder.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 2, d_ff: 32, audio_frames: 5 },
 };
+
+/** Each model file's constants, shrunk so it runs in milliseconds: every file of models/ has one. */
+export const SHRUNK: Record<string, Record<string, number>> = Object.fromEntries(
+  modelFiles().map((f) => [f, HAND_PICKED[f] ?? { ...shrinkConfig(new Checker({ name: `models/${f}`, text: readFileSync(join(ROOT, 'models', f), 'utf8') })).config }]),
+);
 
 /** Every `models/*.tdl`, by file name, sorted. */
 export function modelFiles(): string[] {
@@ -52,17 +61,7 @@ export function compileModelFile(file: string, set: Record<string, number>, kern
   return { graph: result.graph, module: cpu.loadGeneratedModule(transpileCpuModule(generateCpuModule(result.graph).typescript), kernels) };
 }
 
-/**
- * Seeded weights where nothing is left at zero: the file's own initialisation, then biases and gates
- * (which start at zero) drawn small and non-zero, so every path of the model carries signal.
- */
+/** Seeded weights where nothing is left at zero (@tdl/testing's, which its properties run on). */
 export function liveWeights(module: cpu.GeneratedModule, seed: number): Map<string, Float32Array> {
-  const weights = initWeights(module.MODEL.params, seed);
-  const rng = new Rng(seed + 1);
-  for (const p of module.MODEL.params) {
-    if (p.init.kind !== 'zeros') continue;
-    const w = weights.get(p.name)!;
-    for (let i = 0; i < w.length; i++) w[i] = 0.5 * rng.normal();
-  }
-  return weights;
+  return testingLiveWeights(module.MODEL, seed);
 }

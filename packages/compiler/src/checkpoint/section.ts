@@ -6,8 +6,8 @@ import type { Graph } from '../ir/nodes.js';
 import { bindArgs, type BoundArgs } from './args.js';
 import { explainNoMatch } from './explain.js';
 import { matchTargets, namesLeftOutLayers, patternText, placeholders, type PossibleParam } from './pattern.js';
-import type { CheckpointPlan, PlanEntry, PlanSource, PlanStep, PlanTensor } from '@tdl/runtime/contract';
-import { resolveSource, type SourceForm } from './sources.js';
+import type { CheckpointPlan, PlanCopy, PlanEntry, PlanSource, PlanStep, PlanTensor } from '@tdl/runtime/contract';
+import { resolveSource, tiedNames, type SourceForm } from './sources.js';
 import { fmt, TRANSFORMS, type Shape, type TransformDef } from './transforms.js';
 
 interface SectionState {
@@ -36,15 +36,19 @@ export function compileSection(decl: CheckpointDecl, graph: Graph, out: Diagnost
   };
   const entries: PlanEntry[] = [];
   const ignore: string[] = [];
+  const copies: PlanCopy[] = [];
   for (const rule of decl.rules) {
-    if (isDiscard(rule)) {
+    if (isDiscard(rule) && rule.source.kind === 'Call' && rule.source.callee.name === 'tied' && !rule.transforms.length) {
+      const names = tiedNames(rule.source, out);
+      if (names) copies.push({ copy: names[0].value, of: names[1].value });
+    } else if (isDiscard(rule)) {
       const pattern = ignoreRule(rule, out);
       if (pattern !== undefined) ignore.push(pattern);
     } else entries.push(...compileRule(rule, state));
   }
   reportUnmapped(decl, state);
   if (out.slice(before).some((d) => d.severity === 'error')) return undefined;
-  return { naming: decl.name.name, entries, ignore };
+  return { naming: decl.name.name, entries, ignore, ...(copies.length ? { copies } : {}) };
 }
 
 const isDiscard = (rule: MappingRule) => rule.target.segments.length === 1 && rule.target.segments[0]!.kind === 'Name' && rule.target.segments[0]!.name === '_';

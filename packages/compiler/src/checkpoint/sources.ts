@@ -13,7 +13,7 @@ export interface SourceForm {
   build(shape: Shape, bindings: ReadonlyMap<string, string>): PlanSource | ShapeProblem;
 }
 
-const SOURCE_FUNCTIONS = ['concat', 'first_of'];
+const SOURCE_FUNCTIONS = ['concat', 'first_of', 'tied'];
 
 /** Reads a mapping's source; pushes E0505/E0507 diagnostics and returns undefined on a problem. */
 export function resolveSource(source: StringLit | Call, consts: Readonly<Record<string, number>>, out: Diagnostic[]): SourceForm | undefined {
@@ -25,11 +25,12 @@ export function resolveSource(source: StringLit | Call, consts: Readonly<Record<
     const near = closestMatch(name, SOURCE_FUNCTIONS);
     out.push(
       diagnostic('E0505', source.callee.span, `unknown source '${name}'`, {
-        label: near ? `did you mean '${near}'?` : 'a source is a "tensor.name", first_of("a", "b") or concat(axis, "a", "b")',
+        label: near ? `did you mean '${near}'?` : 'a source is a "tensor.name", first_of("a", "b"), tied("head", "embedding") or concat(axis, "a", "b")',
       }),
     );
     return undefined;
   }
+  if (name === 'tied') return tied(source, out);
   return name === 'first_of' ? firstOf(source, out) : concat(source, consts, out);
 }
 
@@ -59,6 +60,22 @@ function firstOf(call: Call, out: Diagnostic[]): SourceForm | undefined {
     return undefined;
   }
   return { strings, build: (shape, b) => ({ kind: 'tensor', tensor: { names: strings.map((s) => substitute(s.value, b)), shape } }) };
+}
+
+/** `tied("lm_head.weight", "model.embed_tokens.weight")`: the head, or the embedding when the config ties them. */
+export function tiedNames(call: Call, out: Diagnostic[]): readonly [StringLit, StringLit] | undefined {
+  const strings = call.args.some((a) => a.name) ? undefined : stringArgs(call, 0, out);
+  if (!strings || strings.length !== 2) {
+    out.push(diagnostic('E0507', call.span, 'tied takes two names: the head, then the embedding it is tied to', { label: 'as in tied("lm_head.weight", "model.embed_tokens.weight")' }));
+    return undefined;
+  }
+  return [strings[0]!, strings[1]!];
+}
+
+function tied(call: Call, out: Diagnostic[]): SourceForm | undefined {
+  const names = tiedNames(call, out);
+  if (!names) return undefined;
+  return { strings: [...names], build: (shape, b) => ({ kind: 'tensor', tensor: { names: names.map((s) => substitute(s.value, b)), shape, tie: true } }) };
 }
 
 function concat(call: Call, consts: Readonly<Record<string, number>>, out: Diagnostic[]): SourceForm | undefined {

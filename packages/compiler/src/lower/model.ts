@@ -54,6 +54,10 @@ export function lowerModel(file: FileNode, model: ModelDecl, options: LowerOptio
       case 'Checkpoint':
         checkpoints.push(item);
         break;
+      // Config sections and presets choose constants before lowering; checkSettings checks them.
+      case 'Config':
+      case 'Preset':
+        break;
       case 'Input':
         lowerInput(lw, item, modelScope);
         break;

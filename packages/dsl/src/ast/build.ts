@@ -197,19 +197,25 @@ export class AstBuilder extends BaseVisitor {
         return this.blockDecl(inner);
       case 'checkpointDecl':
         return this.checkpointDecl(inner);
+      case 'configDecl':
+        return this.configDecl(inner);
+      case 'presetDecl':
+        return this.presetDecl(inner);
       default:
         return this.statement(inner);
     }
   }
 
   constDecl(n: CstNode): A.ConstDecl {
-    const c = n.children as Children;
-    const bindings = this.nodes(c, 'constBinding').map((b) => {
+    return this.withDoc({ kind: 'Const', bindings: this.constBindings(n), span: this.nodeSpan(n) });
+  }
+
+  private constBindings(n: CstNode): A.ConstBinding[] {
+    return this.nodes(n.children as Children, 'constBinding').map((b) => {
       const bc = b.children as Children;
       const span = this.nodeSpan(b);
       return { name: this.ident(this.tokens(bc, 'Identifier')[0], span), value: this.expression(this.nodes(bc, 'expression')[0], span), span };
     });
-    return this.withDoc({ kind: 'Const', bindings, span: this.nodeSpan(n) });
   }
 
   inputDecl(n: CstNode): A.InputDecl {
@@ -346,6 +352,31 @@ export class AstBuilder extends BaseVisitor {
       kind: 'Checkpoint',
       name: this.ident(this.tokens(c, 'Identifier')[0], span),
       rules: this.nodes(c, 'mappingRule').map((r) => this.mappingRule(r)),
+      span,
+    });
+  }
+
+  configDecl(n: CstNode): A.ConfigDecl {
+    const c = n.children as Children;
+    const span = this.nodeSpan(n);
+    this.reportJunk(c, 'config');
+    return this.withDoc({
+      kind: 'Config',
+      name: this.ident(this.tokens(c, 'Identifier')[0], span),
+      claims: this.args(this.nodes(c, 'args')[0]),
+      rules: this.nodes(c, 'mappingRule').map((r) => this.mappingRule(r)),
+      span,
+    });
+  }
+
+  presetDecl(n: CstNode): A.PresetDecl {
+    const c = n.children as Children;
+    const span = this.nodeSpan(n);
+    const str = this.tokens(c, 'StringLiteral')[0];
+    return this.withDoc({
+      kind: 'Preset',
+      name: str ? this.stringLit(str) : { kind: 'String', value: '', span },
+      bindings: this.constBindings(n),
       span,
     });
   }

@@ -5,7 +5,7 @@ import { describeToken } from '../syntax/messages.js';
 import * as t from '../syntax/tokens.js';
 
 /** Where a skipped line stood: at the top of the file, in a model, a block, a `repeat`/`if` body, a checkpoint section. */
-export type JunkContext = 'file' | 'model' | 'block' | 'statements' | 'checkpoint';
+export type JunkContext = 'file' | 'model' | 'block' | 'statements' | 'checkpoint' | 'config';
 
 const EXPECTED: Record<JunkContext, string> = {
   file: "'model' or 'block'",
@@ -13,14 +13,16 @@ const EXPECTED: Record<JunkContext, string> = {
   block: "a statement or 'return'",
   statements: 'a statement',
   checkpoint: 'a mapping rule',
+  config: 'a config rule',
 };
 
 const FORMS: Record<JunkContext, string> = {
   file: 'a file holds `model name { … }` and `block name(…) { … }` declarations; constants and statements go inside them',
-  model: 'a model holds `const`, `input`, `output`, `block` and `checkpoint` declarations and the statements `name = …`, `label: repeat …` and `if …`',
+  model: 'a model holds `const`, `input`, `output`, `block`, `checkpoint`, `config` and `preset` declarations and the statements `name = …`, `label: repeat …` and `if …`',
   block: 'a block holds the statements `name = …`, `const …`, `if …` and `label: repeat …`, and ends with `return …`',
   statements: 'the statements are `name = …`, `const …`, `if …` and `label: repeat …`',
   checkpoint: 'a mapping rule reads `path.{i}.weight <- "tensor.{i}.name"`, optionally followed by `| transform(…)`',
+  config: 'a config rule reads `constant <- "config_key"`, optionally followed by `| default(value)` or `| expect(value)`',
 };
 
 export interface JunkMessage {
@@ -41,7 +43,7 @@ export function junkDiagnostic(context: JunkContext, tokens: readonly IToken[], 
     return { token: first, message: 'a model cannot be declared inside another', notes: ['declare each model at the top level of a file'] };
   }
   const notes = [FORMS[context]];
-  if (context !== 'file' && context !== 'checkpoint' && first.tokenType === t.Identifier && second) {
+  if (context !== 'file' && context !== 'checkpoint' && context !== 'config' && first.tokenType === t.Identifier && second) {
     if (second.tokenType === t.Equals) {
       const found = third ? describeToken(third) : 'the end of the line';
       return { token: third ?? second, message: `expected an expression after '=', found ${found}`, notes: [] };

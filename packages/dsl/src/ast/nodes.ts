@@ -212,9 +212,35 @@ export interface CheckpointDecl {
 }
 
 // ---------------------------------------------------------------------------------------------
+// config.json sections and presets
+
+/**
+ * `config NAME(model_type = "…", architectures = ["…"]) { const <- "key" | default(v) }`: which key of a
+ * Hugging Face config.json gives which constant. The claims say which folders the model file is for; the
+ * rules have the form of checkpoint mappings (a constant, or `_`, on the left).
+ */
+export interface ConfigDecl {
+  readonly kind: 'Config';
+  readonly doc?: string;
+  readonly name: Ident;
+  readonly claims: readonly Arg[];
+  readonly rules: readonly MappingRule[];
+  readonly span: Span;
+}
+
+/** `preset "llama-3-8b": vocab = 128256, …`: a published size as the constants it sets. */
+export interface PresetDecl {
+  readonly kind: 'Preset';
+  readonly doc?: string;
+  readonly name: StringLit;
+  readonly bindings: readonly ConstBinding[];
+  readonly span: Span;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Models and files
 
-export type ModelItem = ConstDecl | InputDecl | OutputDecl | Statement | BlockDecl | CheckpointDecl;
+export type ModelItem = ConstDecl | InputDecl | OutputDecl | Statement | BlockDecl | CheckpointDecl | ConfigDecl | PresetDecl;
 
 export interface ModelDecl {
   readonly kind: 'Model';

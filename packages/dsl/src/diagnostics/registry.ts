@@ -90,7 +90,14 @@ const checkpoints = {
   E0508: { severity: 'error', title: 'checkpoint section name taken' },
 } as const;
 
-export const DIAGNOSTICS = { ...syntax, ...names, ...shapes, ...warnings, ...checkpoints } as const satisfies Record<
+/** E06xx: config.json sections and presets. */
+const settings = {
+  E0601: { severity: 'error', title: 'config rule or preset sets no constant' },
+  E0602: { severity: 'error', title: 'invalid config rule' },
+  E0603: { severity: 'error', title: 'invalid preset' },
+} as const;
+
+export const DIAGNOSTICS = { ...syntax, ...names, ...shapes, ...warnings, ...checkpoints, ...settings } as const satisfies Record<
   string,
   DiagnosticKind
 >;

@@ -115,6 +115,10 @@ class Printer {
         return this.block(item, indent);
       case 'Checkpoint':
         return this.checkpoint(item, indent);
+      case 'Config':
+        return this.config(item, indent);
+      case 'Preset':
+        return this.preset(item, indent);
       default:
         return this.statement(item, indent);
     }
@@ -174,26 +178,30 @@ class Printer {
   }
 
   private constDecl(c: A.ConstDecl, indent: string) {
-    const bindings = c.bindings.map((b) => `${b.name.name} = ${flat(b.value)}`);
-    const one = `${indent}const ${bindings.join(', ')}`;
-    if (one.length <= LINE_WIDTH) return this.line(one);
-    // Too long for one line: fill lines with bindings, continuing under the first one.
-    const cont = indent + ' '.repeat('const '.length);
-    const lines: string[] = [];
-    let current = `${indent}const ${bindings[0]}`;
-    for (const b of bindings.slice(1)) {
-      if (current.length + 2 + b.length + 1 > LINE_WIDTH) {
-        lines.push(current + ',');
-        current = cont + b;
-      } else current += `, ${b}`;
-    }
-    lines.push(current);
-    this.line(lines.join('\n'));
+    this.line(fill(indent, 'const ', c.bindings.map((b) => `${b.name.name} = ${flat(b.value)}`)));
   }
 
   private checkpoint(c: A.CheckpointDecl, indent: string) {
     this.line(`${indent}checkpoint ${c.name.name} {`);
     this.opened(end(c.name.span));
+    this.rules(c, indent);
+  }
+
+  private config(c: A.ConfigDecl, indent: string) {
+    const claims = c.claims.length ? `(${c.claims.map((a) => (a.name ? `${a.name.name} = ` : '') + flat(a.value)).join(', ')})` : '';
+    this.line(`${indent}config ${c.name.name}${claims} {`);
+    this.opened(c.claims.length ? end(c.claims[c.claims.length - 1]!.span) : end(c.name.span));
+    this.rules(c, indent);
+  }
+
+  private preset(p: A.PresetDecl, indent: string) {
+    const head = `preset ${quote(p.name.value)}`;
+    const bindings = p.bindings.map((b) => `${b.name.name} = ${flat(b.value)}`);
+    this.line(fill(indent, bindings.length ? `${head}: ` : head, bindings));
+  }
+
+  /** The mapping rules of a checkpoint or config section, their arrows aligned, and its closing brace. */
+  private rules(c: A.CheckpointDecl | A.ConfigDecl, indent: string) {
     const inner = indent + INDENT;
     const targets = c.rules.map((r) => pattern(r.target));
     const width = Math.min(MAX_ALIGN, Math.max(0, ...targets.map((t) => t.length)));
@@ -208,7 +216,27 @@ class Printer {
 }
 
 /** Items with a body of their own, whose comments the body places. */
-const HAS_BODY = new Set(['Model', 'Block', 'Repeat', 'If', 'Checkpoint']);
+const HAS_BODY = new Set(['Model', 'Block', 'Repeat', 'If', 'Checkpoint', 'Config']);
+
+/**
+ * `head` and the comma-separated `items` on one line, or, when too long, lines filled with items
+ * continuing under the first one (`const a = 1, b = 2,` / `      c = 3`).
+ */
+function fill(indent: string, head: string, items: readonly string[]): string {
+  const one = `${indent}${head}${items.join(', ')}`;
+  if (one.length <= LINE_WIDTH || items.length === 0) return one;
+  const cont = indent + ' '.repeat(head.length);
+  const lines: string[] = [];
+  let current = `${indent}${head}${items[0]}`;
+  for (const b of items.slice(1)) {
+    if (current.length + 2 + b.length + 1 > LINE_WIDTH) {
+      lines.push(current + ',');
+      current = cont + b;
+    } else current += `, ${b}`;
+  }
+  lines.push(current);
+  return lines.join('\n');
+}
 
 function end(span: Span): number {
   return span.offset + span.length;

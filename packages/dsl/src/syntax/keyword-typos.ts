@@ -14,7 +14,7 @@ export interface KeywordTypo {
 }
 
 const AT_TOP_LEVEL = [t.Model, t.Block];
-const IN_A_BODY = [t.Block, t.Const, t.Input, t.Output, t.Repeat, t.If, t.Return, t.Checkpoint];
+const IN_A_BODY = [t.Block, t.Const, t.Input, t.Output, t.Repeat, t.If, t.Return, t.Checkpoint, t.Config, t.Preset];
 const AFTER_A_LABEL = [t.Repeat];
 
 /** Tokens that may follow a statement's first keyword: a name, a literal, an operand's start. */

@@ -110,6 +110,8 @@ export class TdlParser extends CstParser {
       { ALT: () => this.SUBRULE(this.outputDecl) },
       { ALT: () => this.SUBRULE(this.blockDecl) },
       { ALT: () => this.SUBRULE(this.checkpointDecl) },
+      { ALT: () => this.SUBRULE(this.configDecl) },
+      { ALT: () => this.SUBRULE(this.presetDecl) },
       { ALT: () => this.SUBRULE(this.statement) },
     ]);
   });
@@ -263,6 +265,46 @@ export class TdlParser extends CstParser {
       ]),
     );
     this.CONSUME(t.RCurly);
+  });
+
+  // ----- config.json sections and presets -----
+
+  /**
+   * `config hf(model_type = "llama", architectures = ["LlamaForCausalLM"]) { d <- "hidden_size" | default(4096) }`:
+   * the rules have the form of checkpoint mappings, a constant on the left and a config.json key on the right.
+   */
+  public configDecl = this.RULE('configDecl', () => {
+    this.CONSUME(t.Config);
+    this.CONSUME(t.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(t.LParen);
+      this.OPTION2(() => this.SUBRULE(this.args));
+      this.CONSUME(t.RParen);
+    });
+    this.CONSUME(t.LCurly);
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.CONSUME(t.Newline) },
+        {
+          ALT: () => {
+            this.SUBRULE(this.mappingRule);
+            this.SUBRULE(this.endOfStatement);
+          },
+        },
+        { ALT: () => this.SUBRULE(this.junk), IGNORE_AMBIGUITIES: true },
+      ]),
+    );
+    this.CONSUME(t.RCurly);
+  });
+
+  /** `preset "llama-3-8b": vocab = 128256, kv_heads = 8`: a published size, as constants to set. */
+  public presetDecl = this.RULE('presetDecl', () => {
+    this.CONSUME(t.Preset);
+    this.CONSUME(t.StringLiteral);
+    this.OPTION(() => {
+      this.CONSUME(t.Colon);
+      this.AT_LEAST_ONE_SEP({ SEP: t.Comma, DEF: () => this.SUBRULE(this.constBinding) });
+    });
   });
 
   public mappingRule = this.RULE('mappingRule', () => {

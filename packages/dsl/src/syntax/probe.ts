@@ -17,6 +17,8 @@ const RULE_OF = new Map([
   [t.Repeat, 'repeatStmt'],
   [t.If, 'ifStmt'],
   [t.Checkpoint, 'checkpointDecl'],
+  [t.Config, 'configDecl'],
+  [t.Preset, 'presetDecl'],
 ] as const);
 
 /**

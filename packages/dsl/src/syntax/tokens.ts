@@ -30,9 +30,11 @@ export const Then = keyword('then');
 export const Else = keyword('else');
 export const Return = keyword('return');
 export const Checkpoint = keyword('checkpoint');
+export const Config = keyword('config');
+export const Preset = keyword('preset');
 
 /** Every keyword token. */
-export const KEYWORDS = [Model, Block, Const, Input, Output, Repeat, As, If, Then, Else, Return, Checkpoint];
+export const KEYWORDS = [Model, Block, Const, Input, Output, Repeat, As, If, Then, Else, Return, Checkpoint, Config, Preset];
 /** The keywords as words, for "did you mean" suggestions and the TextMate grammar. */
 export const KEYWORD_NAMES: readonly string[] = KEYWORDS.map((k) => String(k.PATTERN).replace(/\//g, ''));
 

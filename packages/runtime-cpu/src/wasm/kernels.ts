@@ -4,17 +4,19 @@ import { assemble } from './assemble.js';
 import { ACTIVATIONS_WAT } from './activations.wat.js';
 import { ATTENTION_WAT } from './attention.wat.js';
 import { LINEAR_WAT } from './linear.wat.js';
+import { QUANT_LINEAR_WAT } from './quant-linear.wat.js';
 
 /** The most 64 KiB pages a kernel memory may grow to (4 GiB, all that 32-bit addresses reach). */
 export const MAX_PAGES = 65536;
 
 /** The exported kernels a thread can be asked to run, by index (workers call them by this index). */
-export const TASKS = ['linear', 'attention', 'silu'] as const;
+export const TASKS = ['linear', 'attention', 'silu', 'linear_q'] as const;
 export type Task = (typeof TASKS)[number];
 
 export const KERNELS_WAT = `(module
   (import "env" "memory" (memory 1 ${MAX_PAGES} shared))
 ${LINEAR_WAT}
+${QUANT_LINEAR_WAT}
 ${ATTENTION_WAT}
 ${ACTIVATIONS_WAT}
 )`;

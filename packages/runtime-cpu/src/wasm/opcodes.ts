@@ -95,6 +95,7 @@ plain(0xbc, 'i32.reinterpret_f32 i64.reinterpret_f64 f32.reinterpret_i32 f64.rei
 
 // SIMD (the 0xfd prefix).
 simd(0x00, 'v128.load', 'none', 4);
+simd(0x01, 'v128.load8x8_s', 'none', 3);
 simd(0x09, 'v128.load32_splat', 'none', 2);
 simd(0x0b, 'v128.store', 'none', 4);
 simd(0x0c, 'v128.const', 'v128');
@@ -119,6 +120,12 @@ simd(0x50, 'v128.or');
 simd(0x51, 'v128.xor');
 simd(0x52, 'v128.bitselect');
 simd(0x5f, 'f64x2.promote_low_f32x4');
+simd(0x6d, 'i8x16.shr_u');
+simd(0x71, 'i8x16.sub');
+simd(0x87, 'i16x8.extend_low_i8x16_s');
+simd(0x88, 'i16x8.extend_high_i8x16_s');
+simd(0xa7, 'i32x4.extend_low_i16x8_s');
+simd(0xa8, 'i32x4.extend_high_i16x8_s');
 simd(0xa9, 'i32x4.extend_low_i16x8_u');
 simd(0xaa, 'i32x4.extend_high_i16x8_u');
 simd(0xab, 'i32x4.shl');

@@ -1,7 +1,7 @@
 // Matches a checkpoint's tensors against a naming's plan: what is missing, unexpected or mis-shaped,
 // by stored name; picks the naming a file is written in when none is asked for.
 import { UsageError } from '../executor.js';
-import type { CheckpointPlan, PlanTensor } from '../contract/checkpoint.js';
+import type { CheckpointPlan, PlanCopy, PlanTensor } from '../contract/checkpoint.js';
 import type { TensorStore } from './store.js';
 
 const FLOAT_TYPES = new Set(['F32', 'F16', 'BF16', 'F64']);
@@ -14,6 +14,8 @@ export interface NamingFit {
   readonly unexpected: readonly string[];
   readonly misshaped: readonly string[];
   readonly mistyped: readonly string[];
+  /** Stored tensors that must equal another (a tied head's copy), checked when they are read. */
+  readonly copies: readonly PlanCopy[];
   /** How many of the plan's stored tensors the checkpoint has (to rank namings). */
   readonly found: number;
   readonly ok: boolean;
@@ -27,21 +29,43 @@ export function ignorePattern(pattern: string): RegExp {
   return new RegExp(`^${parts.join('[^.]+')}$`);
 }
 
-export function fitNaming(plan: CheckpointPlan, store: TensorStore): NamingFit {
+/** The names a plan tensor may be read from: for a tie, as the model's configuration decides. */
+function candidates(t: PlanTensor, tied: boolean | undefined): readonly string[] {
+  if (!t.tie || tied === undefined) return t.names;
+  return tied ? [t.names[1]!] : [t.names[0]!];
+}
+
+function missingText(t: PlanTensor, tied: boolean | undefined): string {
+  if (t.tie && tied === false) return `${t.names[0]} ${fmt(t.shape)} (the configuration unties the head from ${t.names[1]}, so the head is stored apart)`;
+  const names = candidates(t, tied);
+  const alternatives = names.length > 1 ? ` (or ${names.slice(1).join(', or ')})` : '';
+  return `${names[0]} ${fmt(t.shape)}${alternatives}`;
+}
+
+/**
+ * `tied`: whether the model's configuration ties its head to its embedding (config.json's
+ * tie_word_embeddings), for `tied(…)` sources; undefined when no configuration says.
+ */
+export function fitNaming(plan: CheckpointPlan, store: TensorStore, tied?: boolean): NamingFit {
   const resolved = new Map<PlanTensor, string>();
   const used = new Set<string>();
   const missing = new Map<string, string>();
   const misshaped = new Map<string, string>();
   const mistyped = new Map<string, string>();
+  const copies: PlanCopy[] = [];
   let found = 0;
   for (const entry of plan.entries) {
     const tensors = entry.source.kind === 'tensor' ? [entry.source.tensor] : entry.source.parts;
     for (const t of tensors) {
-      const name = t.names.find((n) => store.tensors.has(n));
+      const name = candidates(t, tied).find((n) => store.tensors.has(n));
       if (name === undefined) {
-        const alternatives = t.names.length > 1 ? ` (or ${t.names.slice(1).join(', or ')})` : '';
-        missing.set(t.names[0]!, `${t.names[0]} ${fmt(t.shape)}${alternatives}`);
+        missing.set(t.names[0]!, missingText(t, tied));
         continue;
+      }
+      // A tied model reads the embedding; a head stored beside it must be its copy.
+      if (t.tie && tied === true && store.tensors.has(t.names[0]!)) {
+        copies.push({ copy: t.names[0]!, of: name });
+        used.add(t.names[0]!);
       }
       found++;
       resolved.set(t, name);
@@ -50,6 +74,11 @@ export function fitNaming(plan: CheckpointPlan, store: TensorStore): NamingFit {
       if (!FLOAT_TYPES.has(stored.dtype)) mistyped.set(name, `${name} is ${stored.dtype}`);
       else if (fmt(stored.shape) !== fmt(t.shape)) misshaped.set(name, `${name}: expected ${fmt(t.shape)}, found ${fmt(stored.shape)}`);
     }
+  }
+  for (const c of plan.copies ?? []) {
+    if (!store.tensors.has(c.copy) || !store.tensors.has(c.of)) continue;
+    copies.push(c);
+    used.add(c.copy);
   }
   const ignore = plan.ignore.map(ignorePattern);
   const unexpected = [...store.tensors.keys()].filter((n) => !used.has(n) && !ignore.some((re) => re.test(n)));
@@ -60,6 +89,7 @@ export function fitNaming(plan: CheckpointPlan, store: TensorStore): NamingFit {
     unexpected: unexpected.map((n) => `${n} ${fmt(store.tensors.get(n)!.entry.shape)}`),
     misshaped: [...misshaped.values()],
     mistyped: [...mistyped.values()],
+    copies,
     found,
     ok: missing.size === 0 && unexpected.length === 0 && misshaped.size === 0 && mistyped.size === 0,
   };
@@ -70,6 +100,8 @@ export interface ChooseOptions {
   readonly model: string;
   /** A naming asked for by name (`--naming hf`); otherwise the one that fits. */
   readonly naming?: string;
+  /** Whether the model's configuration ties the head to the embedding (see fitNaming). */
+  readonly tied?: boolean;
 }
 
 /** The naming the checkpoint is written in; a UsageError listing every problem if none fits. */
@@ -78,11 +110,11 @@ export function chooseNaming(plans: readonly CheckpointPlan[], store: TensorStor
   if (options.naming !== undefined) {
     const plan = plans.find((p) => p.naming === options.naming);
     if (!plan) throw new UsageError(`model '${options.model}' has no checkpoint naming '${options.naming}' (its namings: ${names})`);
-    const fit = fitNaming(plan, store);
+    const fit = fitNaming(plan, store, options.tied);
     if (!fit.ok) throw new UsageError(describeMisfit(fit, store, options.model, plan.naming));
     return fit;
   }
-  const fits = plans.map((p) => fitNaming(p, store));
+  const fits = plans.map((p) => fitNaming(p, store, options.tied));
   const good = fits.find((f) => f.ok);
   if (good) return good;
   const best = fits.reduce((a, b) => (b.found > a.found ? b : a));

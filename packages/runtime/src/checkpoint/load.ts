@@ -18,6 +18,25 @@ export interface LoadOptions {
   readonly onParam?: (name: string, data: Float32Array) => void;
 }
 
+/**
+ * A tied model reads its head from the embedding: a head stored beside it that holds other data is a
+ * different, untied head, and reading the embedding instead would give wrong logits without a word.
+ */
+async function checkCopies(fit: NamingFit, store: TensorStore): Promise<void> {
+  for (const { copy, of } of fit.copies) {
+    const a = store.tensors.get(copy)!;
+    const b = store.tensors.get(of)!;
+    const [x, y] = [await readTensorF32(a.source, a.entry), await readTensorF32(b.source, b.entry)];
+    const differs = x.length !== y.length || x.some((v, i) => v !== y[i] && !(Number.isNaN(v) && Number.isNaN(y[i]!)));
+    if (differs) {
+      throw new UsageError(
+        `${store.label}: ${copy} differs from ${of}, but the model ties its head to the embedding, so ${copy} would be ignored` +
+          ' (an untied checkpoint: give its config.json with tie_word_embeddings = false, or a model file with an untied head)',
+      );
+    }
+  }
+}
+
 /** The model's parameters from a checkpoint whose naming fits (see `chooseNaming`). */
 export async function loadNamed(
   fit: NamingFit,
@@ -26,6 +45,7 @@ export async function loadNamed(
   options: LoadOptions = {},
 ): Promise<Map<string, Float32Array>> {
   if (!fit.ok) throw new TypeError('loadNamed needs a naming that fits the checkpoint (see chooseNaming)');
+  await checkCopies(fit, store);
   const stored = (t: PlanTensor) => store.tensors.get(fit.resolved.get(t)!)!;
   const entries = fit.plan.entries;
   // Tensors read untransformed by several entries (tied weights) are read once and shared.

@@ -6,6 +6,17 @@ export interface PlanTensor {
   /** Names to try in order; the first one the checkpoint holds is read (`first_of(…)`). */
   readonly names: readonly string[];
   readonly shape: readonly number[];
+  /**
+   * `tied(head, embedding)`: `names` are the head and the embedding. A model tied by its config reads the
+   * embedding (a stored head must be its copy); an untied one reads the head; unknown, the first stored.
+   */
+  readonly tie?: true;
+}
+
+/** A stored tensor that, when present, must hold exactly the data of another (a tied head's copy). */
+export interface PlanCopy {
+  readonly copy: string;
+  readonly of: string;
 }
 
 /** Where an entry's data comes from: one stored tensor, or several concatenated along an axis. */
@@ -46,4 +57,6 @@ export interface CheckpointPlan {
   readonly entries: readonly PlanEntry[];
   /** Stored tensors the model does not use (`_ <- "…"`); `{x}` matches a run of characters without a dot. */
   readonly ignore: readonly string[];
+  /** Stored copies the model does not read but checks (`_ <- tied("lm_head.weight", "wte.weight")`). */
+  readonly copies?: readonly PlanCopy[];
 }

@@ -379,7 +379,7 @@ function cache(c: CacheRef): string {
 }
 
 function cacheInit(c: CacheRef): string {
-  return `ws.kvCache(${c.kind === 'self' ? 'CONTEXT' : '0'}, ${c.width})`;
+  return c.kind === 'self' ? `ws.kvCache(CONTEXT, ${c.width})` : `ws.memoryCache(${c.width})`;
 }
 
 function cacheComment(c: CacheRef): string {

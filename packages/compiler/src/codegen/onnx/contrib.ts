@@ -1,18 +1,34 @@
-// ONNX Runtime's fused contrib ops, for `--onnx-ops contrib`: SimplifiedLayerNormalization for RMS
-// norms; GroupQueryAttention (with its rotary embedding) for the self-attention it can express.
+// ONNX Runtime's fused contrib ops, for `--onnx-ops contrib`: (Skip)SimplifiedLayerNormalization for RMS
+// norms and the residual sums they read; GroupQueryAttention (with its rotary embedding) for self-attention.
 import type { AttentionNode } from '../../ir/nodes.js';
 import { ropeTables, type AttentionWeights, type KvCache, type StreamValues } from './attention.js';
 import type { OnnxBuilder } from './model.js';
 import { linear, rmsScale } from './ops.js';
 
-/** RMS norm as ONNX Runtime's SimplifiedLayerNormalization (registered in the standard domain). */
-export function contribRmsNorm(b: OnnxBuilder, x: string, width: number, weight: string | undefined, eps: number, offset: number, out: string): string {
+/** A residual sum an RMS norm reads: the two addends of the Add node that made it. */
+export interface ResidualSum {
+  readonly a: string;
+  readonly b: string;
+}
+
+/**
+ * RMS norm as ONNX Runtime's SimplifiedLayerNormalization (registered in the standard domain). When it
+ * reads a residual sum `x = a + b` whose Add nothing has read yet, the Add and the norm become one
+ * com.microsoft SkipSimplifiedLayerNormalization that also gives the sum (its fourth output) under x's name.
+ */
+export function contribRmsNorm(b: OnnxBuilder, x: string, width: number, weight: string | undefined, eps: number, offset: number, out: string, sum?: ResidualSum): string {
   const scale = weight === undefined ? undefined : offset === 0 ? weight : b.op1('Add', [weight, b.scalar(offset)], {}, `${out}/factor`);
-  if (scale === undefined) {
-    // No weight: normalise with unit scale, then the constant factor.
-    return rmsScale(b, b.op1('SimplifiedLayerNormalization', [x, b.floats(new Array<number>(width).fill(1), [width], 'ones')], { axis: -1, epsilon: { float: eps } }, `${out}/normed`), undefined, offset, out);
+  const gamma = scale ?? b.floats(new Array<number>(width).fill(1), [width], 'ones');
+  // Without a weight the norm runs with unit scale and the constant factor follows.
+  const normedName = scale === undefined && offset !== 0 ? `${out}/normed` : out;
+  const attrs = { epsilon: { float: eps } };
+  let normed: string;
+  if (sum !== undefined && b.detach(x) !== undefined) {
+    normed = b.op('SkipSimplifiedLayerNormalization', [sum.a, sum.b, gamma], attrs, [normedName], { domain: 'com.microsoft', trailing: ['', '', x] })[0]!;
+  } else {
+    normed = b.op1('SimplifiedLayerNormalization', [x, gamma], { axis: -1, ...attrs }, normedName);
   }
-  return b.op1('SimplifiedLayerNormalization', [x, scale], { axis: -1, epsilon: { float: eps } }, out);
+  return scale === undefined ? rmsScale(b, normed, undefined, offset, out) : normed;
 }
 
 /**

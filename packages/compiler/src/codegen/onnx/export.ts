@@ -9,7 +9,7 @@ import type { Graph, ValueId } from '../../ir/nodes.js';
 import { LAYER_INDEX } from '../../lower/lowerer.js';
 import { schedule, type AttentionStep, type NodeStep, type Ref, type Schedule, type ScheduledRegion, type Step, type WeightRef } from '../schedule/index.js';
 import { attention, type AttentionWeights, type KvCache, type StreamValues } from './attention.js';
-import { contribAttention, contribRmsNorm, contribApplies } from './contrib.js';
+import { contribAttention, contribRmsNorm, contribApplies, type ResidualSum } from './contrib.js';
 import { OnnxBuilder, type OnnxModel, type OnnxValueInfo } from './model.js';
 import * as ops from './ops.js';
 
@@ -95,6 +95,8 @@ class Renderer {
   /** int64 [B·T]: position_ids as rows. */
   private flatPositions!: string;
   private hidden: number | undefined;
+  /** Residual sums by their value's name, for the contrib ops' fused add + RMS norm. */
+  private readonly sums = new Map<string, ResidualSum>();
 
   constructor(
     private readonly s: Schedule,
@@ -234,7 +236,7 @@ class Renderer {
       case 'layer_norm':
         return ops.layerNorm(b, x(step.x), step.x.width, opt(step.weight), opt(step.bias), step.node.eps, out);
       case 'rms_norm':
-        if (this.ops === 'contrib') return contribRmsNorm(b, x(step.x), step.x.width, opt(step.weight), step.node.eps, step.node.offset, out);
+        if (this.ops === 'contrib') return contribRmsNorm(b, x(step.x), step.x.width, opt(step.weight), step.node.eps, step.node.offset, out, this.sums.get(x(step.x)));
         return ops.rmsNorm(b, x(step.x), opt(step.weight), step.node.eps, step.node.offset, out);
       case 'unary': {
         const n = step.node;
@@ -244,8 +246,11 @@ class Renderer {
       }
       case 'tanh_gate':
         return ops.tanhGate(b, x(step.x), w(step.weight), out);
-      case 'binary':
-        return ops.binary(b, step.node.op, x(step.a), x(step.b), out);
+      case 'binary': {
+        const sum = ops.binary(b, step.node.op, x(step.a), x(step.b), out);
+        if (step.node.op === 'add' && step.a.width === step.b.width) this.sums.set(sum, { a: x(step.a), b: x(step.b) });
+        return sum;
+      }
       case 'attention':
         return this.attention(step, names, out);
       default:

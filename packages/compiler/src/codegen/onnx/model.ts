@@ -86,9 +86,18 @@ export class OnnxBuilder {
     return name;
   }
 
-  /** Adds one node; `outputs` are base names (made unique) or, with `exact`, names used as given. */
-  op(op: string, inputs: readonly string[], attrs: AttrInput = {}, outputs: readonly string[] = [op], options: { domain?: string; exact?: readonly string[] } = {}): string[] {
-    const outs = options.exact ? [...options.exact] : outputs.map((o) => this.name(o));
+  /**
+   * Adds one node; `outputs` are base names (made unique) or, with `exact`, names used as given;
+   * `trailing` outputs follow them as given ('' skips an optional one, a name is one already taken).
+   */
+  op(
+    op: string,
+    inputs: readonly string[],
+    attrs: AttrInput = {},
+    outputs: readonly string[] = [op],
+    options: { domain?: string; exact?: readonly string[]; trailing?: readonly string[] } = {},
+  ): string[] {
+    const outs = [...(options.exact ? options.exact : outputs.map((o) => this.name(o))), ...(options.trailing ?? [])];
     const attributes: Record<string, OnnxAttribute> = {};
     for (const [key, v] of Object.entries(attrs)) {
       if (typeof v === 'number') attributes[key] = Number.isInteger(v) ? { kind: 'int', value: v } : { kind: 'float', value: v };
@@ -103,6 +112,16 @@ export class OnnxBuilder {
   /** One node with one output. */
   op1(op: string, inputs: readonly string[], attrs: AttrInput = {}, output = op, domain?: string): string {
     return this.op(op, inputs, attrs, [output], domain ? { domain } : {})[0]!;
+  }
+
+  /**
+   * Removes the node that produced `output`, when it is the last reader-free one: no node after it reads
+   * `output`, so a fused node emitted now can produce `output` in its place (ONNX needs producers first).
+   */
+  detach(output: string): OnnxNode | undefined {
+    const at = this.nodes.findIndex((n) => n.outputs.includes(output));
+    if (at < 0 || this.nodes.slice(at + 1).some((n) => n.inputs.includes(output))) return undefined;
+    return this.nodes.splice(at, 1)[0];
   }
 
   /** A model parameter as an initializer named by its path (one initializer however often it is read). */

@@ -444,6 +444,8 @@ interface HLayer0 {
 export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
   const ws = new k.Workspace(options);
   let memoryLength = 0;
+  /** Set during a batched decode step (decodeBatch): whose sequence each row is, and at which position. */
+  let batch: k.DecodeBatch | undefined;
   const word_embeddings_weight = ws.matrix(weights.get('word_embeddings.weight'), 250880, 1024); // [250880, 1024]
   const word_embeddings_layernorm_weight = weights.get('word_embeddings_layernorm.weight'); // [1024]
   const word_embeddings_layernorm_bias = weights.get('word_embeddings_layernorm.bias'); // [1024]
@@ -479,10 +481,18 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.layerNorm(input_layernorm, x, R, 1024, W.input_layernorm_weight, W.input_layernorm_bias, 0.00001);
     // self_attention: self-attention, [R, 1024] -> [R, 1024]
     const self_attention_q = ws.f32(1000024, R * 1024); // queries: [R, 16 × 64]
-    // queries, and keys and values into the cache, in one pass over input_layernorm
-    k.linear3(self_attention_q, W.self_attention_cache.keyRows(past, R), W.self_attention_cache.valueRows(past, R), input_layernorm, R, 1024, 1024, 1024, 1024, W.self_attention_q_weight, W.self_attention_k_weight, W.self_attention_v_weight, W.self_attention_q_bias, W.self_attention_k_bias, W.self_attention_v_bias);
     const self_attention_ctx = ws.f32(1000025, R * 1024);
-    k.attend(self_attention_ctx, self_attention_q, R, past, W.self_attention_cache.keys, W.self_attention_cache.values, past + R, H_SELF_ATTENTION_CONFIG, ws.f32(1000026, W.self_attention_cache.capacity)); // scores: room for every key the cache holds
+    if (batch) {
+      // a batched decode step: one row per sequence; new keys and values go to each one's own cache
+      const newKeys = ws.stagingRows(0, R * 1024); // [R, 1024]
+      const newValues = ws.stagingRows(1, R * 1024); // [R, 1024]
+      k.linear3(self_attention_q, newKeys, newValues, input_layernorm, R, 1024, 1024, 1024, 1024, W.self_attention_q_weight, W.self_attention_k_weight, W.self_attention_v_weight, W.self_attention_q_bias, W.self_attention_k_bias, W.self_attention_v_bias);
+      k.attendBatch(self_attention_ctx, self_attention_q, newKeys, newValues, W.self_attention_cache, batch, H_SELF_ATTENTION_CONFIG, undefined, ws.f32(1000026, W.self_attention_cache.capacity));
+    } else {
+      // queries, and keys and values into the cache, in one pass over input_layernorm
+      k.linear3(self_attention_q, W.self_attention_cache.keyRows(past, R), W.self_attention_cache.valueRows(past, R), input_layernorm, R, 1024, 1024, 1024, 1024, W.self_attention_q_weight, W.self_attention_k_weight, W.self_attention_v_weight, W.self_attention_q_bias, W.self_attention_k_bias, W.self_attention_v_bias);
+      k.attend(self_attention_ctx, self_attention_q, R, past, W.self_attention_cache.keys, W.self_attention_cache.values, past + R, H_SELF_ATTENTION_CONFIG, ws.f32(1000026, W.self_attention_cache.capacity)); // scores: room for every key the cache holds
+    }
     const self_attention = ws.f32(6, R * 1024); // self_attention: [R, 1024]
     k.linear(self_attention, self_attention_ctx, R, 1024, 1024, W.self_attention_o_weight, W.self_attention_o_bias);
     const add = ws.f32(7, R * 1024); // add: [R, 1024]
@@ -527,5 +537,25 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     return lm_head;
   }
 
-  return { forward, setMemory };
+  /** Chooses the sequence whose self-attention caches forward reads and writes (0 at first). */
+  function select(sequence: number): void {
+    ws.selectSequence(sequence);
+  }
+
+  /** Frees one sequence's keys and values. */
+  function release(sequence: number): void {
+    ws.releaseSequence(sequence);
+  }
+
+  /** One decode step of several sequences: row b is tokens[b] of sequences[b] at positions[b]; logits [B, vocab]. */
+  function decodeBatch(tokens: Int32Array, positions: Int32Array, sequences: Int32Array): Float32Array {
+    batch = { positions, sequences };
+    try {
+      return forward(tokens, 0, false);
+    } finally {
+      batch = undefined;
+    }
+  }
+
+  return { forward, setMemory, select, release, decodeBatch, sequenceBytes: ws.sequenceBytes };
 }

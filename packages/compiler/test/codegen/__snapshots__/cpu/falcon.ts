@@ -308,6 +308,8 @@ interface HLayer0 {
 export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
   const ws = new k.Workspace(options);
   let memoryLength = 0;
+  /** Set during a batched decode step (decodeBatch): whose sequence each row is, and at which position. */
+  let batch: k.DecodeBatch | undefined;
   const word_embeddings_weight = ws.matrix(weights.get('word_embeddings.weight'), 65024, 4544); // [65024, 4544]
   const ln_f_weight = weights.get('ln_f.weight'); // [4544]
   const ln_f_bias = weights.get('ln_f.bias'); // [4544]
@@ -333,12 +335,20 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.layerNorm(input_layernorm, x, R, 4544, W.input_layernorm_weight, W.input_layernorm_bias, 0.00001);
     // self_attention: self-attention, [R, 4544] -> [R, 4544]
     const self_attention_q = ws.f32(1000020, R * 4544); // queries: [R, 71 × 64]
-    // queries, and keys and values into the cache, in one pass over input_layernorm
-    k.linear3(self_attention_q, W.self_attention_cache.keyRows(past, R), W.self_attention_cache.valueRows(past, R), input_layernorm, R, 4544, 4544, 64, 64, W.self_attention_q_weight, W.self_attention_k_weight, W.self_attention_v_weight);
-    k.rope(self_attention_q, R, 71, 64, 64, past, 10000, 'half');
-    k.rope(W.self_attention_cache.keyRows(past, R), R, 1, 64, 64, past, 10000, 'half');
     const self_attention_ctx = ws.f32(1000021, R * 4544);
-    k.attend(self_attention_ctx, self_attention_q, R, past, W.self_attention_cache.keys, W.self_attention_cache.values, past + R, H_SELF_ATTENTION_CONFIG, ws.f32(1000022, W.self_attention_cache.capacity)); // scores: room for every key the cache holds
+    if (batch) {
+      // a batched decode step: one row per sequence; new keys and values go to each one's own cache
+      const newKeys = ws.stagingRows(0, R * 64); // [R, 64]
+      const newValues = ws.stagingRows(1, R * 64); // [R, 64]
+      k.linear3(self_attention_q, newKeys, newValues, input_layernorm, R, 4544, 4544, 64, 64, W.self_attention_q_weight, W.self_attention_k_weight, W.self_attention_v_weight);
+      k.attendBatch(self_attention_ctx, self_attention_q, newKeys, newValues, W.self_attention_cache, batch, H_SELF_ATTENTION_CONFIG, { dim: 64, theta: 10000, layout: 'half' }, ws.f32(1000022, W.self_attention_cache.capacity));
+    } else {
+      // queries, and keys and values into the cache, in one pass over input_layernorm
+      k.linear3(self_attention_q, W.self_attention_cache.keyRows(past, R), W.self_attention_cache.valueRows(past, R), input_layernorm, R, 4544, 4544, 64, 64, W.self_attention_q_weight, W.self_attention_k_weight, W.self_attention_v_weight);
+      k.rope(self_attention_q, R, 71, 64, 64, past, 10000, 'half');
+      k.rope(W.self_attention_cache.keyRows(past, R), R, 1, 64, 64, past, 10000, 'half');
+      k.attend(self_attention_ctx, self_attention_q, R, past, W.self_attention_cache.keys, W.self_attention_cache.values, past + R, H_SELF_ATTENTION_CONFIG, ws.f32(1000022, W.self_attention_cache.capacity)); // scores: room for every key the cache holds
+    }
     const self_attention = ws.f32(5, R * 4544); // self_attention: [R, 4544]
     k.linear(self_attention, self_attention_ctx, R, 4544, 4544, W.self_attention_o_weight);
     const add = ws.f32(6, R * 4544); // add: [R, 4544]
@@ -379,5 +389,25 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     return lm_head;
   }
 
-  return { forward, setMemory };
+  /** Chooses the sequence whose self-attention caches forward reads and writes (0 at first). */
+  function select(sequence: number): void {
+    ws.selectSequence(sequence);
+  }
+
+  /** Frees one sequence's keys and values. */
+  function release(sequence: number): void {
+    ws.releaseSequence(sequence);
+  }
+
+  /** One decode step of several sequences: row b is tokens[b] of sequences[b] at positions[b]; logits [B, vocab]. */
+  function decodeBatch(tokens: Int32Array, positions: Int32Array, sequences: Int32Array): Float32Array {
+    batch = { positions, sequences };
+    try {
+      return forward(tokens, 0, false);
+    } finally {
+      batch = undefined;
+    }
+  }
+
+  return { forward, setMemory, select, release, decodeBatch, sequenceBytes: ws.sequenceBytes };
 }

@@ -443,6 +443,8 @@ interface BlocksLayer1 {
 export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
   const ws = new k.Workspace(options);
   let memoryLength = 0;
+  /** Set during a batched decode step (decodeBatch): whose sequence each row is, and at which position. */
+  let batch: k.DecodeBatch | undefined;
   const wte_weight = ws.matrix(weights.get('wte.weight'), 50432, 4096); // [50432, 4096]
   const norm_f_weight = weights.get('norm_f.weight'); // [4096]
   const blocks0: BlocksLayer0[] = [];
@@ -482,7 +484,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
       norm_2_weight: weights.get(`blocks.${i}.norm_2.weight`),
       ffn_up_weight: ws.matrix(weights.get(`blocks.${i}.ffn.up.weight`), 16384, 4096),
       ffn_down_weight: ws.matrix(weights.get(`blocks.${i}.ffn.down.weight`), 4096, 16384),
-      xattn_cross: ws.kvCache(0, 512),
+      xattn_cross: ws.memoryCache(512),
       attn_cache: ws.kvCache(CONTEXT, 4096),
     };
   }
@@ -494,10 +496,18 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.layerNorm(norm_1, x, R, 4096, W.norm_1_weight, undefined, 0.00001);
     // attn: self-attention, [R, 4096] -> [R, 4096]
     const attn_q = ws.f32(1000024, R * 4096); // queries: [R, 32 × 128]
-    // queries, and keys and values into the cache, in one pass over norm_1
-    k.linear3(attn_q, W.attn_cache.keyRows(past, R), W.attn_cache.valueRows(past, R), norm_1, R, 4096, 4096, 4096, 4096, W.attn_q_weight, W.attn_k_weight, W.attn_v_weight);
     const attn_ctx = ws.f32(1000025, R * 4096);
-    k.attend(attn_ctx, attn_q, R, past, W.attn_cache.keys, W.attn_cache.values, past + R, BLOCKS_ATTN_CONFIG, ws.f32(1000026, W.attn_cache.capacity)); // scores: room for every key the cache holds
+    if (batch) {
+      // a batched decode step: one row per sequence; new keys and values go to each one's own cache
+      const newKeys = ws.stagingRows(0, R * 4096); // [R, 4096]
+      const newValues = ws.stagingRows(1, R * 4096); // [R, 4096]
+      k.linear3(attn_q, newKeys, newValues, norm_1, R, 4096, 4096, 4096, 4096, W.attn_q_weight, W.attn_k_weight, W.attn_v_weight);
+      k.attendBatch(attn_ctx, attn_q, newKeys, newValues, W.attn_cache, batch, BLOCKS_ATTN_CONFIG, undefined, ws.f32(1000026, W.attn_cache.capacity));
+    } else {
+      // queries, and keys and values into the cache, in one pass over norm_1
+      k.linear3(attn_q, W.attn_cache.keyRows(past, R), W.attn_cache.valueRows(past, R), norm_1, R, 4096, 4096, 4096, 4096, W.attn_q_weight, W.attn_k_weight, W.attn_v_weight);
+      k.attend(attn_ctx, attn_q, R, past, W.attn_cache.keys, W.attn_cache.values, past + R, BLOCKS_ATTN_CONFIG, ws.f32(1000026, W.attn_cache.capacity)); // scores: room for every key the cache holds
+    }
     const attn = ws.f32(6, R * 4096); // attn: [R, 4096]
     k.linear(attn, attn_ctx, R, 4096, 4096, W.attn_o_weight);
     const add = ws.f32(7, R * 4096); // add: [R, 4096]
@@ -522,8 +532,8 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.layerNorm(xattn_norm, x, R, 4096, W.xattn_norm_weight, W.xattn_norm_bias, 0.00001);
     // xattn: cross-attention, [R, 4096] -> [R, 4096]
     const xattn_q = ws.f32(1000132, R * 512); // queries: [R, 8 × 64]
-    k.linear(xattn_q, xattn_norm, R, 4096, 512, W.xattn_q_weight);
     const xattn_ctx = ws.f32(1000133, R * 512);
+    k.linear(xattn_q, xattn_norm, R, 4096, 512, W.xattn_q_weight);
     k.attend(xattn_ctx, xattn_q, R, past, W.xattn_cross.keys, W.xattn_cross.values, memoryLength, BLOCKS_XATTN_CONFIG, ws.f32(1000134, W.xattn_cross.capacity)); // scores: room for every key the cache holds
     const xattn = ws.f32(33, R * 4096); // xattn: [R, 4096]
     k.linear(xattn, xattn_ctx, R, 512, 4096, W.xattn_o_weight);
@@ -547,10 +557,18 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.layerNorm(norm_1, add_2, R, 4096, W.norm_1_weight, undefined, 0.00001);
     // attn: self-attention, [R, 4096] -> [R, 4096]
     const attn_q = ws.f32(1000172, R * 4096); // queries: [R, 32 × 128]
-    // queries, and keys and values into the cache, in one pass over norm_1
-    k.linear3(attn_q, W.attn_cache.keyRows(past, R), W.attn_cache.valueRows(past, R), norm_1, R, 4096, 4096, 4096, 4096, W.attn_q_weight, W.attn_k_weight, W.attn_v_weight);
     const attn_ctx = ws.f32(1000173, R * 4096);
-    k.attend(attn_ctx, attn_q, R, past, W.attn_cache.keys, W.attn_cache.values, past + R, BLOCKS_ATTN_CONFIG_2, ws.f32(1000174, W.attn_cache.capacity)); // scores: room for every key the cache holds
+    if (batch) {
+      // a batched decode step: one row per sequence; new keys and values go to each one's own cache
+      const newKeys = ws.stagingRows(0, R * 4096); // [R, 4096]
+      const newValues = ws.stagingRows(1, R * 4096); // [R, 4096]
+      k.linear3(attn_q, newKeys, newValues, norm_1, R, 4096, 4096, 4096, 4096, W.attn_q_weight, W.attn_k_weight, W.attn_v_weight);
+      k.attendBatch(attn_ctx, attn_q, newKeys, newValues, W.attn_cache, batch, BLOCKS_ATTN_CONFIG_2, undefined, ws.f32(1000174, W.attn_cache.capacity));
+    } else {
+      // queries, and keys and values into the cache, in one pass over norm_1
+      k.linear3(attn_q, W.attn_cache.keyRows(past, R), W.attn_cache.valueRows(past, R), norm_1, R, 4096, 4096, 4096, 4096, W.attn_q_weight, W.attn_k_weight, W.attn_v_weight);
+      k.attend(attn_ctx, attn_q, R, past, W.attn_cache.keys, W.attn_cache.values, past + R, BLOCKS_ATTN_CONFIG_2, ws.f32(1000174, W.attn_cache.capacity)); // scores: room for every key the cache holds
+    }
     const attn = ws.f32(43, R * 4096); // attn: [R, 4096]
     k.linear(attn, attn_ctx, R, 4096, 4096, W.attn_o_weight);
     const add_3 = ws.f32(44, R * 4096); // add: [R, 4096]
@@ -616,5 +634,25 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     return lm_head;
   }
 
-  return { forward, setMemory };
+  /** Chooses the sequence whose self-attention caches forward reads and writes (0 at first). */
+  function select(sequence: number): void {
+    ws.selectSequence(sequence);
+  }
+
+  /** Frees one sequence's keys and values. */
+  function release(sequence: number): void {
+    ws.releaseSequence(sequence);
+  }
+
+  /** One decode step of several sequences: row b is tokens[b] of sequences[b] at positions[b]; logits [B, vocab]. */
+  function decodeBatch(tokens: Int32Array, positions: Int32Array, sequences: Int32Array): Float32Array {
+    batch = { positions, sequences };
+    try {
+      return forward(tokens, 0, false);
+    } finally {
+      batch = undefined;
+    }
+  }
+
+  return { forward, setMemory, select, release, decodeBatch, sequenceBytes: ws.sequenceBytes };
 }

@@ -247,6 +247,8 @@ interface HLayer0 {
 export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
   const ws = new k.Workspace(options);
   let memoryLength = 0;
+  /** Set during a batched decode step (decodeBatch): whose sequence each row is, and at which position. */
+  let batch: k.DecodeBatch | undefined;
   const wte_weight = ws.matrix(weights.get('wte.weight'), 50257, 768); // [50257, 768]
   const wpe_weight = weights.get('wpe.weight'); // [1024, 768]
   const ln_f_weight = weights.get('ln_f.weight'); // [768]
@@ -281,10 +283,18 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.layerNorm(ln_1, x, R, 768, W.ln_1_weight, W.ln_1_bias, 0.00001);
     // attn: self-attention, [R, 768] -> [R, 768]
     const attn_q = ws.f32(1000032, R * 768); // queries: [R, 12 × 64]
-    // queries, and keys and values into the cache, in one pass over ln_1
-    k.linear3(attn_q, W.attn_cache.keyRows(past, R), W.attn_cache.valueRows(past, R), ln_1, R, 768, 768, 768, 768, W.attn_q_weight, W.attn_k_weight, W.attn_v_weight, W.attn_q_bias, W.attn_k_bias, W.attn_v_bias);
     const attn_ctx = ws.f32(1000033, R * 768);
-    k.attend(attn_ctx, attn_q, R, past, W.attn_cache.keys, W.attn_cache.values, past + R, H_ATTN_CONFIG, ws.f32(1000034, W.attn_cache.capacity)); // scores: room for every key the cache holds
+    if (batch) {
+      // a batched decode step: one row per sequence; new keys and values go to each one's own cache
+      const newKeys = ws.stagingRows(0, R * 768); // [R, 768]
+      const newValues = ws.stagingRows(1, R * 768); // [R, 768]
+      k.linear3(attn_q, newKeys, newValues, ln_1, R, 768, 768, 768, 768, W.attn_q_weight, W.attn_k_weight, W.attn_v_weight, W.attn_q_bias, W.attn_k_bias, W.attn_v_bias);
+      k.attendBatch(attn_ctx, attn_q, newKeys, newValues, W.attn_cache, batch, H_ATTN_CONFIG, undefined, ws.f32(1000034, W.attn_cache.capacity));
+    } else {
+      // queries, and keys and values into the cache, in one pass over ln_1
+      k.linear3(attn_q, W.attn_cache.keyRows(past, R), W.attn_cache.valueRows(past, R), ln_1, R, 768, 768, 768, 768, W.attn_q_weight, W.attn_k_weight, W.attn_v_weight, W.attn_q_bias, W.attn_k_bias, W.attn_v_bias);
+      k.attend(attn_ctx, attn_q, R, past, W.attn_cache.keys, W.attn_cache.values, past + R, H_ATTN_CONFIG, ws.f32(1000034, W.attn_cache.capacity)); // scores: room for every key the cache holds
+    }
     const attn = ws.f32(8, R * 768); // attn: [R, 768]
     k.linear(attn, attn_ctx, R, 768, 768, W.attn_o_weight, W.attn_o_bias);
     const add = ws.f32(9, R * 768); // add: [R, 768]
@@ -313,7 +323,8 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     const wte = ws.f32(2, R * 768); // wte: [R, 768]
     k.embedding(wte, tokens, R, 768, wte_weight);
     const positions = ws.i32(3, R); // positions: [R]
-    k.positions(positions, R, past, 0);
+    if (batch) k.batchPositions(positions, batch, 0); // each row at its own sequence's position
+    else k.positions(positions, R, past, 0);
     const wpe = ws.f32(4, R * 768); // wpe: [R, 768]
     k.embedding(wpe, positions, R, 768, wpe_weight);
     const add = ws.f32(5, R * 768); // add: [R, 768]
@@ -333,5 +344,25 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     return lm_head;
   }
 
-  return { forward, setMemory };
+  /** Chooses the sequence whose self-attention caches forward reads and writes (0 at first). */
+  function select(sequence: number): void {
+    ws.selectSequence(sequence);
+  }
+
+  /** Frees one sequence's keys and values. */
+  function release(sequence: number): void {
+    ws.releaseSequence(sequence);
+  }
+
+  /** One decode step of several sequences: row b is tokens[b] of sequences[b] at positions[b]; logits [B, vocab]. */
+  function decodeBatch(tokens: Int32Array, positions: Int32Array, sequences: Int32Array): Float32Array {
+    batch = { positions, sequences };
+    try {
+      return forward(tokens, 0, false);
+    } finally {
+      batch = undefined;
+    }
+  }
+
+  return { forward, setMemory, select, release, decodeBatch, sequenceBytes: ws.sequenceBytes };
 }

@@ -250,6 +250,8 @@ interface LayersLayer0 {
 export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
   const ws = new k.Workspace(options);
   let memoryLength = 0;
+  /** Set during a batched decode step (decodeBatch): whose sequence each row is, and at which position. */
+  let batch: k.DecodeBatch | undefined;
   const embed_tokens_weight = ws.matrix(weights.get('embed_tokens.weight'), 50272, 768); // [50272, 768]
   const embed_positions_weight = weights.get('embed_positions.weight'); // [2050, 768]
   const final_layer_norm_weight = weights.get('final_layer_norm.weight'); // [768]
@@ -284,10 +286,18 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.layerNorm(self_attn_layer_norm, x, R, 768, W.self_attn_layer_norm_weight, W.self_attn_layer_norm_bias, 0.00001);
     // self_attn: self-attention, [R, 768] -> [R, 768]
     const self_attn_q = ws.f32(1000032, R * 768); // queries: [R, 12 × 64]
-    // queries, and keys and values into the cache, in one pass over self_attn_layer_norm
-    k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), self_attn_layer_norm, R, 768, 768, 768, 768, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight, W.self_attn_q_bias, W.self_attn_k_bias, W.self_attn_v_bias);
     const self_attn_ctx = ws.f32(1000033, R * 768);
-    k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000034, W.self_attn_cache.capacity)); // scores: room for every key the cache holds
+    if (batch) {
+      // a batched decode step: one row per sequence; new keys and values go to each one's own cache
+      const newKeys = ws.stagingRows(0, R * 768); // [R, 768]
+      const newValues = ws.stagingRows(1, R * 768); // [R, 768]
+      k.linear3(self_attn_q, newKeys, newValues, self_attn_layer_norm, R, 768, 768, 768, 768, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight, W.self_attn_q_bias, W.self_attn_k_bias, W.self_attn_v_bias);
+      k.attendBatch(self_attn_ctx, self_attn_q, newKeys, newValues, W.self_attn_cache, batch, LAYERS_SELF_ATTN_CONFIG, undefined, ws.f32(1000034, W.self_attn_cache.capacity));
+    } else {
+      // queries, and keys and values into the cache, in one pass over self_attn_layer_norm
+      k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), self_attn_layer_norm, R, 768, 768, 768, 768, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight, W.self_attn_q_bias, W.self_attn_k_bias, W.self_attn_v_bias);
+      k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000034, W.self_attn_cache.capacity)); // scores: room for every key the cache holds
+    }
     const self_attn = ws.f32(8, R * 768); // self_attn: [R, 768]
     k.linear(self_attn, self_attn_ctx, R, 768, 768, W.self_attn_o_weight, W.self_attn_o_bias);
     const add = ws.f32(9, R * 768); // add: [R, 768]
@@ -316,7 +326,8 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     const embed_tokens = ws.f32(2, R * 768); // embed_tokens: [R, 768]
     k.embedding(embed_tokens, tokens, R, 768, embed_tokens_weight);
     const positions = ws.i32(3, R); // positions: [R]
-    k.positions(positions, R, past, 2);
+    if (batch) k.batchPositions(positions, batch, 2); // each row at its own sequence's position
+    else k.positions(positions, R, past, 2);
     const embed_positions = ws.f32(4, R * 768); // embed_positions: [R, 768]
     k.embedding(embed_positions, positions, R, 768, embed_positions_weight);
     const add = ws.f32(5, R * 768); // add: [R, 768]
@@ -336,5 +347,25 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     return lm_head;
   }
 
-  return { forward, setMemory };
+  /** Chooses the sequence whose self-attention caches forward reads and writes (0 at first). */
+  function select(sequence: number): void {
+    ws.selectSequence(sequence);
+  }
+
+  /** Frees one sequence's keys and values. */
+  function release(sequence: number): void {
+    ws.releaseSequence(sequence);
+  }
+
+  /** One decode step of several sequences: row b is tokens[b] of sequences[b] at positions[b]; logits [B, vocab]. */
+  function decodeBatch(tokens: Int32Array, positions: Int32Array, sequences: Int32Array): Float32Array {
+    batch = { positions, sequences };
+    try {
+      return forward(tokens, 0, false);
+    } finally {
+      batch = undefined;
+    }
+  }
+
+  return { forward, setMemory, select, release, decodeBatch, sequenceBytes: ws.sequenceBytes };
 }

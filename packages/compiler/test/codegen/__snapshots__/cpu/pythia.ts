@@ -252,6 +252,8 @@ interface LayersLayer0 {
 export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
   const ws = new k.Workspace(options);
   let memoryLength = 0;
+  /** Set during a batched decode step (decodeBatch): whose sequence each row is, and at which position. */
+  let batch: k.DecodeBatch | undefined;
   const embed_in_weight = weights.get('embed_in.weight'); // [50304, 768]
   const final_layer_norm_weight = weights.get('final_layer_norm.weight'); // [768]
   const final_layer_norm_bias = weights.get('final_layer_norm.bias'); // [768]
@@ -286,12 +288,20 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.layerNorm(input_layernorm, x, R, 768, W.input_layernorm_weight, W.input_layernorm_bias, 0.00001);
     // attention: self-attention, [R, 768] -> [R, 768]
     const attention_q = ws.f32(1000020, R * 768); // queries: [R, 12 × 64]
-    // queries, and keys and values into the cache, in one pass over input_layernorm
-    k.linear3(attention_q, W.attention_cache.keyRows(past, R), W.attention_cache.valueRows(past, R), input_layernorm, R, 768, 768, 768, 768, W.attention_q_weight, W.attention_k_weight, W.attention_v_weight, W.attention_q_bias, W.attention_k_bias, W.attention_v_bias);
-    k.rope(attention_q, R, 12, 64, 16, past, 10000, 'half');
-    k.rope(W.attention_cache.keyRows(past, R), R, 12, 64, 16, past, 10000, 'half');
     const attention_ctx = ws.f32(1000021, R * 768);
-    k.attend(attention_ctx, attention_q, R, past, W.attention_cache.keys, W.attention_cache.values, past + R, LAYERS_ATTENTION_CONFIG, ws.f32(1000022, W.attention_cache.capacity)); // scores: room for every key the cache holds
+    if (batch) {
+      // a batched decode step: one row per sequence; new keys and values go to each one's own cache
+      const newKeys = ws.stagingRows(0, R * 768); // [R, 768]
+      const newValues = ws.stagingRows(1, R * 768); // [R, 768]
+      k.linear3(attention_q, newKeys, newValues, input_layernorm, R, 768, 768, 768, 768, W.attention_q_weight, W.attention_k_weight, W.attention_v_weight, W.attention_q_bias, W.attention_k_bias, W.attention_v_bias);
+      k.attendBatch(attention_ctx, attention_q, newKeys, newValues, W.attention_cache, batch, LAYERS_ATTENTION_CONFIG, { dim: 16, theta: 10000, layout: 'half' }, ws.f32(1000022, W.attention_cache.capacity));
+    } else {
+      // queries, and keys and values into the cache, in one pass over input_layernorm
+      k.linear3(attention_q, W.attention_cache.keyRows(past, R), W.attention_cache.valueRows(past, R), input_layernorm, R, 768, 768, 768, 768, W.attention_q_weight, W.attention_k_weight, W.attention_v_weight, W.attention_q_bias, W.attention_k_bias, W.attention_v_bias);
+      k.rope(attention_q, R, 12, 64, 16, past, 10000, 'half');
+      k.rope(W.attention_cache.keyRows(past, R), R, 12, 64, 16, past, 10000, 'half');
+      k.attend(attention_ctx, attention_q, R, past, W.attention_cache.keys, W.attention_cache.values, past + R, LAYERS_ATTENTION_CONFIG, ws.f32(1000022, W.attention_cache.capacity)); // scores: room for every key the cache holds
+    }
     const attention = ws.f32(5, R * 768); // attention: [R, 768]
     k.linear(attention, attention_ctx, R, 768, 768, W.attention_o_weight, W.attention_o_bias);
     const add = ws.f32(6, R * 768); // add: [R, 768]
@@ -334,5 +344,25 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     return embed_out;
   }
 
-  return { forward, setMemory };
+  /** Chooses the sequence whose self-attention caches forward reads and writes (0 at first). */
+  function select(sequence: number): void {
+    ws.selectSequence(sequence);
+  }
+
+  /** Frees one sequence's keys and values. */
+  function release(sequence: number): void {
+    ws.releaseSequence(sequence);
+  }
+
+  /** One decode step of several sequences: row b is tokens[b] of sequences[b] at positions[b]; logits [B, vocab]. */
+  function decodeBatch(tokens: Int32Array, positions: Int32Array, sequences: Int32Array): Float32Array {
+    batch = { positions, sequences };
+    try {
+      return forward(tokens, 0, false);
+    } finally {
+      batch = undefined;
+    }
+  }
+
+  return { forward, setMemory, select, release, decodeBatch, sequenceBytes: ws.sequenceBytes };
 }

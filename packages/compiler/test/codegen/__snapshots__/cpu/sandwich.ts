@@ -1026,6 +1026,8 @@ interface LayersLayer0 {
 export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
   const ws = new k.Workspace(options);
   let memoryLength = 0;
+  /** Set during a batched decode step (decodeBatch): whose sequence each row is, and at which position. */
+  let batch: k.DecodeBatch | undefined;
   const word_embeddings_weight = ws.matrix(weights.get('word_embeddings.weight'), 58219, 2560); // [58219, 2560]
   const position_embeddings_weight = weights.get('position_embeddings.weight'); // [1089, 2560]
   const final_layernorm_weight = weights.get('final_layernorm.weight'); // [2560]
@@ -1064,10 +1066,18 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.layerNorm(input_layernorm, x, R, 2560, W.input_layernorm_weight, W.input_layernorm_bias, 0.00001);
     // attention: self-attention, [R, 2560] -> [R, 2560]
     const attention_q = ws.f32(1000032, R * 2560); // queries: [R, 40 × 64]
-    // queries, and keys and values into the cache, in one pass over input_layernorm
-    k.linear3(attention_q, W.attention_cache.keyRows(past, R), W.attention_cache.valueRows(past, R), input_layernorm, R, 2560, 2560, 2560, 2560, W.attention_q_weight, W.attention_k_weight, W.attention_v_weight, W.attention_q_bias, W.attention_k_bias, W.attention_v_bias);
     const attention_ctx = ws.f32(1000033, R * 2560);
-    k.attend(attention_ctx, attention_q, R, past, W.attention_cache.keys, W.attention_cache.values, past + R, LAYERS_ATTENTION_CONFIG, ws.f32(1000034, W.attention_cache.capacity)); // scores: room for every key the cache holds
+    if (batch) {
+      // a batched decode step: one row per sequence; new keys and values go to each one's own cache
+      const newKeys = ws.stagingRows(0, R * 2560); // [R, 2560]
+      const newValues = ws.stagingRows(1, R * 2560); // [R, 2560]
+      k.linear3(attention_q, newKeys, newValues, input_layernorm, R, 2560, 2560, 2560, 2560, W.attention_q_weight, W.attention_k_weight, W.attention_v_weight, W.attention_q_bias, W.attention_k_bias, W.attention_v_bias);
+      k.attendBatch(attention_ctx, attention_q, newKeys, newValues, W.attention_cache, batch, LAYERS_ATTENTION_CONFIG, undefined, ws.f32(1000034, W.attention_cache.capacity));
+    } else {
+      // queries, and keys and values into the cache, in one pass over input_layernorm
+      k.linear3(attention_q, W.attention_cache.keyRows(past, R), W.attention_cache.valueRows(past, R), input_layernorm, R, 2560, 2560, 2560, 2560, W.attention_q_weight, W.attention_k_weight, W.attention_v_weight, W.attention_q_bias, W.attention_k_bias, W.attention_v_bias);
+      k.attend(attention_ctx, attention_q, R, past, W.attention_cache.keys, W.attention_cache.values, past + R, LAYERS_ATTENTION_CONFIG, ws.f32(1000034, W.attention_cache.capacity)); // scores: room for every key the cache holds
+    }
     const attention = ws.f32(8, R * 2560); // attention: [R, 2560]
     k.linear(attention, attention_ctx, R, 2560, 2560, W.attention_o_weight, W.attention_o_bias);
     const third_layernorm = ws.f32(9, R * 2560); // third_layernorm: [R, 2560]
@@ -1100,7 +1110,8 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     const word_embeddings = ws.f32(2, R * 2560); // word_embeddings: [R, 2560]
     k.embedding(word_embeddings, tokens, R, 2560, word_embeddings_weight);
     const positions = ws.i32(3, R); // positions: [R]
-    k.positions(positions, R, past, 0);
+    if (batch) k.batchPositions(positions, batch, 0); // each row at its own sequence's position
+    else k.positions(positions, R, past, 0);
     const position_embeddings = ws.f32(4, R * 2560); // position_embeddings: [R, 2560]
     k.embedding(position_embeddings, positions, R, 2560, position_embeddings_weight);
     const add = ws.f32(5, R * 2560); // add: [R, 2560]
@@ -1120,5 +1131,25 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     return lm_head;
   }
 
-  return { forward, setMemory };
+  /** Chooses the sequence whose self-attention caches forward reads and writes (0 at first). */
+  function select(sequence: number): void {
+    ws.selectSequence(sequence);
+  }
+
+  /** Frees one sequence's keys and values. */
+  function release(sequence: number): void {
+    ws.releaseSequence(sequence);
+  }
+
+  /** One decode step of several sequences: row b is tokens[b] of sequences[b] at positions[b]; logits [B, vocab]. */
+  function decodeBatch(tokens: Int32Array, positions: Int32Array, sequences: Int32Array): Float32Array {
+    batch = { positions, sequences };
+    try {
+      return forward(tokens, 0, false);
+    } finally {
+      batch = undefined;
+    }
+  }
+
+  return { forward, setMemory, select, release, decodeBatch, sequenceBytes: ws.sequenceBytes };
 }

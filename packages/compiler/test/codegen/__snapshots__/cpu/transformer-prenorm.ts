@@ -148,6 +148,8 @@ interface LayersLayer0 {
 export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
   const ws = new k.Workspace(options);
   let memoryLength = 0;
+  /** Set during a batched decode step (decodeBatch): whose sequence each row is, and at which position. */
+  let batch: k.DecodeBatch | undefined;
   const tgt_tok_emb_weight = weights.get('tgt_tok_emb.weight'); // [10000, 512]
   const norm_weight = weights.get('norm.weight'); // [512]
   const norm_bias = weights.get('norm.bias'); // [512]
@@ -183,7 +185,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
       ffn_down_weight: ws.matrix(weights.get(`layers.${i}.ffn.down.weight`), 512, 512),
       ffn_down_bias: ws.tensor(weights.get(`layers.${i}.ffn.down.bias`)),
       self_attn_cache: ws.kvCache(CONTEXT, 512),
-      multihead_attn_cross: ws.kvCache(0, 512),
+      multihead_attn_cross: ws.memoryCache(512),
     };
   }
 
@@ -194,10 +196,18 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.layerNorm(norm1, x, R, 512, W.norm1_weight, W.norm1_bias, 0.00001);
     // self_attn: self-attention, [R, 512] -> [R, 512]
     const self_attn_q = ws.f32(1000040, R * 512); // queries: [R, 8 × 64]
-    // queries, and keys and values into the cache, in one pass over norm1
-    k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), norm1, R, 512, 512, 512, 512, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight, W.self_attn_q_bias, W.self_attn_k_bias, W.self_attn_v_bias);
     const self_attn_ctx = ws.f32(1000041, R * 512);
-    k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000042, W.self_attn_cache.capacity)); // scores: room for every key the cache holds
+    if (batch) {
+      // a batched decode step: one row per sequence; new keys and values go to each one's own cache
+      const newKeys = ws.stagingRows(0, R * 512); // [R, 512]
+      const newValues = ws.stagingRows(1, R * 512); // [R, 512]
+      k.linear3(self_attn_q, newKeys, newValues, norm1, R, 512, 512, 512, 512, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight, W.self_attn_q_bias, W.self_attn_k_bias, W.self_attn_v_bias);
+      k.attendBatch(self_attn_ctx, self_attn_q, newKeys, newValues, W.self_attn_cache, batch, LAYERS_SELF_ATTN_CONFIG, undefined, ws.f32(1000042, W.self_attn_cache.capacity));
+    } else {
+      // queries, and keys and values into the cache, in one pass over norm1
+      k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), norm1, R, 512, 512, 512, 512, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight, W.self_attn_q_bias, W.self_attn_k_bias, W.self_attn_v_bias);
+      k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000042, W.self_attn_cache.capacity)); // scores: room for every key the cache holds
+    }
     const self_attn = ws.f32(10, R * 512); // self_attn: [R, 512]
     k.linear(self_attn, self_attn_ctx, R, 512, 512, W.self_attn_o_weight, W.self_attn_o_bias);
     const add = ws.f32(11, R * 512); // add: [R, 512]
@@ -206,8 +216,8 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.layerNorm(norm2, add, R, 512, W.norm2_weight, W.norm2_bias, 0.00001);
     // multihead_attn: cross-attention, [R, 512] -> [R, 512]
     const multihead_attn_q = ws.f32(1000052, R * 512); // queries: [R, 8 × 64]
-    k.linear(multihead_attn_q, norm2, R, 512, 512, W.multihead_attn_q_weight, W.multihead_attn_q_bias);
     const multihead_attn_ctx = ws.f32(1000053, R * 512);
+    k.linear(multihead_attn_q, norm2, R, 512, 512, W.multihead_attn_q_weight, W.multihead_attn_q_bias);
     k.attend(multihead_attn_ctx, multihead_attn_q, R, past, W.multihead_attn_cross.keys, W.multihead_attn_cross.values, memoryLength, LAYERS_MULTIHEAD_ATTN_CONFIG, ws.f32(1000054, W.multihead_attn_cross.capacity)); // scores: room for every key the cache holds
     const multihead_attn = ws.f32(13, R * 512); // multihead_attn: [R, 512]
     k.linear(multihead_attn, multihead_attn_ctx, R, 512, 512, W.multihead_attn_o_weight, W.multihead_attn_o_bias);
@@ -251,7 +261,8 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     const scale = ws.f32(4, R * 512); // scale: [R, 512]
     k.scale(scale, tgt_tok_emb, R * 512, 22.627416997969522);
     const positions = ws.i32(5, R); // positions: [R]
-    k.positions(positions, R, past, 0);
+    if (batch) k.batchPositions(positions, batch, 0); // each row at its own sequence's position
+    else k.positions(positions, R, past, 0);
     const sinusoidal = ws.f32(6, R * 512); // sinusoidal: [R, 512]
     k.sinusoidal(sinusoidal, positions, R, 512, 10000);
     const add = ws.f32(7, R * 512); // add: [R, 512]
@@ -271,5 +282,25 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     return generator;
   }
 
-  return { forward, setMemory };
+  /** Chooses the sequence whose self-attention caches forward reads and writes (0 at first). */
+  function select(sequence: number): void {
+    ws.selectSequence(sequence);
+  }
+
+  /** Frees one sequence's keys and values. */
+  function release(sequence: number): void {
+    ws.releaseSequence(sequence);
+  }
+
+  /** One decode step of several sequences: row b is tokens[b] of sequences[b] at positions[b]; logits [B, vocab]. */
+  function decodeBatch(tokens: Int32Array, positions: Int32Array, sequences: Int32Array): Float32Array {
+    batch = { positions, sequences };
+    try {
+      return forward(tokens, 0, false);
+    } finally {
+      batch = undefined;
+    }
+  }
+
+  return { forward, setMemory, select, release, decodeBatch, sequenceBytes: ws.sequenceBytes };
 }

@@ -170,6 +170,8 @@ interface LayersLayer0 {
 export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
   const ws = new k.Workspace(options);
   let memoryLength = 0;
+  /** Set during a batched decode step (decodeBatch): whose sequence each row is, and at which position. */
+  let batch: k.DecodeBatch | undefined;
   const embed_tokens_weight = ws.matrix(weights.get('embed_tokens.weight'), 51865, 384); // [51865, 384]
   const embed_positions_weight = weights.get('embed_positions.weight'); // [448, 384]
   const layer_norm_weight = weights.get('layer_norm.weight'); // [384]
@@ -202,7 +204,7 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
       fc2_weight: ws.matrix(weights.get(`layers.${i}.fc2.weight`), 384, 1536),
       fc2_bias: ws.tensor(weights.get(`layers.${i}.fc2.bias`)),
       self_attn_cache: ws.kvCache(CONTEXT, 384),
-      encoder_attn_cross: ws.kvCache(0, 384),
+      encoder_attn_cross: ws.memoryCache(384),
     };
   }
 
@@ -213,10 +215,18 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.layerNorm(self_attn_layer_norm, x, R, 384, W.self_attn_layer_norm_weight, W.self_attn_layer_norm_bias, 0.00001);
     // self_attn: self-attention, [R, 384] -> [R, 384]
     const self_attn_q = ws.f32(1000036, R * 384); // queries: [R, 6 × 64]
-    // queries, and keys and values into the cache, in one pass over self_attn_layer_norm
-    k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), self_attn_layer_norm, R, 384, 384, 384, 384, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight, W.self_attn_q_bias, undefined, W.self_attn_v_bias);
     const self_attn_ctx = ws.f32(1000037, R * 384);
-    k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000038, W.self_attn_cache.capacity)); // scores: room for every key the cache holds
+    if (batch) {
+      // a batched decode step: one row per sequence; new keys and values go to each one's own cache
+      const newKeys = ws.stagingRows(0, R * 384); // [R, 384]
+      const newValues = ws.stagingRows(1, R * 384); // [R, 384]
+      k.linear3(self_attn_q, newKeys, newValues, self_attn_layer_norm, R, 384, 384, 384, 384, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight, W.self_attn_q_bias, undefined, W.self_attn_v_bias);
+      k.attendBatch(self_attn_ctx, self_attn_q, newKeys, newValues, W.self_attn_cache, batch, LAYERS_SELF_ATTN_CONFIG, undefined, ws.f32(1000038, W.self_attn_cache.capacity));
+    } else {
+      // queries, and keys and values into the cache, in one pass over self_attn_layer_norm
+      k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), self_attn_layer_norm, R, 384, 384, 384, 384, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight, W.self_attn_q_bias, undefined, W.self_attn_v_bias);
+      k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000038, W.self_attn_cache.capacity)); // scores: room for every key the cache holds
+    }
     const self_attn = ws.f32(9, R * 384); // self_attn: [R, 384]
     k.linear(self_attn, self_attn_ctx, R, 384, 384, W.self_attn_o_weight, W.self_attn_o_bias);
     const add = ws.f32(10, R * 384); // add: [R, 384]
@@ -225,8 +235,8 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.layerNorm(encoder_attn_layer_norm, add, R, 384, W.encoder_attn_layer_norm_weight, W.encoder_attn_layer_norm_bias, 0.00001);
     // encoder_attn: cross-attention, [R, 384] -> [R, 384]
     const encoder_attn_q = ws.f32(1000048, R * 384); // queries: [R, 6 × 64]
-    k.linear(encoder_attn_q, encoder_attn_layer_norm, R, 384, 384, W.encoder_attn_q_weight, W.encoder_attn_q_bias);
     const encoder_attn_ctx = ws.f32(1000049, R * 384);
+    k.linear(encoder_attn_q, encoder_attn_layer_norm, R, 384, 384, W.encoder_attn_q_weight, W.encoder_attn_q_bias);
     k.attend(encoder_attn_ctx, encoder_attn_q, R, past, W.encoder_attn_cross.keys, W.encoder_attn_cross.values, memoryLength, LAYERS_ENCODER_ATTN_CONFIG, ws.f32(1000050, W.encoder_attn_cross.capacity)); // scores: room for every key the cache holds
     const encoder_attn = ws.f32(12, R * 384); // encoder_attn: [R, 384]
     k.linear(encoder_attn, encoder_attn_ctx, R, 384, 384, W.encoder_attn_o_weight, W.encoder_attn_o_bias);
@@ -268,7 +278,8 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     const embed_tokens = ws.f32(3, R * 384); // embed_tokens: [R, 384]
     k.embedding(embed_tokens, tokens, R, 384, embed_tokens_weight);
     const positions = ws.i32(4, R); // positions: [R]
-    k.positions(positions, R, past, 0);
+    if (batch) k.batchPositions(positions, batch, 0); // each row at its own sequence's position
+    else k.positions(positions, R, past, 0);
     const embed_positions = ws.f32(5, R * 384); // embed_positions: [R, 384]
     k.embedding(embed_positions, positions, R, 384, embed_positions_weight);
     const add = ws.f32(6, R * 384); // add: [R, 384]
@@ -288,5 +299,25 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     return proj_out;
   }
 
-  return { forward, setMemory };
+  /** Chooses the sequence whose self-attention caches forward reads and writes (0 at first). */
+  function select(sequence: number): void {
+    ws.selectSequence(sequence);
+  }
+
+  /** Frees one sequence's keys and values. */
+  function release(sequence: number): void {
+    ws.releaseSequence(sequence);
+  }
+
+  /** One decode step of several sequences: row b is tokens[b] of sequences[b] at positions[b]; logits [B, vocab]. */
+  function decodeBatch(tokens: Int32Array, positions: Int32Array, sequences: Int32Array): Float32Array {
+    batch = { positions, sequences };
+    try {
+      return forward(tokens, 0, false);
+    } finally {
+      batch = undefined;
+    }
+  }
+
+  return { forward, setMemory, select, release, decodeBatch, sequenceBytes: ws.sequenceBytes };
 }

@@ -1,0 +1,19 @@
+// Every file in models/ passes every property `tdl test` derives from it, through @tdl/testing, the
+// library the command runs on: a file added to models/ is tested here with no table to edit.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatReport, testModel } from '@tdl/testing';
+import { nodeThreads } from '../src/threads.js';
+import { ROOT, modelFiles } from './support/model-files.js';
+
+describe('the properties of every model file', () => {
+  it.each(modelFiles())('%s passes them', async (file) => {
+    const name = `models/${file}`;
+    const report = await testModel({ name, text: readFileSync(join(ROOT, name), 'utf8') }, { runs: 3, seed: 1, spawn: nodeThreads(1).spawn });
+    const failed = report.results.filter((r) => r.status === 'failed');
+    expect(failed, formatReport(report)).toEqual([]);
+    // Shapes, causality and the cache apply to every decoder here; params and namings to every file.
+    expect(report.results.filter((r) => r.status === 'passed').map((r) => r.property)).toEqual(expect.arrayContaining(['shapes', 'causality', 'kv-cache', 'namings', 'params']));
+  });
+});

@@ -1,0 +1,4 @@
+// Batched decoding: the sequence-executor contract and the continuous batcher over it.
+export * from './sequences.js';
+export * from './batcher.js';
+export { Channel } from './channel.js';
