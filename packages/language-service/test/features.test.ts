@@ -44,12 +44,13 @@ describe('definition', () => {
 });
 
 describe('document symbols', () => {
-  it('list the model, its constants, input, labelled layers, repeat, output and checkpoints', () => {
+  it('list the model, its constants, input, labelled layers, repeat, output, presets, config and checkpoints', () => {
     const doc = openModel('models/llama.tdl');
     const show = (s: DocumentSymbol): string => `${s.kind} ${s.name}${s.children.length ? ` [${s.children.map(show).join(', ')}]` : ''}`;
     expect(documentSymbols(doc).map(show)).toEqual([
       'model llama [constant vocab, constant context, constant d, constant layers, constant heads, constant kv_heads, constant d_ff, constant theta, constant eps, input tokens, ' +
-        'layer embed_tokens, repeat layers [layer input_layernorm, layer self_attn, layer mlp, layer post_attention_layernorm], output logits [layer lm_head, layer norm], checkpoint hf, checkpoint meta]',
+        'layer embed_tokens, repeat layers [layer input_layernorm, layer self_attn, layer mlp, layer post_attention_layernorm], output logits [layer lm_head, layer norm], ' +
+        'preset llama-2-7b, preset tinyllama-1.1b, preset llama-3-8b, config hf, checkpoint hf, checkpoint meta]',
     ]);
   });
 });
