@@ -116,6 +116,9 @@ const CASES: [string, string[]][] = [
   ['logits: no --out', ['logits', TINY, '--ids', '1']],
   ['logits: an id out of range', ['logits', TINY, '--ids', '300', '--out', OUT]],
   ['export: no --weights', ['export', TINY, '--out', OUT]],
+  ['lsp: a file', ['lsp', TINY]],
+  ['lsp: --set without a value', ['lsp', '--set', 'layers']],
+  ['lsp: an unknown flag', ['lsp', '--tcp']],
   ['export: an unknown naming', ['export', TINY, '--weights', OTHER, '--naming', 'nope', '--out', OUT]],
 ];
 

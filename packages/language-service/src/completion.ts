@@ -1,6 +1,6 @@
 // Completion: operator and block names with the registry's documentation; inside a call, its argument
 // names; everywhere, the constants and variables of the file and the words operators accept.
-import { OPS } from '@tdl/compiler';
+import { OPS, preludeBlocks, WORDS } from '@tdl/compiler';
 import { KEYWORD_NAMES, type FileNode } from '@tdl/dsl';
 import type { Analysis } from './document.js';
 import { opMarkdown, opSignature } from './ops-doc.js';
@@ -18,8 +18,8 @@ export interface CompletionItem {
   readonly insert?: string;
 }
 
-/** Words operators accept as values: masks, positions, activations, layouts. */
-const WORDS = ['causal', 'none', 'alibi', 'half', 'interleaved', 'relu', 'gelu', 'gelu_tanh', 'silu', 'sigmoid', 'tanh', 'identity', 'true', 'false'];
+/** Bare words a file may use as values: the compiler's (masks, layouts, activations), ALiBi and the booleans. */
+const VALUE_WORDS = [...WORDS, 'alibi', 'true', 'false'];
 
 export interface CompletionResult {
   /** Where the word being completed starts. */
@@ -36,7 +36,7 @@ export function complete(doc: Analysis, offset: number): CompletionResult {
     for (const a of op.args) {
       items.push({ label: a.name, kind: 'argument', detail: `${a.kind}${a.default === undefined ? '' : ` = ${a.default}`}`, documentation: a.doc, insert: `${a.name} = ` });
     }
-  } else if (callee && doc.check.ast) {
+  } else if (callee) {
     for (const p of blockParams(doc.check.ast, callee)) items.push({ label: p, kind: 'argument', insert: `${p} = ` });
   }
   for (const o of OPS.values()) items.push({ label: o.name, kind: 'function', detail: opSignature(o), documentation: opMarkdown(o) });
@@ -45,8 +45,11 @@ export function complete(doc: Analysis, offset: number): CompletionResult {
     for (const b of blocks) items.push({ label: b, kind: 'function', detail: 'block' });
     for (const [name, kind] of values) items.push({ label: name, kind });
   }
-  for (const b of ['mlp', 'gated_mlp']) if (!items.some((i) => i.label === b)) items.push({ label: b, kind: 'function', detail: 'prelude block' });
-  for (const w of WORDS) items.push({ label: w, kind: 'word' });
+  for (const b of preludeBlocks()) {
+    if (items.some((i) => i.label === b.name.name)) continue;
+    items.push({ label: b.name.name, kind: 'function', detail: `prelude block (${b.params.map((p) => p.name.name).join(', ')})`, ...(b.doc ? { documentation: b.doc } : {}) });
+  }
+  for (const w of VALUE_WORDS) items.push({ label: w, kind: 'word' });
   for (const k of KEYWORD_NAMES) if (!items.some((i) => i.label === k)) items.push({ label: k, kind: 'keyword' });
   const prefix = doc.text.slice(from, offset);
   return { from, items: items.filter((i) => i.label.startsWith(prefix)) };
@@ -63,7 +66,6 @@ export function enclosingCallee(text: string, offset: number): string | undefine
   let depth = 0;
   for (let i = offset - 1; i >= 0; i--) {
     const c = text[i]!;
-    if (c === '\n' && depth === 0 && /[{}]/.test(text.slice(Math.max(0, i - 1), i))) return undefined;
     if (c === ')') depth++;
     else if (c === '(') {
       if (depth === 0) return /([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(text.slice(0, i))?.[1];
@@ -73,8 +75,10 @@ export function enclosingCallee(text: string, offset: number): string | undefine
   return undefined;
 }
 
-function blockParams(ast: FileNode, name: string): string[] {
-  let params: string[] = [];
+/** The parameters of the block `name`: the file's own, else the prelude's. */
+function blockParams(ast: FileNode | undefined, name: string): string[] {
+  let params = preludeBlocks().find((b) => b.name.name === name)?.params.map((p) => p.name.name) ?? [];
+  if (!ast) return params;
   walkFile(ast, {
     statement(s) {
       if (s.kind === 'Block' && s.name.name === name) params = s.params.map((p) => p.name.name);

@@ -44,12 +44,13 @@ describe('definition', () => {
 });
 
 describe('document symbols', () => {
-  it('list the model, its constants, input, labelled layers, repeat, output and checkpoints', () => {
+  it('list the model, its constants, input, labelled layers, repeat, output, presets, config and checkpoints', () => {
     const doc = openModel('models/llama.tdl');
     const show = (s: DocumentSymbol): string => `${s.kind} ${s.name}${s.children.length ? ` [${s.children.map(show).join(', ')}]` : ''}`;
     expect(documentSymbols(doc).map(show)).toEqual([
       'model llama [constant vocab, constant context, constant d, constant layers, constant heads, constant kv_heads, constant d_ff, constant theta, constant eps, input tokens, ' +
-        'layer embed_tokens, repeat layers [layer input_layernorm, layer self_attn, layer mlp, layer post_attention_layernorm], output logits [layer lm_head, layer norm], checkpoint hf, checkpoint meta]',
+        'layer embed_tokens, repeat layers [layer input_layernorm, layer self_attn, layer mlp, layer post_attention_layernorm], output logits [layer lm_head, layer norm], ' +
+        'preset llama-2-7b, preset tinyllama-1.1b, preset llama-3-8b, config hf, checkpoint hf, checkpoint meta]',
     ]);
   });
 });
@@ -72,6 +73,15 @@ describe('completion', () => {
     const arg = items.find((i) => i.kind === 'argument' && i.label === 'kv_heads')!;
     expect(arg.insert).toBe('kv_heads = ');
     expect(arg.documentation).toMatch(/grouped-query/);
+  });
+
+  it("offers a prelude block's parameters inside its call, and its doc comment with its name", () => {
+    const text = 'model m {\n  input tokens: i32[T <= 8]\n  x = embedding(tokens, 10, 4)\n  y = gated_mlp(x, 8, a';
+    const doc = analyze('m.tdl', text);
+    const items = complete(doc, text.length).items;
+    expect(items.find((i) => i.kind === 'argument' && i.label === 'act')?.insert).toBe('act = ');
+    const all = complete(analyze('m.tdl', 'model m {\n  y = '), 'model m {\n  y = '.length).items;
+    expect(all.find((i) => i.label === 'gated_mlp')!.documentation).toMatch(/SwiGLU/);
   });
 
   it('offers operator names, blocks, constants and variables where an expression starts', () => {

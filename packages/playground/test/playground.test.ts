@@ -1,7 +1,8 @@
 // The playground in a real browser: Debian's Chromium (driven by playwright-core, never a download,
 // WebGPU on SwiftShader) opens the built page, a model with a shape error is typed in, the diagnostic
 // shows at its line, a hover shows a value's shape, the fix clears it, and the Run pane's tokens on
-// WebGPU and on the WebAssembly CPU backend equal `tdl run`'s for the same seeds. Screenshots of each
+// WebGPU, on the WebAssembly CPU backend, on the JavaScript kernels (a host without cross-origin
+// isolation) and with a weights file equal `tdl run`'s for the same seeds. Screenshots of each
 // state go to packages/playground/test-output/ (ignored by git); UPDATE_GOLDENS=1 also writes
 // docs/playground.png, the README's picture.
 import { spawnSync } from 'node:child_process';
@@ -11,7 +12,7 @@ import { extname, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeShare } from '../src/share.js';
+import { decodeShare, encodeShare } from '../src/share.js';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 const CHROMIUM = '/usr/bin/chromium';
@@ -26,6 +27,7 @@ const INIT_SEED = 3;
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
 
 const temp = mkdtempSync(join(tmpdir(), 'tdl-playground-'));
+const site = join(temp, 'site');
 let browser: Browser;
 let page: Page;
 const errors: string[] = [];
@@ -77,7 +79,8 @@ async function shot(name: string) {
   await page.screenshot({ path: join(SHOTS, name) });
 }
 
-async function run(backend: 'webgpu' | 'cpu'): Promise<{ tokens: number[]; backend: string; speeds: string }> {
+async function run(backend: 'webgpu' | 'cpu', on: Page = page): Promise<{ tokens: number[]; backend: string; speeds: string }> {
+  const page = on;
   await page.locator('nav button[data-tab="run"]').click();
   await page.fill('#prompt', PROMPT);
   await page.fill('#max-tokens', String(MAX_TOKENS));
@@ -101,7 +104,7 @@ describe.skipIf(skip)('the playground in Chromium', () => {
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing (apt-get install chromium); TDL_REQUIRE_WEBGPU=1 makes this a failure`);
     mkdirSync(SHOTS, { recursive: true });
-    const out = join(temp, 'site');
+    const out = site;
     await build({ configFile: join(ROOT, 'packages/playground/vite.config.ts'), logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -110,16 +113,7 @@ describe.skipIf(skip)('the playground in Chromium', () => {
     page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
     page.on('pageerror', (e) => void errors.push(e.message));
     // The static folder as any host serves it, with the headers that give the page SharedArrayBuffer.
-    await page.route(`${ORIGIN}/**`, (route) => {
-      const path = new URL(route.request().url()).pathname;
-      const file = join(out, path === '/' ? 'index.html' : path);
-      if (!existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
-      return route.fulfill({
-        body: readFileSync(file),
-        contentType: TYPES[extname(file)] ?? 'application/octet-stream',
-        headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
-      });
-    });
+    await serve(page, out, true);
     await page.goto(`${ORIGIN}/index.html`);
     await page.waitForSelector('.cm-content');
   }, 120_000);
@@ -127,6 +121,20 @@ describe.skipIf(skip)('the playground in Chromium', () => {
     await browser?.close();
     rmSync(temp, { recursive: true, force: true });
   });
+
+  /** Serves the built folder to `p`, cross-origin isolated or not (a plain static host). */
+  async function serve(p: Page, out: string, isolated: boolean) {
+    await p.route(`${ORIGIN}/**`, (route) => {
+      const path = new URL(route.request().url()).pathname;
+      const file = join(out, path === '/' ? 'index.html' : path);
+      if (!existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
+      return route.fulfill({
+        body: readFileSync(file),
+        contentType: TYPES[extname(file)] ?? 'application/octet-stream',
+        headers: isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {},
+      });
+    });
+  }
 
   it('shows the shape error at its line', async () => {
     await typeModel(BROKEN);
@@ -179,6 +187,18 @@ describe.skipIf(skip)('the playground in Chromium', () => {
     expect(cpu.backend).toBe('CPU: WebAssembly SIMD kernels');
     expect(cpu.tokens).toEqual(expected);
     await shot('4-run.png');
+  });
+
+  it('runs on the JavaScript kernels on a host without cross-origin isolation, as tdl run --kernels js', async () => {
+    const plain = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    plain.on('pageerror', (e) => void errors.push(e.message));
+    await serve(plain, site, false);
+    await plain.goto(`${ORIGIN}/index.html${encodeShare(FIXED)}`);
+    await plain.waitForSelector('#status.ok');
+    const cpu = await run('cpu', plain);
+    expect(cpu.backend).toMatch(/^CPU: JavaScript kernels/);
+    expect(cpu.tokens).toEqual(cliTokens(['--init-seed', String(INIT_SEED), '--kernels', 'js']));
+    await plain.close();
   });
 
   it('runs with weights from a safetensors file, giving the tokens of tdl run --weights', async () => {

@@ -15,10 +15,12 @@ export const lspSpec: CommandSpec = {
 export async function runLsp(args: ParsedArgs, _io: CliIO, version: string): Promise<number> {
   boolFlag(args, 'stdio');
   if (args.positionals.length) throw new UsageError(`tdl lsp takes no files (editors send them over the protocol), got '${args.positionals[0]}'`);
+  // Everything on the command line is checked before the protocol takes over stdin and stdout.
+  const sets = overrides(args);
   const connection = createConnection(process.stdin, process.stdout);
   // Nothing but protocol messages may reach stdout: the server's own logging goes to stderr.
   console.log = (...xs: unknown[]) => process.stderr.write(`${xs.join(' ')}\n`);
-  startServer(connection, { overrides: overrides(args), version });
+  startServer(connection, { overrides: sets, version });
   return new Promise<number>(() => {
     // The connection ends the process when the editor sends `exit`.
   });
