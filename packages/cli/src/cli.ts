@@ -9,6 +9,7 @@ import { graphSpec, runGraph } from './commands/graph.js';
 import { infoSpec, runInfo } from './commands/info.js';
 import { initSpec, runInit } from './commands/init.js';
 import { logitsSpec, runLogits } from './commands/logits.js';
+import { quantizeSpec, runQuantize } from './commands/quantize.js';
 import { runRun, runSpec } from './commands/run.js';
 import { parseCommandArgs, usageOf, type CommandSpec, type ParsedArgs } from './flags.js';
 import { errorLine, type CliIO } from './io.js';
@@ -31,6 +32,7 @@ export const COMMANDS: readonly Command[] = [
   { spec: runSpec, run: runRun },
   { spec: logitsSpec, run: runLogits },
   { spec: exportSpec, run: runExport },
+  { spec: quantizeSpec, run: runQuantize },
 ];
 
 /** The top-level help: every command, then every command's flags with their defaults. */
