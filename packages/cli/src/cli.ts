@@ -10,6 +10,7 @@ import { infoSpec, runInfo } from './commands/info.js';
 import { initSpec, runInit } from './commands/init.js';
 import { logitsSpec, runLogits } from './commands/logits.js';
 import { lspSpec, runLsp } from './commands/lsp.js';
+import { quantizeSpec, runQuantize } from './commands/quantize.js';
 import { runRun, runSpec } from './commands/run.js';
 import { runServe, serveSpec } from './commands/serve.js';
 import { runTest, testSpec } from './commands/test.js';
@@ -37,6 +38,7 @@ export const COMMANDS: readonly Command[] = [
   { spec: exportSpec, run: runExport },
   { spec: testSpec, run: runTest },
   { spec: lspSpec, run: (args, io) => runLsp(args, io, VERSION) },
+  { spec: quantizeSpec, run: runQuantize },
 ];
 
 /** The top-level help: every command, then every command's flags with their defaults. */

@@ -60,7 +60,7 @@ function gguf(infos: Info[], data: number, kv?: (r: Raw) => number, alignment = 
   return bytes;
 }
 
-const f32 = (name: string, n: number, offset: number): Info => ({ name, dims: [n], type: 0, offset });
+const f32 = (name: string, n: number, offset: number | bigint): Info => ({ name, dims: [n], type: 0, offset });
 
 /** A source that records the largest read asked of it. */
 function watched(bytes: Uint8Array): ByteSource & { largest: number } {
