@@ -1,6 +1,7 @@
 // Sets up a model to run: compiled for a backend, with weights (a file or seeded random) and a memory.
 import { modelManifest, type CheckpointPlan, type Graph } from '@tdl/compiler';
-import { initWeights, UsageError, type Executor } from '@tdl/runtime';
+import { initWeights, UsageError, type Executor, type NamingFit, type TensorStore } from '@tdl/runtime';
+import { sizesHint, type SizesContext } from './sizes.js';
 import { Arena, CpuExecutor, type CpuOptions } from '@tdl/runtime-cpu';
 import { openExecutor, parseBackend, parseWeightDtype } from './backend.js';
 import { numberFlag, stringFlag, type FlagSpec, type ParsedArgs } from './flags.js';
@@ -25,11 +26,17 @@ export interface Session {
   readonly memory?: { data: Float32Array; length: number };
 }
 
-/**
- * `namings`: the plans of the model's checkpoint sections, for `--weights` in their naming; `tied`:
- * whether the model's config.json ties the head to the embedding, when a folder gave one.
- */
-export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO, namings: readonly CheckpointPlan[] = [], tied?: boolean): Promise<Session> {
+/** How a checkpoint is read beyond its naming: the head's tie, and what to say when its sizes misfit. */
+export interface LoadFacts {
+  /** Whether the model's config.json ties the head to the embedding, when a folder gave one. */
+  readonly tied?: boolean;
+  /** The model as checked, so a misfit of sizes can name the constants (see sizes.ts). */
+  readonly sizes?: SizesContext;
+}
+
+/** `namings`: the plans of the model's checkpoint sections, for `--weights` in their naming. */
+export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO, namings: readonly CheckpointPlan[] = [], facts: LoadFacts = {}): Promise<Session> {
+  const { tied, sizes } = facts;
   const backend = parseBackend(stringFlag(args, 'backend'));
   const kernels = stringFlag(args, 'kernels');
   if (kernels !== undefined && kernels !== 'wasm' && kernels !== 'js') throw new UsageError(`unknown --kernels '${kernels}': use wasm or js`);
@@ -56,7 +63,7 @@ export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO, nam
   try {
     const onParam = staged ? (name: string, data: Float32Array) => staged.put(name, data) : undefined;
     const loaded = weightsPath
-      ? (await loadCheckpoint(weightsPath, params, namings, { model: graph.name, io, ...(naming !== undefined ? { naming } : {}), ...(onParam ? { onParam } : {}), ...(tied !== undefined ? { tied } : {}) })).weights
+      ? (await loadCheckpoint(weightsPath, params, namings, { model: graph.name, io, ...(naming !== undefined ? { naming } : {}), ...(onParam ? { onParam } : {}), ...(tied !== undefined ? { tied } : {}), ...(sizes ? { explain: (best: NamingFit, store: TensorStore) => sizesHint(sizes, graph, best, store) } : {}) })).weights
       : initWeights(params, numberFlag(args, 'init-seed', 0, { integer: true, min: 0 }), onParam);
     executor = await openExecutor(backend, graph, staged ?? loaded, { ...(module ? { module } : {}), weightDtype, cpu, note: (text) => io.stderr.write(text) });
   } catch (e) {

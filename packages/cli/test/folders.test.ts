@@ -25,7 +25,12 @@ async function variant(family: string, name: string, edit: (config: Record<strin
     const t = await readTensors(join(HF, family, 'model.safetensors'));
     const shapes = shapesOf(join(HF, family, 'model.safetensors'));
     tensors(t);
-    const chunks = encodeSafetensors([...t].map(([n, data]) => ({ name: n, shape: shapes.get(n) ?? [data.length], data })));
+    // A tensor whose length changed is stored as a vector.
+    const shapeOf = (n: string, data: Float32Array) => {
+      const shape = shapes.get(n);
+      return shape && shape.reduce((a, b) => a * b, 1) === data.length ? shape : [data.length];
+    };
+    const chunks = encodeSafetensors([...t].map(([n, data]) => ({ name: n, shape: shapeOf(n, data), data })));
     writeFileSync(join(dir, 'model.safetensors'), Buffer.concat(chunks));
   }
   return dir;
@@ -176,5 +181,25 @@ describe('ties are facts', () => {
     expect((await tdl('logits', tied, '--ids', '1,2', '--out', out)).code).toBe(0);
     const stray = await variant('llama', 'llama-tied-stray', (c) => void (c['tie_word_embeddings'] = true));
     expect((await tdl('logits', stray, '--ids', '1,2', '--out', out)).stderr).toMatch(/lm_head\.weight differs from model\.embed_tokens\.weight/);
+  });
+});
+
+describe('sizes first', () => {
+  it('a checkpoint of other sizes names the constants, not hundreds of tensors', async () => {
+    const r = await tdl('logits', 'models/llama.tdl', '--weights', join(HF, 'llama', 'model.safetensors'), '--ids', '1,2', '--out', join(temp, 's.safetensors'));
+    expect(r.stderr).toBe(
+      `tdl: error: ${join(HF, 'llama', 'model.safetensors')} is a checkpoint of other sizes: it has vocab = 96, d = 32, d_ff = 64, layers = 2, ` +
+        'where models/llama.tdl has vocab = 32000, d = 4096, d_ff = 11008, layers = 32: pass --set vocab=96 --set d=32 --set d_ff=64 --set layers=2 ' +
+        'with its head counts (which shapes do not show), or give config.json\n',
+    );
+    // With the head counts right, the sizes found are all that is missing, and the message says so.
+    const g = await tdl('logits', 'models/gpt2.tdl', '--weights', join(HF, 'gpt2', 'model.safetensors'), '--set', 'heads=4', '--ids', '1,2', '--out', join(temp, 's.safetensors'));
+    expect(g.stderr).toMatch(/it has vocab = 96, d = 32, context = 128, layers = 2, where models\/gpt2\.tdl has vocab = 50257, d = 768, context = 1024, layers = 12: pass --set vocab=96 --set d=32 --set context=128 --set layers=2, or give config.json\n$/);
+  });
+
+  it('one tensor of a wrong shape is listed as it is, not read as other sizes', async () => {
+    const dir = await variant('llama', 'llama-bad-norm', () => {}, (t) => void t.set('model.norm.weight', new Float32Array(31)));
+    const r = await tdl('logits', dir, '--ids', '1,2', '--out', join(temp, 'n.safetensors'));
+    expect(r.stderr).toMatch(/wrong shape for 1 tensor: model\.norm\.weight: expected \[32\], found \[31\]/);
   });
 });

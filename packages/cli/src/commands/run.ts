@@ -2,7 +2,7 @@
 import { modelVocab } from '@tdl/compiler';
 import { checkTokenId, generate, UsageError, validateSamplerOptions, type GenerateEvent } from '@tdl/runtime';
 import { SET_FLAG, boolFlag, plural, numberFlag, parseIds, stringFlag, type CommandSpec, type ParsedArgs } from '../flags.js';
-import { PRESET_FLAG, resolveTarget, withFolderWeights } from '../folder.js';
+import { loadFacts, PRESET_FLAG, resolveTarget, withFolderWeights } from '../folder.js';
 import type { CliIO } from '../io.js';
 import { loadModel, requireFile } from '../model.js';
 import { openSession, WEIGHT_FLAGS } from '../session.js';
@@ -41,7 +41,7 @@ export async function runRun(given: ParsedArgs, io: CliIO): Promise<number> {
   const promptText = stringFlag(args, 'prompt');
   const idsText = stringFlag(args, 'ids');
   if (promptText !== undefined && idsText !== undefined) throw new UsageError('give --prompt or --ids, not both');
-  const { graph, namings } = loadModel(io, file, target.overrides);
+  const { graph, namings, text } = loadModel(io, file, target.overrides);
   const vocab = { name: graph.name, vocabSize: modelVocab(graph) };
   const tokenizer = resolveTokenizer(stringFlag(args, 'tokenizer'), vocab.vocabSize, stringFlag(args, 'weights'));
   const prompt = idsText !== undefined ? parseIds(idsText) : tokenizer.encode(promptText ?? 'Hello');
@@ -64,7 +64,7 @@ export async function runRun(given: ParsedArgs, io: CliIO): Promise<number> {
   };
   validateSamplerOptions(options);
   const json = boolFlag(args, 'json');
-  const session = await openSession(graph, args, io, namings, target.tied);
+  const session = await openSession(graph, args, io, namings, loadFacts(target, text));
   const decoder = tokenizer.streamDecoder();
   let done: Extract<GenerateEvent, { kind: 'done' }> | undefined;
   // The prompt is echoed once generation has accepted it, so a refused prompt is not printed first.
