@@ -1,6 +1,7 @@
 // Sets up a model to run: compiled for a backend, with weights (a file or seeded random) and a memory.
 import { modelManifest, type CheckpointPlan, type Graph } from '@tdl/compiler';
 import { initWeights, UsageError, type Executor, type NamingFit, type TensorStore } from '@tdl/runtime';
+import { checkMemory } from './memory.js';
 import { sizesHint, type SizesContext } from './sizes.js';
 import { Arena, CpuExecutor, type CpuOptions } from '@tdl/runtime-cpu';
 import { openExecutor, parseBackend, parseWeightDtype } from './backend.js';
@@ -44,6 +45,9 @@ export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO, nam
     throw new UsageError('--kernels and --threads are for the CPU backend');
   }
   const threads = numberFlag(args, 'threads', CORES, { integer: true, min: 1 });
+  const weightDtype = parseWeightDtype(stringFlag(args, 'weight-dtype'));
+  // Before the module is built or a byte allocated: a run that cannot fit is refused at once.
+  if (backend === 'cpu') checkMemory(graph, weightDtype);
   // The manifest comes from the compiler for every backend; only the CPU builds (and transpiles) its module.
   const manifest = modelManifest(graph);
   const module = backend === 'cpu' ? loadCpuModule(graph) : undefined;
@@ -54,7 +58,6 @@ export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO, nam
   }
   const naming = stringFlag(args, 'naming');
   if (naming !== undefined && !weightsPath) throw new UsageError('--naming says how a --weights file names its tensors: give --weights too');
-  const weightDtype = parseWeightDtype(stringFlag(args, 'weight-dtype'));
   const cpu: CpuOptions = { ...(kernels ? { wasm: kernels === 'wasm' } : {}), threads: nodeThreads(threads), weightFormat: weightDtype };
   // On the CPU's WebAssembly kernels each matrix is packed into the arena as it loads, so its loaded
   // array can go before the next is read: peak memory near the weights' size instead of twice it.
