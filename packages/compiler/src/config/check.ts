@@ -58,7 +58,7 @@ export function checkSettings(configs: readonly ConfigDecl[], presets: readonly 
       } else if (rule.constant !== undefined && rule.constant !== TIED && !constants.includes(rule.constant)) {
         out.push(unknownConstant(rule.constant, target.span, constants, 'this rule'));
       }
-      for (const e of [...(rule.default ? [rule.default] : []), ...(rule.expect ?? [])]) {
+      for (const e of [...(rule.default ? [rule.default] : []), ...(rule.ifNull ? [rule.ifNull] : []), ...(rule.expect ?? [])]) {
         for (const n of names(e)) {
           if (given.has(n.name) || CONFIG_WORDS.has(n.name)) continue;
           out.push(
