@@ -121,6 +121,27 @@ describe('folders', () => {
     expect([...(await readTensors(b)).get('logits')!]).toEqual([...(await readTensors(a)).get('logits')!]);
   });
 
+  it('a sharded folder (model.safetensors.index.json) gives the logits of the single file', async () => {
+    const dir = join(temp, 'llama-sharded');
+    mkdirSync(dir, { recursive: true });
+    for (const f of ['config.json', 'generation_config.json', 'tokenizer.json']) copyFileSync(join(HF, 'llama', f), join(dir, f));
+    const tensors = [...(await readTensors(join(HF, 'llama', 'model.safetensors')))];
+    const shapes = shapesOf(join(HF, 'llama', 'model.safetensors'));
+    const halves = [tensors.slice(0, 5), tensors.slice(5)];
+    const weightMap: Record<string, string> = {};
+    halves.forEach((part, i) => {
+      const file = `model-0000${i + 1}-of-00002.safetensors`;
+      for (const [n] of part) weightMap[n] = file;
+      writeFileSync(join(dir, file), Buffer.concat(encodeSafetensors(part.map(([n, data]) => ({ name: n, shape: shapes.get(n)!, data })))));
+    });
+    writeFileSync(join(dir, 'model.safetensors.index.json'), JSON.stringify({ metadata: {}, weight_map: weightMap }));
+    const [a, b] = [join(temp, 'single.safetensors'), join(temp, 'sharded.safetensors')];
+    expect((await tdl('logits', join(HF, 'llama'), '--ids', '3,4,5', '--out', a)).code).toBe(0);
+    const r = await tdl('logits', dir, '--ids', '3,4,5', '--out', b);
+    expect(r.code, r.stderr).toBe(0);
+    expect([...(await readTensors(b)).get('logits')!]).toEqual([...(await readTensors(a)).get('logits')!]);
+  });
+
   it('a folder no model file claims is one line naming its model_type and the families there are', async () => {
     const dir = await variant('llama', 'mamba', (c) => {
       c['model_type'] = 'mamba';
