@@ -9,7 +9,7 @@ import { numberFlag, stringFlag, type FlagSpec, type ParsedArgs } from './flags.
 import type { CliIO } from './io.js';
 import { loadCpuModule } from './model.js';
 import { CORES, nodeThreads } from './threads.js';
-import { loadCheckpoint, loadMemory } from './weights.js';
+import { checkCheckpoint, loadCheckpoint, loadMemory } from './weights.js';
 
 export const WEIGHT_FLAGS: readonly FlagSpec[] = [
   { name: 'weights', type: 'string', value: 'FILE', default: 'seeded random weights', doc: 'safetensors checkpoint: a file, a sharded index (.index.json) or a folder' },
@@ -45,12 +45,8 @@ export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO, nam
     throw new UsageError('--kernels and --threads are for the CPU backend');
   }
   const threads = numberFlag(args, 'threads', CORES, { integer: true, min: 1 });
-  const weightDtype = parseWeightDtype(stringFlag(args, 'weight-dtype'));
-  // Before the module is built or a byte allocated: a run that cannot fit is refused at once.
-  if (backend === 'cpu') checkMemory(graph, weightDtype);
   // The manifest comes from the compiler for every backend; only the CPU builds (and transpiles) its module.
   const manifest = modelManifest(graph);
-  const module = backend === 'cpu' ? loadCpuModule(graph) : undefined;
   const weightsPath = stringFlag(args, 'weights');
   const params = manifest.params;
   if (!weightsPath && io.stderr.isTTY && params.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0) > 50_000_000) {
@@ -58,6 +54,14 @@ export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO, nam
   }
   const naming = stringFlag(args, 'naming');
   if (naming !== undefined && !weightsPath) throw new UsageError('--naming says how a --weights file names its tensors: give --weights too');
+  const weightDtype = parseWeightDtype(stringFlag(args, 'weight-dtype'));
+  const explain = sizes ? { explain: (best: NamingFit, store: TensorStore) => sizesHint(sizes, graph, best, store) } : {};
+  const loadOptions = { model: graph.name, io, ...(naming !== undefined ? { naming } : {}), ...(tied !== undefined ? { tied } : {}), ...explain };
+  // Before a byte is allocated: a checkpoint that does not fit (its headers tell), then a run that cannot
+  // fit the machine's memory, are refused at once.
+  if (weightsPath) await checkCheckpoint(weightsPath, params, namings, loadOptions);
+  if (backend === 'cpu') checkMemory(graph, weightDtype);
+  const module = backend === 'cpu' ? loadCpuModule(graph) : undefined;
   const cpu: CpuOptions = { ...(kernels ? { wasm: kernels === 'wasm' } : {}), threads: nodeThreads(threads), weightFormat: weightDtype };
   // On the CPU's WebAssembly kernels each matrix is packed into the arena as it loads, so its loaded
   // array can go before the next is read: peak memory near the weights' size instead of twice it.
@@ -66,7 +70,7 @@ export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO, nam
   try {
     const onParam = staged ? (name: string, data: Float32Array) => staged.put(name, data) : undefined;
     const loaded = weightsPath
-      ? (await loadCheckpoint(weightsPath, params, namings, { model: graph.name, io, ...(naming !== undefined ? { naming } : {}), ...(onParam ? { onParam } : {}), ...(tied !== undefined ? { tied } : {}), ...(sizes ? { explain: (best: NamingFit, store: TensorStore) => sizesHint(sizes, graph, best, store) } : {}) })).weights
+      ? (await loadCheckpoint(weightsPath, params, namings, { ...loadOptions, ...(onParam ? { onParam } : {}) })).weights
       : initWeights(params, numberFlag(args, 'init-seed', 0, { integer: true, min: 0 }), onParam);
     executor = await openExecutor(backend, graph, staged ?? loaded, { ...(module ? { module } : {}), weightDtype, cpu, note: (text) => io.stderr.write(text) });
   } catch (e) {

@@ -95,6 +95,34 @@ export interface LoadCheckpointOptions {
   readonly onParam?: (name: string, data: Float32Array) => void;
 }
 
+/** The naming `store` fits, or a UsageError: the misfit's list, or what `explain` makes of it. */
+function chooseFit(store: TensorStore, params: readonly ParamSpec[], sections: readonly CheckpointPlan[], options: LoadCheckpointOptions): NamingFit {
+  const plans = namingsOf(params, sections);
+  try {
+    return chooseNaming(plans, store, {
+      model: options.model,
+      ...(options.naming !== undefined ? { naming: options.naming } : {}),
+      ...(options.tied !== undefined ? { tied: options.tied } : {}),
+    });
+  } catch (e) {
+    const chosen = options.naming !== undefined ? plans.filter((p) => p.naming === options.naming) : plans;
+    if (!(e instanceof UsageError) || !options.explain || !chosen.length) throw e;
+    const best = chosen.map((p) => fitNaming(p, store, options.tied)).reduce((a, b) => (b.found > a.found ? b : a));
+    const hint = options.explain(best, store);
+    throw hint ? new UsageError(hint) : e;
+  }
+}
+
+/** Checks from the headers alone that a checkpoint fits the model, before anything is allocated for it. */
+export async function checkCheckpoint(path: string, params: readonly ParamSpec[], sections: readonly CheckpointPlan[], options: LoadCheckpointOptions): Promise<void> {
+  const { store, close } = await openCheckpoint(path);
+  try {
+    chooseFit(store, params, sections, options);
+  } finally {
+    close();
+  }
+}
+
 /** The model's parameters from a checkpoint in any of its namings. */
 export async function loadCheckpoint(
   path: string,
@@ -104,21 +132,7 @@ export async function loadCheckpoint(
 ): Promise<{ weights: Map<string, Float32Array>; naming: string }> {
   const { store, close } = await openCheckpoint(path);
   try {
-    const plans = namingsOf(params, sections);
-    let fit: NamingFit;
-    try {
-      fit = chooseNaming(plans, store, {
-        model: options.model,
-        ...(options.naming !== undefined ? { naming: options.naming } : {}),
-        ...(options.tied !== undefined ? { tied: options.tied } : {}),
-      });
-    } catch (e) {
-      const chosen = options.naming !== undefined ? plans.filter((p) => p.naming === options.naming) : plans;
-      if (!(e instanceof UsageError) || !options.explain || !chosen.length) throw e;
-      const best = chosen.map((p) => fitNaming(p, store, options.tied)).reduce((a, b) => (b.found > a.found ? b : a));
-      const hint = options.explain(best, store);
-      throw hint ? new UsageError(hint) : e;
-    }
+    const fit = chooseFit(store, params, sections, options);
     const total = [...store.tensors.values()].reduce((n, t) => n + t.entry.end - t.entry.begin, 0);
     const onProgress = options.io ? progressBar(options.io, `loading ${basename(store.label)}`, total) : undefined;
     const weights = await loadNamed(fit, store, params, { ...(onProgress ? { onProgress } : {}), ...(options.onParam ? { onParam: options.onParam } : {}) });

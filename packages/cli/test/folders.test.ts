@@ -142,6 +142,16 @@ describe('folders', () => {
     expect([...(await readTensors(b)).get('logits')!]).toEqual([...(await readTensors(a)).get('logits')!]);
   });
 
+  it('a folder without tokenizer.json starts from generation_config.json\'s bos token', async () => {
+    const dir = join(temp, 'llama-no-tokenizer');
+    mkdirSync(dir, { recursive: true });
+    for (const f of ['config.json', 'generation_config.json', 'model.safetensors']) copyFileSync(join(HF, 'llama', f), join(dir, f));
+    writeFileSync(join(dir, 'generation_config.json'), JSON.stringify({ bos_token_id: 7, eos_token_id: 2 }));
+    const r = await tdl('run', dir, '--json', '--max-tokens', '3');
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { promptIds: number[] }).promptIds).toEqual([7]);
+  });
+
   it('a folder no model file claims is one line naming its model_type and the families there are', async () => {
     const dir = await variant('llama', 'mamba', (c) => {
       c['model_type'] = 'mamba';
