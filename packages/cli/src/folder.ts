@@ -146,7 +146,15 @@ export function resolveTarget(positional: string, args: ParsedArgs): ModelTarget
   if (!folder) return { file, overrides: given, hasConfig };
   const configPath = join(folder, 'config.json');
   const config = readJson(configPath);
-  section ??= settings.configs[0];
+  if (!section && settings.configs.length) {
+    section = settings.configs.find((c) => claimStrength(c, config) > 0);
+    if (!section) {
+      const obj = (config ?? {}) as Record<string, unknown>;
+      const type = typeof obj['model_type'] === 'string' ? `model_type '${obj['model_type']}'` : 'no model_type';
+      const claims = settings.configs.flatMap((c) => c.claims.modelTypes).join(', ');
+      throw new UsageError(`${configPath} is for another family (${type}); ${file} claims ${claims}: give the folder alone to choose its model file`);
+    }
+  }
   const generation = generationIds(folder, config);
   if (!section) return { file, overrides: given, folder, generation, hasConfig };
   const reading = readConfig(section, config, given);

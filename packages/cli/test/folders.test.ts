@@ -171,6 +171,11 @@ describe('folders', () => {
     );
   });
 
+  it('a model file given with the folder of another family is refused', async () => {
+    const r = await tdl('logits', 'models/llama.tdl', '--weights', join(HF, 'gpt2'), '--ids', '1', '--out', join(temp, 'f.safetensors'));
+    expect(r.stderr).toBe(`tdl: error: ${join(HF, 'gpt2')}/config.json is for another family (model_type 'gpt2'); models/llama.tdl claims llama: give the folder alone to choose its model file\n`);
+  });
+
   it('a folder without config.json is refused', async () => {
     const dir = join(temp, 'empty');
     mkdirSync(dir, { recursive: true });
