@@ -1,6 +1,6 @@
 // A config section's rules read into a checked form: which constant, which config.json keys (first
 // present wins; dotted keys reach into objects), the default when none is present, the values allowed.
-import type { Arg, ConfigDecl, Expr, MappingRule, StringLit } from '@tdl/dsl';
+import type { Arg, ConfigDecl, Expr, MappingRule, Span, StringLit } from '@tdl/dsl';
 
 export interface ConfigRule {
   /** The constant the rule sets; undefined for `_`, a rule that only checks a setting. */
@@ -32,17 +32,14 @@ export interface ConfigSection {
 export interface FormProblem {
   readonly message: string;
   readonly label?: string;
-  readonly at: { readonly span: import('@tdl/dsl').Span };
+  readonly at: { readonly span: Span };
 }
-
-export const CLAIM_NAMES = ['model_type', 'architectures'] as const;
 
 /**
  * The one setting a config rule may give that is not a constant: whether the head is tied to the
  * embedding, which decides what the checkpoint's `tied(head, embedding)` sources read.
  */
 export const TIED = 'tied';
-export const CONFIG_TRANSFORMS = ['default', 'if_null', 'expect'] as const;
 
 function strings(e: Expr): StringLit[] | undefined {
   if (e.kind === 'String') return [e];
