@@ -7,6 +7,7 @@ import { claimStrength, modelSettings, readConfig, type ConfigSection, type Pres
 import { UsageError } from '@tdl/runtime';
 import { overrides, stringFlag, type FlagSpec, type ParsedArgs } from './flags.js';
 import { readText } from './io.js';
+import type { LoadFacts } from './session.js';
 
 export const PRESET_FLAG: FlagSpec = {
   name: 'preset',
@@ -31,6 +32,8 @@ export interface ModelTarget {
   readonly generation?: GenerationIds;
   /** Whether config.json ties the head to the embedding (the config section's `tied` rule). */
   readonly tied?: boolean;
+  /** Whether the model file has a config section (so a config.json could give its sizes). */
+  readonly hasConfig?: boolean;
 }
 
 /** The model library: $TDL_MODELS, else the repository's models/ (three folders above this module). */
@@ -137,17 +140,32 @@ export function resolveTarget(positional: string, args: ParsedArgs): ModelTarget
   const settings = modelSettings({ name: file, text: readText(file) });
   // A file whose sections have errors is reported by the check that follows, with the given constants.
   if (settings.diagnostics.length) return { file, overrides: sets };
+  const hasConfig = settings.configs.length > 0;
   const presetName = stringFlag(args, 'preset');
   const given = { ...(presetName !== undefined ? findPreset(settings.presets, presetName, file).values : {}), ...sets };
-  if (!folder) return { file, overrides: given };
+  if (!folder) return { file, overrides: given, hasConfig };
   const configPath = join(folder, 'config.json');
   const config = readJson(configPath);
-  section ??= settings.configs[0];
+  if (!section && settings.configs.length) {
+    section = settings.configs.find((c) => claimStrength(c, config) > 0);
+    if (!section) {
+      const obj = (config ?? {}) as Record<string, unknown>;
+      const type = typeof obj['model_type'] === 'string' ? `model_type '${obj['model_type']}'` : 'no model_type';
+      const claims = settings.configs.flatMap((c) => c.claims.modelTypes).join(', ');
+      throw new UsageError(`${configPath} is for another family (${type}); ${file} claims ${claims}: give the folder alone to choose its model file`);
+    }
+  }
   const generation = generationIds(folder, config);
-  if (!section) return { file, overrides: given, folder, generation };
+  if (!section) return { file, overrides: given, folder, generation, hasConfig };
   const reading = readConfig(section, config, given);
   if (reading.problems.length) throw new UsageError(`${configPath} does not fit ${file}: ${reading.problems.join('; ')}`);
-  return { file, overrides: { ...reading.values }, folder, generation, ...(reading.tied !== undefined ? { tied: reading.tied } : {}) };
+  return { file, overrides: { ...reading.values }, folder, generation, hasConfig, ...(reading.tied !== undefined ? { tied: reading.tied } : {}) };
+}
+
+/** What loading a checkpoint for `target` needs to know: the head's tie, and how to explain misfit sizes. */
+export function loadFacts(target: ModelTarget, text: string): LoadFacts {
+  const tied = target.tied !== undefined ? { tied: target.tied } : {};
+  return { ...tied, sizes: { file: target.file, text, overrides: target.overrides, hasConfig: target.hasConfig ?? false, ...tied } };
 }
 
 /** The checkpoint to read: --weights, else the folder given as the model (when it holds weights). */

@@ -1,13 +1,15 @@
 // Sets up a model to run: compiled for a backend, with weights (a file or seeded random) and a memory.
 import { modelManifest, type CheckpointPlan, type Graph } from '@tdl/compiler';
-import { initWeights, UsageError, type Executor } from '@tdl/runtime';
+import { initWeights, UsageError, type Executor, type NamingFit, type TensorStore } from '@tdl/runtime';
+import { checkMemory } from './memory.js';
+import { sizesHint, type SizesContext } from './sizes.js';
 import { Arena, CpuExecutor, type CpuOptions } from '@tdl/runtime-cpu';
 import { openExecutor, parseBackend, parseWeightDtype } from './backend.js';
 import { numberFlag, stringFlag, type FlagSpec, type ParsedArgs } from './flags.js';
 import type { CliIO } from './io.js';
 import { loadCpuModule } from './model.js';
 import { CORES, nodeThreads } from './threads.js';
-import { loadCheckpoint, loadMemory } from './weights.js';
+import { checkCheckpoint, loadCheckpoint, loadMemory } from './weights.js';
 
 export const WEIGHT_FLAGS: readonly FlagSpec[] = [
   { name: 'weights', type: 'string', value: 'FILE', default: 'seeded random weights', doc: 'safetensors checkpoint: a file, a sharded index (.index.json) or a folder' },
@@ -25,11 +27,17 @@ export interface Session {
   readonly memory?: { data: Float32Array; length: number };
 }
 
-/**
- * `namings`: the plans of the model's checkpoint sections, for `--weights` in their naming; `tied`:
- * whether the model's config.json ties the head to the embedding, when a folder gave one.
- */
-export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO, namings: readonly CheckpointPlan[] = [], tied?: boolean): Promise<Session> {
+/** How a checkpoint is read beyond its naming: the head's tie, and what to say when its sizes misfit. */
+export interface LoadFacts {
+  /** Whether the model's config.json ties the head to the embedding, when a folder gave one. */
+  readonly tied?: boolean;
+  /** The model as checked, so a misfit of sizes can name the constants (see sizes.ts). */
+  readonly sizes?: SizesContext;
+}
+
+/** `namings`: the plans of the model's checkpoint sections, for `--weights` in their naming. */
+export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO, namings: readonly CheckpointPlan[] = [], facts: LoadFacts = {}): Promise<Session> {
+  const { tied, sizes } = facts;
   const backend = parseBackend(stringFlag(args, 'backend'));
   const kernels = stringFlag(args, 'kernels');
   if (kernels !== undefined && kernels !== 'wasm' && kernels !== 'js') throw new UsageError(`unknown --kernels '${kernels}': use wasm or js`);
@@ -39,7 +47,6 @@ export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO, nam
   const threads = numberFlag(args, 'threads', CORES, { integer: true, min: 1 });
   // The manifest comes from the compiler for every backend; only the CPU builds (and transpiles) its module.
   const manifest = modelManifest(graph);
-  const module = backend === 'cpu' ? loadCpuModule(graph) : undefined;
   const weightsPath = stringFlag(args, 'weights');
   const params = manifest.params;
   if (!weightsPath && io.stderr.isTTY && params.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0) > 50_000_000) {
@@ -48,6 +55,13 @@ export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO, nam
   const naming = stringFlag(args, 'naming');
   if (naming !== undefined && !weightsPath) throw new UsageError('--naming says how a --weights file names its tensors: give --weights too');
   const weightDtype = parseWeightDtype(stringFlag(args, 'weight-dtype'));
+  const explain = sizes ? { explain: (best: NamingFit, store: TensorStore) => sizesHint(sizes, graph, best, store) } : {};
+  const loadOptions = { model: graph.name, io, ...(naming !== undefined ? { naming } : {}), ...(tied !== undefined ? { tied } : {}), ...explain };
+  // Before a byte is allocated: a checkpoint that does not fit (its headers tell), then a run that cannot
+  // fit the machine's memory, are refused at once.
+  if (weightsPath) await checkCheckpoint(weightsPath, params, namings, loadOptions);
+  if (backend === 'cpu') checkMemory(graph, weightDtype);
+  const module = backend === 'cpu' ? loadCpuModule(graph) : undefined;
   const cpu: CpuOptions = { ...(kernels ? { wasm: kernels === 'wasm' } : {}), threads: nodeThreads(threads), weightFormat: weightDtype };
   // On the CPU's WebAssembly kernels each matrix is packed into the arena as it loads, so its loaded
   // array can go before the next is read: peak memory near the weights' size instead of twice it.
@@ -56,7 +70,7 @@ export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO, nam
   try {
     const onParam = staged ? (name: string, data: Float32Array) => staged.put(name, data) : undefined;
     const loaded = weightsPath
-      ? (await loadCheckpoint(weightsPath, params, namings, { model: graph.name, io, ...(naming !== undefined ? { naming } : {}), ...(onParam ? { onParam } : {}), ...(tied !== undefined ? { tied } : {}) })).weights
+      ? (await loadCheckpoint(weightsPath, params, namings, { ...loadOptions, ...(onParam ? { onParam } : {}) })).weights
       : initWeights(params, numberFlag(args, 'init-seed', 0, { integer: true, min: 0 }), onParam);
     executor = await openExecutor(backend, graph, staged ?? loaded, { ...(module ? { module } : {}), weightDtype, cpu, note: (text) => io.stderr.write(text) });
   } catch (e) {

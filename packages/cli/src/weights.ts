@@ -5,6 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import {
   chooseNaming,
   exportNamed,
+  fitNaming,
   internalPlan,
   loadNamed,
   openStore,
@@ -14,6 +15,7 @@ import {
   safetensorsChunks,
   UsageError,
   type CheckpointPlan,
+  type NamingFit,
   type ParamSpec,
   type ShardIndex,
   type TensorStore,
@@ -87,8 +89,38 @@ export interface LoadCheckpointOptions {
   readonly tied?: boolean;
   /** Where a progress bar goes for large files. */
   readonly io?: CliIO;
+  /** A better message than the list of misfits, from the closest naming's fit (see sizes.ts). */
+  readonly explain?: (best: NamingFit, store: TensorStore) => string | undefined;
   /** Takes each parameter as it loads instead of the returned map (see loadNamed). */
   readonly onParam?: (name: string, data: Float32Array) => void;
+}
+
+/** The naming `store` fits, or a UsageError: the misfit's list, or what `explain` makes of it. */
+function chooseFit(store: TensorStore, params: readonly ParamSpec[], sections: readonly CheckpointPlan[], options: LoadCheckpointOptions): NamingFit {
+  const plans = namingsOf(params, sections);
+  try {
+    return chooseNaming(plans, store, {
+      model: options.model,
+      ...(options.naming !== undefined ? { naming: options.naming } : {}),
+      ...(options.tied !== undefined ? { tied: options.tied } : {}),
+    });
+  } catch (e) {
+    const chosen = options.naming !== undefined ? plans.filter((p) => p.naming === options.naming) : plans;
+    if (!(e instanceof UsageError) || !options.explain || !chosen.length) throw e;
+    const best = chosen.map((p) => fitNaming(p, store, options.tied)).reduce((a, b) => (b.found > a.found ? b : a));
+    const hint = options.explain(best, store);
+    throw hint ? new UsageError(hint) : e;
+  }
+}
+
+/** Checks from the headers alone that a checkpoint fits the model, before anything is allocated for it. */
+export async function checkCheckpoint(path: string, params: readonly ParamSpec[], sections: readonly CheckpointPlan[], options: LoadCheckpointOptions): Promise<void> {
+  const { store, close } = await openCheckpoint(path);
+  try {
+    chooseFit(store, params, sections, options);
+  } finally {
+    close();
+  }
 }
 
 /** The model's parameters from a checkpoint in any of its namings. */
@@ -100,11 +132,7 @@ export async function loadCheckpoint(
 ): Promise<{ weights: Map<string, Float32Array>; naming: string }> {
   const { store, close } = await openCheckpoint(path);
   try {
-    const fit = chooseNaming(namingsOf(params, sections), store, {
-      model: options.model,
-      ...(options.naming !== undefined ? { naming: options.naming } : {}),
-      ...(options.tied !== undefined ? { tied: options.tied } : {}),
-    });
+    const fit = chooseFit(store, params, sections, options);
     const total = [...store.tensors.values()].reduce((n, t) => n + t.entry.end - t.entry.begin, 0);
     const onProgress = options.io ? progressBar(options.io, `loading ${basename(store.label)}`, total) : undefined;
     const weights = await loadNamed(fit, store, params, { ...(onProgress ? { onProgress } : {}), ...(options.onParam ? { onParam: options.onParam } : {}) });

@@ -110,14 +110,33 @@ describe('tdl end to end', () => {
     expect(extra.stderr).toBe("tdl: error: model 'tiny' has no memory input; drop --memory\n");
   });
 
-  it('names missing, unexpected and mis-shaped tensors of a checkpoint for another model', async () => {
+  it('names the constant when a checkpoint is of another size of the model', async () => {
     const weights = join(temp, 'small.safetensors');
     await tdl('init', TINY, '--set', 'd=8', '--out', weights);
     const r = await tdl('run', TINY, '--weights', weights, '--ids', '1');
     expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`tdl: error: ${weights} is a checkpoint of other sizes: it has d = 8, where ${TINY} has d = 16: pass --set d=8\n`);
+  });
+
+  it('names missing, unexpected and mis-shaped tensors of a checkpoint for another model', async () => {
+    const weights = join(temp, 'other.safetensors');
+    await tdl('init', TINY, '--out', weights);
+    // One tensor of another shape, one renamed: no constant explains that.
+    const src = bufferSource(readFileSync(weights));
+    const header = await readHeader(src, weights);
+    const tensors = [];
+    for (const [name, entry] of header.tensors) {
+      const data = await readTensorF32(src, entry);
+      if (name === 'embed.weight') tensors.push({ name, shape: [128, 32], data });
+      else tensors.push({ name: name === 'head.weight' ? 'head.w' : name, shape: [...entry.shape], data });
+    }
+    writeFileSync(weights, concatChunks(encodeSafetensors(tensors)));
+    const r = await tdl('run', TINY, '--weights', weights, '--ids', '1');
+    expect(r.code).toBe(1);
     expect(r.stderr).toContain('does not fit this model');
-    expect(r.stderr).toContain('wrong shape for');
-    expect(r.stderr).toContain('embed.weight: expected [256, 16], found [256, 8]');
+    expect(r.stderr).toContain('embed.weight: expected [256, 16], found [128, 32]');
+    expect(r.stderr).toContain('missing 1 tensor: head.weight');
+    expect(r.stderr).toContain('unexpected 1 tensor: head.w');
     expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
   });
 

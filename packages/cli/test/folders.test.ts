@@ -25,7 +25,12 @@ async function variant(family: string, name: string, edit: (config: Record<strin
     const t = await readTensors(join(HF, family, 'model.safetensors'));
     const shapes = shapesOf(join(HF, family, 'model.safetensors'));
     tensors(t);
-    const chunks = encodeSafetensors([...t].map(([n, data]) => ({ name: n, shape: shapes.get(n) ?? [data.length], data })));
+    // A tensor whose length changed is stored as a vector.
+    const shapeOf = (n: string, data: Float32Array) => {
+      const shape = shapes.get(n);
+      return shape && shape.reduce((a, b) => a * b, 1) === data.length ? shape : [data.length];
+    };
+    const chunks = encodeSafetensors([...t].map(([n, data]) => ({ name: n, shape: shapeOf(n, data), data })));
     writeFileSync(join(dir, 'model.safetensors'), Buffer.concat(chunks));
   }
   return dir;
@@ -116,6 +121,37 @@ describe('folders', () => {
     expect([...(await readTensors(b)).get('logits')!]).toEqual([...(await readTensors(a)).get('logits')!]);
   });
 
+  it('a sharded folder (model.safetensors.index.json) gives the logits of the single file', async () => {
+    const dir = join(temp, 'llama-sharded');
+    mkdirSync(dir, { recursive: true });
+    for (const f of ['config.json', 'generation_config.json', 'tokenizer.json']) copyFileSync(join(HF, 'llama', f), join(dir, f));
+    const tensors = [...(await readTensors(join(HF, 'llama', 'model.safetensors')))];
+    const shapes = shapesOf(join(HF, 'llama', 'model.safetensors'));
+    const halves = [tensors.slice(0, 5), tensors.slice(5)];
+    const weightMap: Record<string, string> = {};
+    halves.forEach((part, i) => {
+      const file = `model-0000${i + 1}-of-00002.safetensors`;
+      for (const [n] of part) weightMap[n] = file;
+      writeFileSync(join(dir, file), Buffer.concat(encodeSafetensors(part.map(([n, data]) => ({ name: n, shape: shapes.get(n)!, data })))));
+    });
+    writeFileSync(join(dir, 'model.safetensors.index.json'), JSON.stringify({ metadata: {}, weight_map: weightMap }));
+    const [a, b] = [join(temp, 'single.safetensors'), join(temp, 'sharded.safetensors')];
+    expect((await tdl('logits', join(HF, 'llama'), '--ids', '3,4,5', '--out', a)).code).toBe(0);
+    const r = await tdl('logits', dir, '--ids', '3,4,5', '--out', b);
+    expect(r.code, r.stderr).toBe(0);
+    expect([...(await readTensors(b)).get('logits')!]).toEqual([...(await readTensors(a)).get('logits')!]);
+  });
+
+  it('a folder without tokenizer.json starts from generation_config.json\'s bos token', async () => {
+    const dir = join(temp, 'llama-no-tokenizer');
+    mkdirSync(dir, { recursive: true });
+    for (const f of ['config.json', 'generation_config.json', 'model.safetensors']) copyFileSync(join(HF, 'llama', f), join(dir, f));
+    writeFileSync(join(dir, 'generation_config.json'), JSON.stringify({ bos_token_id: 7, eos_token_id: 2 }));
+    const r = await tdl('run', dir, '--json', '--max-tokens', '3');
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { promptIds: number[] }).promptIds).toEqual([7]);
+  });
+
   it('a folder no model file claims is one line naming its model_type and the families there are', async () => {
     const dir = await variant('llama', 'mamba', (c) => {
       c['model_type'] = 'mamba';
@@ -133,6 +169,11 @@ describe('folders', () => {
     expect((await tdl('info', untied)).stderr).toBe(
       `tdl: error: ${untied}/config.json does not fit models/qwen2.tdl: config.json sets tie_word_embeddings = false, but the model file computes true\n`,
     );
+  });
+
+  it('a model file given with the folder of another family is refused', async () => {
+    const r = await tdl('logits', 'models/llama.tdl', '--weights', join(HF, 'gpt2'), '--ids', '1', '--out', join(temp, 'f.safetensors'));
+    expect(r.stderr).toBe(`tdl: error: ${join(HF, 'gpt2')}/config.json is for another family (model_type 'gpt2'); models/llama.tdl claims llama: give the folder alone to choose its model file\n`);
   });
 
   it('a folder without config.json is refused', async () => {
@@ -176,5 +217,25 @@ describe('ties are facts', () => {
     expect((await tdl('logits', tied, '--ids', '1,2', '--out', out)).code).toBe(0);
     const stray = await variant('llama', 'llama-tied-stray', (c) => void (c['tie_word_embeddings'] = true));
     expect((await tdl('logits', stray, '--ids', '1,2', '--out', out)).stderr).toMatch(/lm_head\.weight differs from model\.embed_tokens\.weight/);
+  });
+});
+
+describe('sizes first', () => {
+  it('a checkpoint of other sizes names the constants, not hundreds of tensors', async () => {
+    const r = await tdl('logits', 'models/llama.tdl', '--weights', join(HF, 'llama', 'model.safetensors'), '--ids', '1,2', '--out', join(temp, 's.safetensors'));
+    expect(r.stderr).toBe(
+      `tdl: error: ${join(HF, 'llama', 'model.safetensors')} is a checkpoint of other sizes: it has vocab = 96, d = 32, d_ff = 64, layers = 2, ` +
+        'where models/llama.tdl has vocab = 32000, d = 4096, d_ff = 11008, layers = 32: pass --set vocab=96 --set d=32 --set d_ff=64 --set layers=2 ' +
+        'with its head counts (which shapes do not show), or give config.json\n',
+    );
+    // With the head counts right, the sizes found are all that is missing, and the message says so.
+    const g = await tdl('logits', 'models/gpt2.tdl', '--weights', join(HF, 'gpt2', 'model.safetensors'), '--set', 'heads=4', '--ids', '1,2', '--out', join(temp, 's.safetensors'));
+    expect(g.stderr).toMatch(/it has vocab = 96, d = 32, context = 128, layers = 2, where models\/gpt2\.tdl has vocab = 50257, d = 768, context = 1024, layers = 12: pass --set vocab=96 --set d=32 --set context=128 --set layers=2, or give config.json\n$/);
+  });
+
+  it('one tensor of a wrong shape is listed as it is, not read as other sizes', async () => {
+    const dir = await variant('llama', 'llama-bad-norm', () => {}, (t) => void t.set('model.norm.weight', new Float32Array(31)));
+    const r = await tdl('logits', dir, '--ids', '1,2', '--out', join(temp, 'n.safetensors'));
+    expect(r.stderr).toMatch(/wrong shape for 1 tensor: model\.norm\.weight: expected \[32\], found \[31\]/);
   });
 });

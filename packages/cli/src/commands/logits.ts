@@ -1,7 +1,7 @@
 // tdl logits: writes the logits of every prompt position as one [T, vocab] tensor.
 import { encodeSafetensors, UsageError } from '@tdl/runtime';
 import { SET_FLAG, parseIds, stringFlag, type CommandSpec, type ParsedArgs } from '../flags.js';
-import { PRESET_FLAG, resolveTarget, withFolderWeights } from '../folder.js';
+import { loadFacts, PRESET_FLAG, resolveTarget, withFolderWeights } from '../folder.js';
 import { writeAtomic, type CliIO } from '../io.js';
 import { loadModel, requireFile } from '../model.js';
 import { openSession, WEIGHT_FLAGS } from '../session.js';
@@ -28,8 +28,8 @@ export async function runLogits(given: ParsedArgs, io: CliIO): Promise<number> {
   if (!out) throw new UsageError('tdl logits needs --out FILE.safetensors');
   const ids = parseIds(idsText);
   const target = resolveTarget(positional, args);
-  const { graph, namings } = loadModel(io, target.file, target.overrides);
-  const { executor, memory } = await openSession(graph, withFolderWeights(args, target), io, namings, target.tied);
+  const { graph, namings, text } = loadModel(io, target.file, target.overrides);
+  const { executor, memory } = await openSession(graph, withFolderWeights(args, target), io, namings, loadFacts(target, text));
   let logits: Float32Array;
   try {
     if (memory) await executor.setMemory(memory.data, memory.length);

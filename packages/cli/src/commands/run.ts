@@ -1,8 +1,10 @@
 // tdl run: generates text from a model, streaming tokens as they come.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { modelVocab } from '@tdl/compiler';
 import { checkTokenId, generate, UsageError, validateSamplerOptions, type GenerateEvent } from '@tdl/runtime';
 import { SET_FLAG, boolFlag, plural, numberFlag, parseIds, stringFlag, type CommandSpec, type ParsedArgs } from '../flags.js';
-import { PRESET_FLAG, resolveTarget, withFolderWeights } from '../folder.js';
+import { loadFacts, PRESET_FLAG, resolveTarget, withFolderWeights } from '../folder.js';
 import type { CliIO } from '../io.js';
 import { loadModel, requireFile } from '../model.js';
 import { openSession, WEIGHT_FLAGS } from '../session.js';
@@ -16,7 +18,7 @@ export const runSpec: CommandSpec = {
   args: 'FILE|DIR [--prompt TEXT | --ids 1,2,3]',
   summary: 'Generate tokens from a model, streaming them as they come; ends with prefill and decode speeds.',
   flags: [
-    { name: 'prompt', type: 'string', value: 'TEXT', default: '"Hello"', doc: 'prompt text' },
+    { name: 'prompt', type: 'string', value: 'TEXT', default: '"Hello"; for a folder without tokenizer.json, its bos token', doc: 'prompt text' },
     { name: 'ids', type: 'string', value: '1,2,3', doc: 'prompt as token ids instead of text' },
     TOKENIZER_FLAG,
     ...WEIGHT_FLAGS,
@@ -41,10 +43,14 @@ export async function runRun(given: ParsedArgs, io: CliIO): Promise<number> {
   const promptText = stringFlag(args, 'prompt');
   const idsText = stringFlag(args, 'ids');
   if (promptText !== undefined && idsText !== undefined) throw new UsageError('give --prompt or --ids, not both');
-  const { graph, namings } = loadModel(io, file, target.overrides);
+  const { graph, namings, text } = loadModel(io, file, target.overrides);
   const vocab = { name: graph.name, vocabSize: modelVocab(graph) };
   const tokenizer = resolveTokenizer(stringFlag(args, 'tokenizer'), vocab.vocabSize, stringFlag(args, 'weights'));
-  const prompt = idsText !== undefined ? parseIds(idsText) : tokenizer.encode(promptText ?? 'Hello');
+  // A folder without a tokenizer, asked for no prompt, starts from its first token (decoder start or bos).
+  const start = target.generation?.decoderStart ?? target.generation?.bos;
+  const bare = target.folder !== undefined && !existsSync(join(target.folder, 'tokenizer.json')) && stringFlag(args, 'tokenizer') === undefined;
+  const prompt =
+    idsText !== undefined ? parseIds(idsText) : promptText === undefined && bare && start !== undefined ? [start] : tokenizer.encode(promptText ?? 'Hello');
   const stopText = stringFlag(args, 'stop');
   // A folder's generation_config.json names its end tokens; else the tokenizer's.
   const folderStops = target.generation?.eos.length ? target.generation.eos : undefined;
@@ -64,7 +70,7 @@ export async function runRun(given: ParsedArgs, io: CliIO): Promise<number> {
   };
   validateSamplerOptions(options);
   const json = boolFlag(args, 'json');
-  const session = await openSession(graph, args, io, namings, target.tied);
+  const session = await openSession(graph, args, io, namings, loadFacts(target, text));
   const decoder = tokenizer.streamDecoder();
   let done: Extract<GenerateEvent, { kind: 'done' }> | undefined;
   // The prompt is echoed once generation has accepted it, so a refused prompt is not printed first.

@@ -1,11 +1,11 @@
 // Checks a model's config sections and presets against its constants: every rule and preset sets a
 // constant the model has, every default names only constants given by earlier rules, names are unique.
-import { closestMatch, diagnostic, type ConfigDecl, type Diagnostic, type Expr, type PresetDecl } from '@tdl/dsl';
-import { readSection, TIED, type ConfigSection } from './rules.js';
+import { closestMatch, diagnostic, type ConfigDecl, type Diagnostic, type Expr, type PresetDecl, type Span } from '@tdl/dsl';
+import { readSection, TIED, type ConfigSection, type FormProblem } from './rules.js';
 import { readPreset, type Preset } from './presets.js';
 import { CONFIG_WORDS } from './values.js';
 
-function names(e: Expr): { name: string; span: import('@tdl/dsl').Span }[] {
+function names(e: Expr): { name: string; span: Span }[] {
   switch (e.kind) {
     case 'Name':
       return [{ name: e.name, span: e.span }];
@@ -22,7 +22,7 @@ function names(e: Expr): { name: string; span: import('@tdl/dsl').Span }[] {
   }
 }
 
-function unknownConstant(name: string, span: import('@tdl/dsl').Span, constants: readonly string[], what: string): Diagnostic {
+function unknownConstant(name: string, span: Span, constants: readonly string[], what: string): Diagnostic {
   const near = closestMatch(name, constants);
   return diagnostic('E0601', span, `${what} sets '${name}', which is not a constant of this model`, {
     label: near ? `did you mean '${near}'?` : `the constants are ${constants.join(', ') || 'none'}`,
@@ -47,7 +47,7 @@ export function checkSettings(configs: readonly ConfigDecl[], presets: readonly 
       continue;
     }
     seen.set(decl.name.name, decl);
-    const problems: { message: string; label?: string; at: { span: import('@tdl/dsl').Span } }[] = [];
+    const problems: FormProblem[] = [];
     const section = readSection(decl, problems);
     for (const p of problems) out.push(diagnostic('E0602', p.at.span, p.message, p.label !== undefined ? { label: p.label } : {}));
     const given = new Set<string>();
@@ -58,7 +58,7 @@ export function checkSettings(configs: readonly ConfigDecl[], presets: readonly 
       } else if (rule.constant !== undefined && rule.constant !== TIED && !constants.includes(rule.constant)) {
         out.push(unknownConstant(rule.constant, target.span, constants, 'this rule'));
       }
-      for (const e of [...(rule.default ? [rule.default] : []), ...(rule.expect ?? [])]) {
+      for (const e of [...(rule.default ? [rule.default] : []), ...(rule.ifNull ? [rule.ifNull] : []), ...(rule.expect ?? [])]) {
         for (const n of names(e)) {
           if (given.has(n.name) || CONFIG_WORDS.has(n.name)) continue;
           out.push(

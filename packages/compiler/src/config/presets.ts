@@ -1,5 +1,5 @@
 // Presets: the published sizes a model file covers, each the constants it sets (`preset "gpt2-xl": d = 1600, …`).
-import type { PresetDecl } from '@tdl/dsl';
+import type { PresetDecl, Span } from '@tdl/dsl';
 import { evalConfigExpr } from './values.js';
 
 export interface Preset {
@@ -11,9 +11,9 @@ export interface Preset {
 }
 
 /** A preset's values, or the first problem with one of them (for the check to place). */
-export function readPreset(decl: PresetDecl): { preset: Preset; problems: { message: string; span: import('@tdl/dsl').Span }[] } {
+export function readPreset(decl: PresetDecl): { preset: Preset; problems: { message: string; span: Span }[] } {
   const values: Record<string, number> = {};
-  const problems: { message: string; span: import('@tdl/dsl').Span }[] = [];
+  const problems: { message: string; span: Span }[] = [];
   for (const b of decl.bindings) {
     const v = evalConfigExpr(b.value, new Map());
     if (typeof v !== 'number') problems.push({ message: `a preset sets numbers: '${b.name.name}' is not one`, span: b.value.span });

@@ -14,14 +14,15 @@ export interface ConfigReading {
   readonly problems: readonly string[];
 }
 
-/** The value at a dotted key path; undefined when absent or null (transformers reads null as unset). */
+/** The value at a dotted key path: null when the key holds null, undefined when it is absent. */
 function lookup(json: unknown, path: readonly string[]): ConfigValue | undefined {
   let at: unknown = json;
   for (const key of path) {
     if (at === null || typeof at !== 'object' || Array.isArray(at) || !Object.prototype.hasOwnProperty.call(at, key)) return undefined;
     at = (at as Record<string, unknown>)[key];
   }
-  if (at === null || at === undefined) return undefined;
+  if (at === undefined) return undefined;
+  if (at === null) return null;
   if (typeof at === 'number' || typeof at === 'string' || typeof at === 'boolean') return at;
   return JSON.stringify(at);
 }
@@ -52,6 +53,15 @@ export function readConfig(section: ConfigSection, json: unknown, given: Readonl
     const hit = found(json, rule);
     let value: ConfigValue | undefined = hit?.value;
     let origin = hit?.key;
+    // A null is the setting's "off" where the rule says what that is, else the same as absent.
+    if (value === null && rule.ifNull) {
+      const v = evalConfigExpr(rule.ifNull, env);
+      if (typeof v === 'object' && v !== null) {
+        problems.push(`the value for a null ${keyList(rule)} cannot be computed: ${v.error}`);
+        continue;
+      }
+      value = v;
+    } else if (value === null) value = undefined;
     if (value === undefined && rule.default) {
       const d = evalConfigExpr(rule.default, env);
       if (typeof d === 'object' && d !== null) {

@@ -1,6 +1,6 @@
 // A config section's rules read into a checked form: which constant, which config.json keys (first
 // present wins; dotted keys reach into objects), the default when none is present, the values allowed.
-import type { Arg, ConfigDecl, Expr, MappingRule, StringLit } from '@tdl/dsl';
+import type { Arg, ConfigDecl, Expr, MappingRule, Span, StringLit } from '@tdl/dsl';
 
 export interface ConfigRule {
   /** The constant the rule sets; undefined for `_`, a rule that only checks a setting. */
@@ -8,6 +8,8 @@ export interface ConfigRule {
   /** The keys to try, in order (`first_of("n_embd", "hidden_size")`), each a path (`rope_scaling.factor`). */
   readonly keys: readonly (readonly string[])[];
   readonly default?: Expr;
+  /** `if_null(v)`: the value when the key is present and null (a setting transformers reads as off). */
+  readonly ifNull?: Expr;
   /** `expect(a, b, …)`: the values the model file computes correctly. */
   readonly expect?: readonly Expr[];
   readonly rule: MappingRule;
@@ -30,17 +32,14 @@ export interface ConfigSection {
 export interface FormProblem {
   readonly message: string;
   readonly label?: string;
-  readonly at: { readonly span: import('@tdl/dsl').Span };
+  readonly at: { readonly span: Span };
 }
-
-export const CLAIM_NAMES = ['model_type', 'architectures'] as const;
 
 /**
  * The one setting a config rule may give that is not a constant: whether the head is tied to the
  * embedding, which decides what the checkpoint's `tied(head, embedding)` sources read.
  */
 export const TIED = 'tied';
-export const CONFIG_TRANSFORMS = ['default', 'expect'] as const;
 
 function strings(e: Expr): StringLit[] | undefined {
   if (e.kind === 'String') return [e];
@@ -90,13 +89,15 @@ export function readSection(decl: ConfigDecl, problems: FormProblem[]): ConfigSe
     const keys = readKeys(rule, problems);
     if (!keys) continue;
     let dflt: Expr | undefined;
+    let ifNull: Expr | undefined;
     let expect: Expr[] | undefined;
     for (const tr of rule.transforms) {
       const args = tr.args.filter((a) => !a.name).map((a) => a.value);
       if (tr.name.name === 'default' && args.length === 1 && dflt === undefined && tr.args.length === 1) dflt = args[0];
+      else if (tr.name.name === 'if_null' && args.length === 1 && ifNull === undefined && tr.args.length === 1) ifNull = args[0];
       else if (tr.name.name === 'expect' && args.length >= 1 && expect === undefined && tr.args.length === args.length) expect = args;
       else {
-        problems.push({ message: `'${tr.name.name}' is not a config step here`, label: 'a config rule may end in `| default(value)` and `| expect(value, …)`, once each', at: tr });
+        problems.push({ message: `'${tr.name.name}' is not a config step here`, label: 'a config rule may end in `| default(value)`, `| if_null(value)` and `| expect(value, …)`, once each', at: tr });
       }
     }
     const constant = first.name === '_' ? undefined : first.name;
@@ -104,7 +105,7 @@ export function readSection(decl: ConfigDecl, problems: FormProblem[]): ConfigSe
       problems.push({ message: 'a rule for `_` sets nothing, so it needs `| expect(…)`', at: rule.target });
       continue;
     }
-    rules.push({ ...(constant !== undefined ? { constant } : {}), keys, ...(dflt ? { default: dflt } : {}), ...(expect ? { expect } : {}), rule });
+    rules.push({ ...(constant !== undefined ? { constant } : {}), keys, ...(dflt ? { default: dflt } : {}), ...(ifNull ? { ifNull } : {}), ...(expect ? { expect } : {}), rule });
   }
   return { name: decl.name.name, claims: readClaims(decl.claims, problems), rules, decl };
 }

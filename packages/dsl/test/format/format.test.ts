@@ -183,4 +183,43 @@ describe('formatter', () => {
     const { ast } = parseText('# c\nmodel m {\n\n  x = 1  # t\n}');
     expect(format(ast)).toBe('# c\nmodel m {\n  x = 1\n  # t\n}\n');
   });
+
+  it('lays out config sections like checkpoint sections, and presets like constants', () => {
+    const text = [
+      'model m {',
+      '  preset   "small" :d=8,layers = 2',
+      '  preset "base"',
+      '  ## How config.json gives the sizes.',
+      '  config hf( model_type="m",architectures=[ "MForCausalLM" ] ) {',
+      '    d<-first_of("n_embd","hidden_size")|default(768)',
+      '    # the layer count',
+      '    layers <- "n_layer"',
+      '    _ <- "act"|expect( "gelu" )',
+      '  }',
+      '}',
+    ].join('\n');
+    expect(fmt(text)).toBe(
+      [
+        'model m {',
+        '  preset "small": d = 8, layers = 2',
+        '  preset "base"',
+        '  ## How config.json gives the sizes.',
+        '  config hf(model_type = "m", architectures = ["MForCausalLM"]) {',
+        '    d      <- first_of("n_embd", "hidden_size") | default(768)',
+        '    # the layer count',
+        '    layers <- "n_layer"',
+        '    _      <- "act" | expect("gelu")',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('fills a long preset onto lines under its first constant', () => {
+    const text = 'model m {\n  preset "llama-3-8b": vocab = 128256, kv_heads = 8, d_ff = 14336, context = 8192, theta = 500000, layers = 32\n}';
+    expect(fmt(text)).toBe(
+      'model m {\n  preset "llama-3-8b": vocab = 128256, kv_heads = 8, d_ff = 14336, context = 8192, theta = 500000,\n                       layers = 32\n}\n',
+    );
+  });
 });
