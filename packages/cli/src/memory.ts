@@ -3,7 +3,7 @@
 import { totalmem } from 'node:os';
 import { analyze, modelVocab, type Graph } from '@tdl/compiler';
 import { UsageError, type WeightFormat } from '@tdl/runtime';
-import { bytes } from './commands/info.js';
+import { bytes } from '@tdl/language-service';
 
 /** The machine's memory: `TDL_MEMORY_BYTES` when set (to try the check on any machine), else os.totalmem(). */
 export function machineMemory(env: Readonly<Record<string, string | undefined>> = process.env): number {
