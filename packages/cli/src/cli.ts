@@ -11,6 +11,7 @@ import { initSpec, runInit } from './commands/init.js';
 import { logitsSpec, runLogits } from './commands/logits.js';
 import { runRun, runSpec } from './commands/run.js';
 import { runTest, testSpec } from './commands/test.js';
+import { equivSpec, runEquiv } from './commands/equiv.js';
 import { parseCommandArgs, usageOf, type CommandSpec, type ParsedArgs } from './flags.js';
 import { errorLine, type CliIO } from './io.js';
 import { ModelError } from './model.js';
@@ -33,6 +34,7 @@ export const COMMANDS: readonly Command[] = [
   { spec: logitsSpec, run: runLogits },
   { spec: exportSpec, run: runExport },
   { spec: testSpec, run: runTest },
+  { spec: equivSpec, run: runEquiv },
 ];
 
 /** The top-level help: every command, then every command's flags with their defaults. */
