@@ -41,6 +41,8 @@ const REQUIRED: Record<string, string[]> = {
   run: [],
   logits: ['--ids', '1', '--out', OUT],
   export: ['--weights', OTHER, '--out', OUT],
+  test: [],
+  equiv: [TINY],
 };
 
 /** [what is wrong, argv]. */
@@ -112,6 +114,11 @@ const CASES: [string, string[]][] = [
   ['logits: no --out', ['logits', TINY, '--ids', '1']],
   ['logits: an id out of range', ['logits', TINY, '--ids', '300', '--out', OUT]],
   ['export: no --weights', ['export', TINY, '--out', OUT]],
+  ['test: an unknown property', ['test', TINY, '--only', 'nope']],
+  ['test: no runs', ['test', TINY, '--runs', '0']],
+  ['test: ids that are not numbers', ['test', TINY, '--ids', 'a,b']],
+  ['equiv: one file', ['equiv', TINY]],
+  ['equiv: a naming only one file has', ['equiv', TINY, TINY, '--naming', 'nope']],
   ['export: an unknown naming', ['export', TINY, '--weights', OTHER, '--naming', 'nope', '--out', OUT]],
 ];
 
