@@ -15,6 +15,7 @@ import { holdBackWarnings } from './checks/quiet.js';
 import type { Graph } from './ir/nodes.js';
 import { verifyGraph } from './ir/verify.js';
 import { lowerModel, type LowerOptions } from './lower/model.js';
+import { readExpectations, type Expectation } from './expectations.js';
 
 export interface CheckOptions extends Omit<LowerOptions, 'sourceText'> {}
 
@@ -26,6 +27,8 @@ export interface CheckResult {
   readonly checkpoints: readonly CheckpointDecl[];
   /** The checkpoint sections compiled to plans for the runtime (those without errors). */
   readonly checkpointPlans: readonly CheckpointPlan[];
+  /** The file's `expect` declarations, when it checks (`tdl test` checks that they hold). */
+  readonly expectations: readonly Expectation[];
   readonly diagnostics: readonly Diagnostic[];
   /** No errors: the graph is well-formed and can be compiled to a backend. */
   readonly ok: boolean;
@@ -57,7 +60,9 @@ export function checkSource(source: SourceFile, options: CheckOptions = {}): Che
   if (!hasErrors(diagnostics)) diagnostics.push(...runChecks(lowered.graph));
   const checkpoints = hasErrors(diagnostics) ? undefined : compileCheckpoints(lowered.graph, lowered.checkpoints, lowered.possibleLayerParams);
   if (checkpoints) diagnostics.push(...checkpoints.diagnostics);
-  return done(source, parsed.ast, lowered.graph, lowered.checkpoints, holdBackWarnings(diagnostics), checkpoints?.plans ?? []);
+  const expects = readExpectations(models[0]!, lowered.graph.consts);
+  diagnostics.push(...expects.diagnostics);
+  return done(source, parsed.ast, lowered.graph, lowered.checkpoints, holdBackWarnings(diagnostics), checkpoints?.plans ?? [], expects.expectations);
 }
 
 function done(
@@ -67,6 +72,7 @@ function done(
   checkpoints: readonly CheckpointDecl[],
   diagnostics: readonly Diagnostic[],
   checkpointPlans: readonly CheckpointPlan[] = [],
+  expectations: readonly Expectation[] = [],
 ): CheckResult {
   const sorted = sortDiagnostics(diagnostics);
   return {
@@ -75,6 +81,7 @@ function done(
     ...(graph ? { graph } : {}),
     checkpoints,
     checkpointPlans,
+    expectations,
     diagnostics: sorted,
     ok: graph !== undefined && !hasErrors(sorted),
   };

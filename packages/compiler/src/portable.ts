@@ -1,6 +1,7 @@
 // @tdl/compiler without transpileCpuModule: everything here runs wherever JavaScript runs (browsers
 // included) and needs no TypeScript compiler. Browser builds get this entry (package.json, `browser`).
 export { checkSource, PASSES, type CheckOptions, type CheckResult } from './compile.js';
+export { PROPERTY_NAMES, readExpectations, type Expectation, type PropertyName } from './expectations.js';
 export type * from './ir/nodes.js';
 export * from './ir/dim.js';
 export { typeToString, sameType } from './ir/types.js';

@@ -7,3 +7,4 @@ export type { Property, Case, Host } from './property.js';
 export { Checker, ConfigError, shrinkConfig, configArbitrary, structureOf, type Config, type ModelSource, type Shrunk } from './config.js';
 export { liveWeights, makeSubject, type Subject } from './subject.js';
 export { testEquivalence, formatEquivalence, type EquivOptions, type EquivReport } from './equiv.js';
+export { checkExpectation, describeExpectation, type ExpectationResult, type ReadModel } from './expectations.js';

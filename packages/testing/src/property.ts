@@ -2,6 +2,7 @@
 // token ids), which either applies to the model or says why not.
 import type { WebGpuDevice } from '@tdl/runtime-webgpu';
 import type { SpawnWorker } from '@tdl/runtime-cpu';
+import type { PropertyName } from '@tdl/compiler';
 import type { Config } from './config.js';
 import type { Kernels, Subject } from './subject.js';
 
@@ -23,8 +24,8 @@ export interface Host {
 }
 
 export interface Property {
-  /** A short name (`causality`), as `--only` and the output use it. */
-  readonly name: string;
+  /** A short name (`causality`), as `--only`, the output and `expect holds(…)` use it. */
+  readonly name: PropertyName;
   /** One line saying what holds. */
   readonly claim: string;
   /** Undefined where the property applies to this model, else why it does not. */

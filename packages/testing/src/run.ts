@@ -6,6 +6,7 @@ import { Checker, ConfigError, configArbitrary, shrinkConfig, type Config, type 
 import { fitIds, type Case, type Host, type Property } from './property.js';
 import { PROPERTIES } from './properties/index.js';
 import { SubjectCache } from './subject.js';
+import { checkExpectation, type ExpectationResult, type ReadModel } from './expectations.js';
 import * as cpu from '@tdl/runtime-cpu';
 
 export interface TestOptions extends Host {
@@ -21,6 +22,8 @@ export interface TestOptions extends Host {
   readonly only?: readonly string[];
   /** How a reproducing command names the file (default: the source's name). */
   readonly commandFile?: string;
+  /** Reads a file an `expect equiv(…)` names (relative to the file that names it); without it they are skipped. */
+  readonly readModel?: ReadModel;
 }
 
 export type Status = 'passed' | 'failed' | 'skipped';
@@ -44,6 +47,8 @@ export interface ModelReport {
   /** The configuration the properties start from (every free integer constant shrunk). */
   readonly shrunk: Config;
   readonly results: readonly PropertyResult[];
+  /** The file's `expect` declarations, each checked. */
+  readonly expectations: readonly ExpectationResult[];
 }
 
 const DEFAULT_RUNS = 10;
@@ -70,14 +75,24 @@ export async function testModel(source: ModelSource, options: TestOptions = {}):
   const host: Host = { ...options, kernels: options.kernels ?? (cpu as unknown as Record<string, unknown>) };
   const subjects = new SubjectCache(checker, host.kernels!);
   const configs = configArbitrary(checker, shrunk, reference);
-  const chosen = options.only ? PROPERTIES.filter((p) => options.only!.includes(p.name)) : PROPERTIES;
+  const declared = checker.check(options.set ?? {}).expectations;
+  // Properties an expectation names run even when --only leaves them out.
+  const named = new Set(declared.flatMap((e) => (e.kind === 'holds' || e.kind === 'not_applicable' ? e.properties : [])));
+  const chosen = options.only && !options.ids ? PROPERTIES.filter((p) => options.only!.includes(p.name) || named.has(p.name)) : options.only ? PROPERTIES.filter((p) => options.only!.includes(p.name)) : PROPERTIES;
   const unknown = options.only?.filter((n) => !PROPERTIES.some((p) => p.name === n)) ?? [];
   if (unknown.length) throw new ConfigError(`no property named ${unknown.join(', ')} (the properties: ${PROPERTIES.map((p) => p.name).join(', ')})`);
   const results: PropertyResult[] = [];
   for (const property of chosen) {
     results.push(await runProperty(property, { source, options, host, shrunk: shrunk.config, configs, subjects }));
   }
-  return { file: source.name, shrunk: shrunk.config, results };
+  // A reproduction (--ids) runs its one case, not the file's claims.
+  const expectations: ExpectationResult[] = [];
+  if (!options.ids) {
+    for (const e of declared) {
+      expectations.push(await checkExpectation(e, { checker, results, ...(options.readModel ? { readModel: options.readModel } : {}), runs: options.runs ?? DEFAULT_RUNS, seed: options.seed ?? 0, kernels: host.kernels! }));
+    }
+  }
+  return { file: source.name, shrunk: shrunk.config, results, expectations };
 }
 
 interface Run {

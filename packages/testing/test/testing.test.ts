@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as cpu from '@tdl/runtime-cpu';
-import { Checker, shrinkConfig, structureOf, testEquivalence, testModel } from '../src/index.js';
+import { PROPERTY_NAMES } from '@tdl/compiler';
+import { Checker, PROPERTIES, reportPassed, shrinkConfig, structureOf, testEquivalence, testModel } from '../src/index.js';
 
 const ROOT = new URL('../../..', import.meta.url).pathname;
 const model = (file: string) => ({ name: file, text: readFileSync(`${ROOT}${file}`, 'utf8') });
@@ -63,5 +64,25 @@ describe('@tdl/testing', () => {
     expect(wrong.status).toBe('failed');
     expect(wrong.reason).toMatch(/^the logits first differ at position \d+, logit \d+/);
     expect(wrong.command).toContain('--naming internal');
+  });
+
+  it('has one property for each name expectations may use, in their order', () => {
+    expect(PROPERTIES.map((p) => p.name)).toEqual([...PROPERTY_NAMES]);
+  });
+
+  it("checks the file's expectations: wrong ones fail, an equiv without a way to read files is skipped", async () => {
+    const gpt2 = model('models/gpt2.tdl');
+    const claims = '  expect params(124439809)\n  expect holds(window)\n  expect not_applicable(memory)\n  expect equiv("llama.tdl")\n';
+    const text = gpt2.text.replace(/\n}\s*$/, `\n${claims}}\n`);
+    const report = await testModel({ name: 'models/gpt2.tdl', text }, { runs: 1, only: ['shapes'] });
+    expect(report.expectations).toEqual([
+      { expectation: 'params(124439808)', status: 'passed' },
+      { expectation: 'params(1557611200, d = 1600, layers = 48, heads = 25)', status: 'passed' },
+      { expectation: 'params(124439809)', status: 'failed', reason: 'the file has 124,439,808 parameters, it expects 124,439,809' },
+      { expectation: 'holds(window)', status: 'failed', reason: 'window skipped (no sliding-window attention)' },
+      { expectation: 'not_applicable(memory)', status: 'passed' },
+      { expectation: 'equiv("llama.tdl")', status: 'skipped', reason: 'no way to read other model files was given' },
+    ]);
+    expect(reportPassed(report)).toBe(false);
   });
 });

@@ -50,6 +50,8 @@ export function lowerModel(file: FileNode, model: ModelDecl, options: LowerOptio
       case 'Checkpoint':
         checkpoints.push(item);
         break;
+      case 'Expect':
+        break; // read by readExpectations, after lowering
       case 'Input':
         lowerInput(lw, item, modelScope);
         break;

@@ -197,6 +197,8 @@ export class AstBuilder extends BaseVisitor {
         return this.blockDecl(inner);
       case 'checkpointDecl':
         return this.checkpointDecl(inner);
+      case 'expectDecl':
+        return this.expectDecl(inner);
       default:
         return this.statement(inner);
     }
@@ -337,6 +339,12 @@ export class AstBuilder extends BaseVisitor {
   }
 
   // ----- checkpoint sections -----
+
+  expectDecl(n: CstNode): A.ExpectDecl {
+    const c = n.children as Children;
+    const span = this.nodeSpan(n);
+    return this.withDoc({ kind: 'Expect', claim: this.expression(this.nodes(c, 'expression')[0], span), span });
+  }
 
   checkpointDecl(n: CstNode): A.CheckpointDecl {
     const c = n.children as Children;

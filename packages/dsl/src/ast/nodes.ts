@@ -211,10 +211,18 @@ export interface CheckpointDecl {
   readonly span: Span;
 }
 
+/** `expect params(124439808, d = 768)`: a claim about the model, checked by `tdl test`. */
+export interface ExpectDecl {
+  readonly kind: 'Expect';
+  readonly doc?: string;
+  readonly claim: Expr;
+  readonly span: Span;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Models and files
 
-export type ModelItem = ConstDecl | InputDecl | OutputDecl | Statement | BlockDecl | CheckpointDecl;
+export type ModelItem = ConstDecl | InputDecl | OutputDecl | Statement | BlockDecl | CheckpointDecl | ExpectDecl;
 
 export interface ModelDecl {
   readonly kind: 'Model';

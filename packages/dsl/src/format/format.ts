@@ -115,6 +115,10 @@ class Printer {
         return this.block(item, indent);
       case 'Checkpoint':
         return this.checkpoint(item, indent);
+      case 'Expect': {
+        const head = `${indent}expect `;
+        return this.line(head + layout(item.claim, head.length, indent));
+      }
       default:
         return this.statement(item, indent);
     }

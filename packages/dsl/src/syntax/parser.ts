@@ -110,6 +110,7 @@ export class TdlParser extends CstParser {
       { ALT: () => this.SUBRULE(this.outputDecl) },
       { ALT: () => this.SUBRULE(this.blockDecl) },
       { ALT: () => this.SUBRULE(this.checkpointDecl) },
+      { ALT: () => this.SUBRULE(this.expectDecl) },
       { ALT: () => this.SUBRULE(this.statement) },
     ]);
   });
@@ -245,6 +246,12 @@ export class TdlParser extends CstParser {
   });
 
   // ----- checkpoint naming sections -----
+
+  /** `expect params(124439808)`: a fact the model file claims, which `tdl test` checks. */
+  public expectDecl = this.RULE('expectDecl', () => {
+    this.CONSUME(t.Expect);
+    this.SUBRULE(this.expression);
+  });
 
   public checkpointDecl = this.RULE('checkpointDecl', () => {
     this.CONSUME(t.Checkpoint);
