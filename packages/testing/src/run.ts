@@ -122,27 +122,40 @@ async function runProperty(property: Property, run: Run): Promise<PropertyResult
     counterexample: c,
     command: reproduceCommand(options.commandFile ?? run.source.name, property.name, c),
   });
+  let inconclusive: string | undefined;
+  let ran = 0;
+  /** A case's failure, or undefined where it holds or could not be checked (counted apart). */
+  const checkCase = async (c: Case): Promise<string | undefined> => {
+    ran++;
+    const r = await property.check(run.subjects.get(c.config), c, host);
+    if (typeof r === 'object') {
+      inconclusive = r.inconclusive;
+      ran--;
+      return undefined;
+    }
+    return r;
+  };
+  const passed = (runs: number): PropertyResult =>
+    runs === 0 && inconclusive !== undefined ? { ...base, status: 'skipped', reason: inconclusive, runs: 0 } : { ...base, status: 'passed', runs };
   if (options.ids) {
     const c = caseOf(run.shrunk, options.seed ?? 0, options.ids);
-    const reason = await property.check(run.subjects.get(c.config), c, host);
-    return reason === undefined ? { ...base, status: 'passed', runs: 1 } : fail(c, reason, 1);
+    const reason = await checkCase(c);
+    return reason === undefined ? passed(ran) : fail(c, reason, 1);
   }
   const runs = property.once ? 1 : Math.min(options.runs ?? DEFAULT_RUNS, property.maxRuns ?? Infinity);
-  let ran = 0;
   const predicate = fc.asyncProperty(run.configs, fc.nat({ max: 0xffff }), fc.array(fc.nat({ max: 0xffff }), { maxLength: MAX_IDS }), async (config, seed, raw) => {
-    const subject = run.subjects.get(config);
-    fc.pre((await property.applies(subject, host)) === undefined);
-    ran++;
-    return (await property.check(subject, caseOf(config, seed, raw), host)) === undefined;
+    fc.pre((await property.applies(run.subjects.get(config), host)) === undefined);
+    return (await checkCase(caseOf(config, seed, raw))) === undefined;
   });
   const details = await fc.check(predicate, { numRuns: runs, seed: options.seed ?? 0 });
-  if (!details.failed) return { ...base, status: 'passed', runs: details.numRuns };
+  if (!details.failed) return passed(ran);
   if (!details.counterexample) throw details.errorInstance ?? new Error(`${property.name}: fast-check failed without a counterexample`);
   const [config, seed, raw] = details.counterexample;
   const c = caseOf(config, seed, raw);
   let reason: string | undefined;
   try {
-    reason = await property.check(run.subjects.get(config), c, host);
+    const r = await property.check(run.subjects.get(config), c, host);
+    reason = typeof r === 'object' ? r.inconclusive : r;
   } catch (e) {
     reason = `threw: ${(e as Error).message}`;
   }
