@@ -27,7 +27,7 @@ export interface CheckResult {
   readonly checkpoints: readonly CheckpointDecl[];
   /** The checkpoint sections compiled to plans for the runtime (those without errors). */
   readonly checkpointPlans: readonly CheckpointPlan[];
-  /** The file's `expect` declarations, when it checks (`tdl test` checks that they hold). */
+  /** The file’s `claim` declarations, when it checks (`tdl test` checks that they hold). */
   readonly expectations: readonly Expectation[];
   readonly diagnostics: readonly Diagnostic[];
   /** No errors: the graph is well-formed and can be compiled to a backend. */

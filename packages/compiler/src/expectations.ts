@@ -1,4 +1,4 @@
-// Expectations a model file declares (`expect …`): read from the AST and checked for form here, so
+// Expectations a model file declares (`claim …`): read from the AST and checked for form here, so
 // `tdl check` reports a malformed one; `tdl test` (@tdl/testing) checks that they hold.
 import { diagnostic, type Diagnostic, type Expr, type ModelDecl, type Span } from '@tdl/dsl';
 
@@ -7,27 +7,27 @@ export const PROPERTY_NAMES = ['shapes', 'causality', 'kv-cache', 'window', 'mem
 export type PropertyName = (typeof PROPERTY_NAMES)[number];
 
 export type Expectation =
-  /** `expect params(TOTAL, name = value …)`: the parameter count at those constants (the file's own otherwise). */
+  /** `claim params(TOTAL, name = value …)`: the parameter count at those constants (the file's own otherwise). */
   | { readonly kind: 'params'; readonly total: number; readonly set: Readonly<Record<string, number>>; readonly span: Span }
-  /** `expect holds(causality, window)`: these properties apply to the model and pass. */
+  /** `claim holds(causality, window)`: these properties apply to the model and pass. */
   | { readonly kind: 'holds'; readonly properties: readonly PropertyName[]; readonly span: Span }
-  /** `expect not_applicable(window)`: these properties do not apply (the model claims it has no such structure). */
+  /** `claim not_applicable(window)`: these properties do not apply (the model claims it has no such structure). */
   | { readonly kind: 'not_applicable'; readonly properties: readonly PropertyName[]; readonly span: Span }
-  /** `expect equiv("other.tdl", naming = hf)`: the other file, relative to this one, computes the same function. */
+  /** `claim equiv("other.tdl", naming = hf)`: the other file, relative to this one, computes the same function. */
   | { readonly kind: 'equiv'; readonly file: string; readonly naming?: string; readonly span: Span };
 
 const FORMS = 'params(TOTAL, name = value …), holds(property, …), not_applicable(property, …) or equiv("file.tdl", naming = name)';
 
-/** Reads every `expect` of `model`; `consts` are its constants (the names `params` may set). */
+/** Reads every `claim` of `model`; `consts` are its constants (the names `params` may set). */
 export function readExpectations(model: ModelDecl, consts: Readonly<Record<string, number>>): { expectations: Expectation[]; diagnostics: Diagnostic[] } {
   const expectations: Expectation[] = [];
   const diagnostics: Diagnostic[] = [];
   const bad = (span: Span, message: string, label?: string) => diagnostics.push(diagnostic('E0216', span, message, label ? { label } : {}));
   for (const item of model.items) {
-    if (item.kind !== 'Expect') continue;
+    if (item.kind !== 'Claim') continue;
     const claim = item.claim;
     if (claim.kind !== 'Call' || claim.label) {
-      bad(claim.span, 'an expectation is a call', `write ${FORMS}`);
+      bad(claim.span, 'a claim is a call', `write ${FORMS}`);
       continue;
     }
     const args = claim.args;

@@ -1,4 +1,4 @@
-// The file's own claims (`expect …`), checked: a parameter count at given constants, properties that
+// The file's own claims (`claim …`), checked: a parameter count at given constants, properties that
 // must hold or must not apply, and equivalence with another file.
 import { analyze, type Expectation } from '@tdl/compiler';
 import type { Checker, ModelSource } from './config.js';

@@ -24,7 +24,7 @@ export interface Host {
 }
 
 export interface Property {
-  /** A short name (`causality`), as `--only`, the output and `expect holds(…)` use it. */
+  /** A short name (`causality`), as `--only`, the output and `claim holds(…)` use it. */
   readonly name: PropertyName;
   /** One line saying what holds. */
   readonly claim: string;

@@ -23,7 +23,7 @@ export function formatReport(report: ModelReport): string {
   const shrunk = Object.entries(report.shrunk)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
-  const claims = report.expectations.map((e) => `  ${e.status.padEnd(7)} expect ${e.expectation}${e.reason ? `: ${e.reason}` : ''}`);
+  const claims = report.expectations.map((e) => `  ${e.status.padEnd(7)} claim ${e.expectation}${e.reason ? `: ${e.reason}` : ''}`);
   return `${report.file}${shrunk ? ` (from ${shrunk})` : ''}\n${[...report.results.map((r) => line(r, width)), ...claims].join('\n')}\n`;
 }
 

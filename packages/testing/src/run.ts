@@ -22,7 +22,7 @@ export interface TestOptions extends Host {
   readonly only?: readonly string[];
   /** How a reproducing command names the file (default: the source's name). */
   readonly commandFile?: string;
-  /** Reads a file an `expect equiv(…)` names (relative to the file that names it); without it they are skipped. */
+  /** Reads a file an `claim equiv(…)` names (relative to the file that names it); without it they are skipped. */
   readonly readModel?: ReadModel;
 }
 
@@ -47,7 +47,7 @@ export interface ModelReport {
   /** The configuration the properties start from (every free integer constant shrunk). */
   readonly shrunk: Config;
   readonly results: readonly PropertyResult[];
-  /** The file's `expect` declarations, each checked. */
+  /** The file’s `claim` declarations, each checked. */
   readonly expectations: readonly ExpectationResult[];
 }
 

@@ -72,7 +72,7 @@ describe('@tdl/testing', () => {
 
   it("checks the file's expectations: wrong ones fail, an equiv without a way to read files is skipped", async () => {
     const gpt2 = model('models/gpt2.tdl');
-    const claims = '  expect params(124439809)\n  expect holds(window)\n  expect not_applicable(memory)\n  expect equiv("llama.tdl")\n';
+    const claims = '  claim params(124439809)\n  claim holds(window)\n  claim not_applicable(memory)\n  claim equiv("llama.tdl")\n';
     const text = gpt2.text.replace(/\n}\s*$/, `\n${claims}}\n`);
     const report = await testModel({ name: 'models/gpt2.tdl', text }, { runs: 1, only: ['shapes'] });
     expect(report.expectations).toEqual([

@@ -43,7 +43,7 @@ export function modelFilesOf(paths: readonly string[]): string[] {
   });
 }
 
-/** The file an `expect equiv("…")` names, relative to the file that names it. */
+/** The file an `claim equiv("…")` names, relative to the file that names it. */
 function readModel(path: string, from: string): { name: string; text: string } {
   const name = join(dirname(from), path);
   return { name, text: readText(name) };

@@ -50,7 +50,7 @@ export function lowerModel(file: FileNode, model: ModelDecl, options: LowerOptio
       case 'Checkpoint':
         checkpoints.push(item);
         break;
-      case 'Expect':
+      case 'Claim':
         break; // read by readExpectations, after lowering
       case 'Input':
         lowerInput(lw, item, modelScope);

@@ -197,8 +197,8 @@ export class AstBuilder extends BaseVisitor {
         return this.blockDecl(inner);
       case 'checkpointDecl':
         return this.checkpointDecl(inner);
-      case 'expectDecl':
-        return this.expectDecl(inner);
+      case 'claimDecl':
+        return this.claimDecl(inner);
       default:
         return this.statement(inner);
     }
@@ -340,10 +340,10 @@ export class AstBuilder extends BaseVisitor {
 
   // ----- checkpoint sections -----
 
-  expectDecl(n: CstNode): A.ExpectDecl {
+  claimDecl(n: CstNode): A.ClaimDecl {
     const c = n.children as Children;
     const span = this.nodeSpan(n);
-    return this.withDoc({ kind: 'Expect', claim: this.expression(this.nodes(c, 'expression')[0], span), span });
+    return this.withDoc({ kind: 'Claim', claim: this.expression(this.nodes(c, 'expression')[0], span), span });
   }
 
   checkpointDecl(n: CstNode): A.CheckpointDecl {

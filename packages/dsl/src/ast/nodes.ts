@@ -211,9 +211,9 @@ export interface CheckpointDecl {
   readonly span: Span;
 }
 
-/** `expect params(124439808, d = 768)`: a claim about the model, checked by `tdl test`. */
-export interface ExpectDecl {
-  readonly kind: 'Expect';
+/** `claim params(124439808, d = 768)`: a claim about the model, checked by `tdl test`. */
+export interface ClaimDecl {
+  readonly kind: 'Claim';
   readonly doc?: string;
   readonly claim: Expr;
   readonly span: Span;
@@ -222,7 +222,7 @@ export interface ExpectDecl {
 // ---------------------------------------------------------------------------------------------
 // Models and files
 
-export type ModelItem = ConstDecl | InputDecl | OutputDecl | Statement | BlockDecl | CheckpointDecl | ExpectDecl;
+export type ModelItem = ConstDecl | InputDecl | OutputDecl | Statement | BlockDecl | CheckpointDecl | ClaimDecl;
 
 export interface ModelDecl {
   readonly kind: 'Model';

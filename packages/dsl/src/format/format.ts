@@ -115,8 +115,8 @@ class Printer {
         return this.block(item, indent);
       case 'Checkpoint':
         return this.checkpoint(item, indent);
-      case 'Expect': {
-        const head = `${indent}expect `;
+      case 'Claim': {
+        const head = `${indent}claim `;
         return this.line(head + layout(item.claim, head.length, indent));
       }
       default:

@@ -110,7 +110,7 @@ export class TdlParser extends CstParser {
       { ALT: () => this.SUBRULE(this.outputDecl) },
       { ALT: () => this.SUBRULE(this.blockDecl) },
       { ALT: () => this.SUBRULE(this.checkpointDecl) },
-      { ALT: () => this.SUBRULE(this.expectDecl) },
+      { ALT: () => this.SUBRULE(this.claimDecl) },
       { ALT: () => this.SUBRULE(this.statement) },
     ]);
   });
@@ -247,9 +247,9 @@ export class TdlParser extends CstParser {
 
   // ----- checkpoint naming sections -----
 
-  /** `expect params(124439808)`: a fact the model file claims, which `tdl test` checks. */
-  public expectDecl = this.RULE('expectDecl', () => {
-    this.CONSUME(t.Expect);
+  /** `claim params(124439808)`: a fact the model file claims, which `tdl test` checks. */
+  public claimDecl = this.RULE('claimDecl', () => {
+    this.CONSUME(t.Claim);
     this.SUBRULE(this.expression);
   });
 

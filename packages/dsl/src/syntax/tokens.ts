@@ -30,10 +30,10 @@ export const Then = keyword('then');
 export const Else = keyword('else');
 export const Return = keyword('return');
 export const Checkpoint = keyword('checkpoint');
-export const Expect = keyword('expect');
+export const Claim = keyword('claim');
 
 /** Every keyword token. */
-export const KEYWORDS = [Model, Block, Const, Input, Output, Repeat, As, If, Then, Else, Return, Checkpoint, Expect];
+export const KEYWORDS = [Model, Block, Const, Input, Output, Repeat, As, If, Then, Else, Return, Checkpoint, Claim];
 /** The keywords as words, for "did you mean" suggestions and the TextMate grammar. */
 export const KEYWORD_NAMES: readonly string[] = KEYWORDS.map((k) => String(k.PATTERN).replace(/\//g, ''));
 
