@@ -14,6 +14,7 @@ import { quantizeSpec, runQuantize } from './commands/quantize.js';
 import { runRun, runSpec } from './commands/run.js';
 import { runServe, serveSpec } from './commands/serve.js';
 import { runTest, testSpec } from './commands/test.js';
+import { equivSpec, runEquiv } from './commands/equiv.js';
 import { parseCommandArgs, usageOf, type CommandSpec, type ParsedArgs } from './flags.js';
 import { errorLine, type CliIO } from './io.js';
 import { ModelError } from './model.js';
@@ -39,6 +40,7 @@ export const COMMANDS: readonly Command[] = [
   { spec: testSpec, run: runTest },
   { spec: lspSpec, run: (args, io) => runLsp(args, io, VERSION) },
   { spec: quantizeSpec, run: runQuantize },
+  { spec: equivSpec, run: runEquiv },
 ];
 
 /** The top-level help: every command, then every command's flags with their defaults. */

@@ -43,6 +43,8 @@ const REQUIRED: Record<string, string[]> = {
   run: [],
   logits: ['--ids', '1', '--out', OUT],
   export: ['--weights', OTHER, '--out', OUT],
+  test: [],
+  equiv: [TINY],
 };
 
 /** [what is wrong, argv]. */
@@ -119,6 +121,11 @@ const CASES: [string, string[]][] = [
   ['lsp: a file', ['lsp', TINY]],
   ['lsp: --set without a value', ['lsp', '--set', 'layers']],
   ['lsp: an unknown flag', ['lsp', '--tcp']],
+  ['test: an unknown property', ['test', TINY, '--only', 'nope']],
+  ['test: no runs', ['test', TINY, '--runs', '0']],
+  ['test: ids that are not numbers', ['test', TINY, '--ids', 'a,b']],
+  ['equiv: one file', ['equiv', TINY]],
+  ['equiv: a naming only one file has', ['equiv', TINY, TINY, '--naming', 'nope']],
   ['export: an unknown naming', ['export', TINY, '--weights', OTHER, '--naming', 'nope', '--out', OUT]],
 ];
 

@@ -18,6 +18,7 @@ import type { Graph } from './ir/nodes.js';
 import { verifyGraph } from './ir/verify.js';
 import { lowerModel, type LowerOptions } from './lower/model.js';
 import type { ValueSpan } from './lower/value-spans.js';
+import { readExpectations, type Expectation } from './expectations.js';
 
 export interface CheckOptions extends Omit<LowerOptions, 'sourceText'> {}
 
@@ -32,6 +33,8 @@ export interface CheckResult {
   /** The model's config.json sections and presets, read (those with errors too). */
   readonly configs: readonly ConfigSection[];
   readonly presets: readonly Preset[];
+  /** The file’s `claim` declarations, when it checks (`tdl test` checks that they hold). */
+  readonly expectations: readonly Expectation[];
   readonly diagnostics: readonly Diagnostic[];
   /** What the file's expressions evaluated to, by span (empty when it did not parse), for editors. */
   readonly valueSpans: readonly ValueSpan[];
@@ -81,7 +84,9 @@ export function checkSource(source: SourceFile, options: CheckOptions = {}): Che
   if (!hasErrors(diagnostics)) diagnostics.push(...runChecks(lowered.graph));
   const checkpoints = hasErrors(diagnostics) ? undefined : compileCheckpoints(lowered.graph, lowered.checkpoints, lowered.possibleLayerParams);
   if (checkpoints) diagnostics.push(...checkpoints.diagnostics);
-  return done(source, parsed.ast, lowered.graph, lowered.checkpoints, holdBackWarnings(diagnostics), checkpoints?.plans ?? [], settings, lowered.valueSpans);
+  const expects = readExpectations(models[0]!, lowered.graph.consts);
+  diagnostics.push(...expects.diagnostics);
+  return done(source, parsed.ast, lowered.graph, lowered.checkpoints, holdBackWarnings(diagnostics), checkpoints?.plans ?? [], settings, lowered.valueSpans, expects.expectations);
 }
 
 function done(
@@ -93,6 +98,7 @@ function done(
   checkpointPlans: readonly CheckpointPlan[] = [],
   settings: { readonly configs: readonly ConfigSection[]; readonly presets: readonly Preset[] } = { configs: [], presets: [] },
   valueSpans: readonly ValueSpan[] = [],
+  expectations: readonly Expectation[] = [],
 ): CheckResult {
   const sorted = sortDiagnostics(diagnostics);
   return {
@@ -104,6 +110,7 @@ function done(
     configs: settings.configs,
     presets: settings.presets,
     valueSpans,
+    expectations,
     diagnostics: sorted,
     ok: graph !== undefined && !hasErrors(sorted),
   };

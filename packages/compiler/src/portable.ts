@@ -2,6 +2,7 @@
 // included) and needs no TypeScript compiler. Browser builds get this entry (package.json, `browser`).
 export { checkSource, modelSettings, PASSES, type CheckOptions, type CheckResult } from './compile.js';
 export * from './config/index.js';
+export { PROPERTY_NAMES, readExpectations, type Expectation, type PropertyName } from './expectations.js';
 export type * from './ir/nodes.js';
 export * from './ir/dim.js';
 export { typeToString, sameType } from './ir/types.js';

@@ -16,7 +16,7 @@ function allRules(rules: readonly GrammarRule[]): GrammarRule[] {
 
 /** What scope each kind of token must get, by the start of its name. */
 function expectedScope(tokenType: string, image: string): string | undefined {
-  if (KEYWORDS.some((k) => k.name === tokenType)) return /^(model|block|const|input|output|checkpoint|config|preset)$/.test(image) ? 'storage.type' : 'keyword.control';
+  if (KEYWORDS.some((k) => k.name === tokenType)) return /^(model|block|const|input|output|checkpoint|config|preset|claim)$/.test(image) ? 'storage.type' : 'keyword.control';
   if (tokenType === 'IntegerLiteral' || tokenType === 'FloatLiteral') return 'constant.numeric';
   if (tokenType === 'StringLiteral') return 'string.quoted';
   if (tokenType === 'DocComment') return 'comment.line.documentation';

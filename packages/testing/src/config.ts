@@ -117,7 +117,11 @@ export interface Shrunk {
  */
 export function shrinkConfig(checker: Checker, pinned: Config = {}): Shrunk {
   const original = checker.check(pinned);
-  if (!original.ok || !original.graph) throw new ConfigError(`${checker.source.name} does not check${Object.keys(pinned).length ? ` with ${configKey(pinned)}` : ''}`);
+  if (!original.ok || !original.graph) {
+    const first = original.diagnostics.find((d) => d.severity === 'error');
+    const why = first ? `: ${first.span.line}:${first.span.column} ${first.code} ${first.message}` : '';
+    throw new ConfigError(`${checker.source.name} does not check${Object.keys(pinned).length ? ` with ${configKey(pinned)}` : ''}${why}`);
+  }
   const reference = original.graph;
   const free = integerConstants(reference).filter((k) => !(k in pinned));
   const config: Record<string, number> = { ...pinned };

@@ -2,6 +2,7 @@
 // token ids), which either applies to the model or says why not.
 import type { WebGpuDevice } from '@tdl/runtime-webgpu';
 import type { SpawnWorker } from '@tdl/runtime-cpu';
+import type { PropertyName } from '@tdl/compiler';
 import type { Config } from './config.js';
 import type { Kernels, Subject } from './subject.js';
 
@@ -23,20 +24,28 @@ export interface Host {
 }
 
 export interface Property {
-  /** A short name (`causality`), as `--only` and the output use it. */
-  readonly name: string;
+  /** A short name (`causality`), as `--only`, the output and `claim holds(…)` use it. */
+  readonly name: PropertyName;
   /** One line saying what holds. */
   readonly claim: string;
   /** Undefined where the property applies to this model, else why it does not. */
   applies(subject: Subject, host: Host): string | undefined | Promise<string | undefined>;
   /** How many token ids a case needs, at least and at most. */
   length(subject: Subject): { readonly min: number; readonly max: number };
-  /** Checks one case: undefined where it holds, else what went wrong (one line). */
-  check(subject: Subject, c: Case, host: Host): Promise<string | undefined>;
+  /**
+   * Checks one case: undefined where it holds, else what went wrong (one line), or `inconclusive`
+   * where the case could not be checked (worker threads that never started): it counts as neither.
+   */
+  check(subject: Subject, c: Case, host: Host): Promise<string | undefined | Inconclusive>;
   /** True when one case says all (no input to vary: namings, parameter counts). */
   readonly once?: boolean;
   /** At most this many cases, whatever was asked (each is slow: threads start). */
   readonly maxRuns?: number;
+}
+
+/** A case that could not be checked, and why. */
+export interface Inconclusive {
+  readonly inconclusive: string;
 }
 
 /** Fits random ids to a model: in its vocabulary, between `min` and `max` long (padded deterministically). */

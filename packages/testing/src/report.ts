@@ -23,10 +23,11 @@ export function formatReport(report: ModelReport): string {
   const shrunk = Object.entries(report.shrunk)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
-  return `${report.file}${shrunk ? ` (from ${shrunk})` : ''}\n${report.results.map((r) => line(r, width)).join('\n')}\n`;
+  const claims = report.expectations.map((e) => `  ${e.status.padEnd(7)} claim ${e.expectation}${e.reason ? `: ${e.reason}` : ''}`);
+  return `${report.file}${shrunk ? ` (from ${shrunk})` : ''}\n${[...report.results.map((r) => line(r, width)), ...claims].join('\n')}\n`;
 }
 
 /** Whether every property passed or was skipped. */
 export function reportPassed(report: ModelReport): boolean {
-  return report.results.every((r) => r.status !== 'failed');
+  return report.results.every((r) => r.status !== 'failed') && report.expectations.every((e) => e.status !== 'failed');
 }

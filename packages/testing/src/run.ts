@@ -6,6 +6,7 @@ import { Checker, ConfigError, configArbitrary, shrinkConfig, type Config, type 
 import { fitIds, type Case, type Host, type Property } from './property.js';
 import { PROPERTIES } from './properties/index.js';
 import { SubjectCache } from './subject.js';
+import { checkExpectation, type ExpectationResult, type ReadModel } from './expectations.js';
 import * as cpu from '@tdl/runtime-cpu';
 
 export interface TestOptions extends Host {
@@ -21,6 +22,8 @@ export interface TestOptions extends Host {
   readonly only?: readonly string[];
   /** How a reproducing command names the file (default: the source's name). */
   readonly commandFile?: string;
+  /** Reads a file an `claim equiv(…)` names (relative to the file that names it); without it they are skipped. */
+  readonly readModel?: ReadModel;
 }
 
 export type Status = 'passed' | 'failed' | 'skipped';
@@ -44,6 +47,8 @@ export interface ModelReport {
   /** The configuration the properties start from (every free integer constant shrunk). */
   readonly shrunk: Config;
   readonly results: readonly PropertyResult[];
+  /** The file’s `claim` declarations, each checked. */
+  readonly expectations: readonly ExpectationResult[];
 }
 
 const DEFAULT_RUNS = 10;
@@ -70,14 +75,24 @@ export async function testModel(source: ModelSource, options: TestOptions = {}):
   const host: Host = { ...options, kernels: options.kernels ?? (cpu as unknown as Record<string, unknown>) };
   const subjects = new SubjectCache(checker, host.kernels!);
   const configs = configArbitrary(checker, shrunk, reference);
-  const chosen = options.only ? PROPERTIES.filter((p) => options.only!.includes(p.name)) : PROPERTIES;
+  const declared = checker.check(options.set ?? {}).expectations;
+  // Properties an expectation names run even when --only leaves them out.
+  const named = new Set(declared.flatMap((e) => (e.kind === 'holds' || e.kind === 'not_applicable' ? e.properties : [])));
+  const chosen = options.only && !options.ids ? PROPERTIES.filter((p) => options.only!.includes(p.name) || named.has(p.name)) : options.only ? PROPERTIES.filter((p) => options.only!.includes(p.name)) : PROPERTIES;
   const unknown = options.only?.filter((n) => !PROPERTIES.some((p) => p.name === n)) ?? [];
   if (unknown.length) throw new ConfigError(`no property named ${unknown.join(', ')} (the properties: ${PROPERTIES.map((p) => p.name).join(', ')})`);
   const results: PropertyResult[] = [];
   for (const property of chosen) {
     results.push(await runProperty(property, { source, options, host, shrunk: shrunk.config, configs, subjects }));
   }
-  return { file: source.name, shrunk: shrunk.config, results };
+  // A reproduction (--ids) runs its one case, not the file's claims.
+  const expectations: ExpectationResult[] = [];
+  if (!options.ids) {
+    for (const e of declared) {
+      expectations.push(await checkExpectation(e, { checker, results, ...(options.readModel ? { readModel: options.readModel } : {}), runs: options.runs ?? DEFAULT_RUNS, seed: options.seed ?? 0, kernels: host.kernels! }));
+    }
+  }
+  return { file: source.name, shrunk: shrunk.config, results, expectations };
 }
 
 interface Run {
@@ -107,27 +122,40 @@ async function runProperty(property: Property, run: Run): Promise<PropertyResult
     counterexample: c,
     command: reproduceCommand(options.commandFile ?? run.source.name, property.name, c),
   });
+  let inconclusive: string | undefined;
+  let ran = 0;
+  /** A case's failure, or undefined where it holds or could not be checked (counted apart). */
+  const checkCase = async (c: Case): Promise<string | undefined> => {
+    ran++;
+    const r = await property.check(run.subjects.get(c.config), c, host);
+    if (typeof r === 'object') {
+      inconclusive = r.inconclusive;
+      ran--;
+      return undefined;
+    }
+    return r;
+  };
+  const passed = (runs: number): PropertyResult =>
+    runs === 0 && inconclusive !== undefined ? { ...base, status: 'skipped', reason: inconclusive, runs: 0 } : { ...base, status: 'passed', runs };
   if (options.ids) {
     const c = caseOf(run.shrunk, options.seed ?? 0, options.ids);
-    const reason = await property.check(run.subjects.get(c.config), c, host);
-    return reason === undefined ? { ...base, status: 'passed', runs: 1 } : fail(c, reason, 1);
+    const reason = await checkCase(c);
+    return reason === undefined ? passed(ran) : fail(c, reason, 1);
   }
   const runs = property.once ? 1 : Math.min(options.runs ?? DEFAULT_RUNS, property.maxRuns ?? Infinity);
-  let ran = 0;
   const predicate = fc.asyncProperty(run.configs, fc.nat({ max: 0xffff }), fc.array(fc.nat({ max: 0xffff }), { maxLength: MAX_IDS }), async (config, seed, raw) => {
-    const subject = run.subjects.get(config);
-    fc.pre((await property.applies(subject, host)) === undefined);
-    ran++;
-    return (await property.check(subject, caseOf(config, seed, raw), host)) === undefined;
+    fc.pre((await property.applies(run.subjects.get(config), host)) === undefined);
+    return (await checkCase(caseOf(config, seed, raw))) === undefined;
   });
   const details = await fc.check(predicate, { numRuns: runs, seed: options.seed ?? 0 });
-  if (!details.failed) return { ...base, status: 'passed', runs: details.numRuns };
+  if (!details.failed) return passed(ran);
   if (!details.counterexample) throw details.errorInstance ?? new Error(`${property.name}: fast-check failed without a counterexample`);
   const [config, seed, raw] = details.counterexample;
   const c = caseOf(config, seed, raw);
   let reason: string | undefined;
   try {
-    reason = await property.check(run.subjects.get(config), c, host);
+    const r = await property.check(run.subjects.get(config), c, host);
+    reason = typeof r === 'object' ? r.inconclusive : r;
   } catch (e) {
     reason = `threw: ${(e as Error).message}`;
   }

@@ -1,7 +1,7 @@
 // tdl test: checks the properties every model file implies (@tdl/testing) on files and folders of them;
 // one line per property, a reproducing command under each failure; exit 1 if any fails.
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { UsageError } from '@tdl/runtime';
 import { ConfigError, formatReport, PROPERTIES, reportPassed, testModel, type ModelReport } from '@tdl/testing';
 import { SET_FLAG, boolFlag, numberFlag, overrides, parseIds, plural, stringFlag, type CommandSpec, type ParsedArgs } from '../flags.js';
@@ -43,6 +43,12 @@ export function modelFilesOf(paths: readonly string[]): string[] {
   });
 }
 
+/** The file an `claim equiv("…")` names, relative to the file that names it. */
+function readModel(path: string, from: string): { name: string; text: string } {
+  const name = join(dirname(from), path);
+  return { name, text: readText(name) };
+}
+
 export async function runTest(args: ParsedArgs, io: CliIO): Promise<number> {
   if (!args.positionals.length) throw new UsageError("tdl test needs model files or folders ('tdl test --help' shows how)");
   const runs = numberFlag(args, 'runs', 10, { integer: true, min: 1, max: 100_000 });
@@ -65,7 +71,7 @@ export async function runTest(args: ParsedArgs, io: CliIO): Promise<number> {
       if (!checkFile(io, file, set, false).ok) throw new ModelError(file);
       report = await testModel(
         { name: file, text: readText(file) },
-        { ...host, runs, seed, set, ...(ids ? { ids } : {}), ...(only ? { only } : {}) },
+        { ...host, runs, seed, set, readModel, ...(ids ? { ids } : {}), ...(only ? { only } : {}) },
       );
     } catch (error) {
       if (!(error instanceof UsageError || error instanceof ModelError || error instanceof ConfigError)) throw error;

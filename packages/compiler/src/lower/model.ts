@@ -58,6 +58,8 @@ export function lowerModel(file: FileNode, model: ModelDecl, options: LowerOptio
       case 'Config':
       case 'Preset':
         break;
+      case 'Claim':
+        break; // read by readExpectations, after lowering
       case 'Input':
         lowerInput(lw, item, modelScope);
         break;

@@ -201,6 +201,8 @@ export class AstBuilder extends BaseVisitor {
         return this.configDecl(inner);
       case 'presetDecl':
         return this.presetDecl(inner);
+      case 'claimDecl':
+        return this.claimDecl(inner);
       default:
         return this.statement(inner);
     }
@@ -343,6 +345,12 @@ export class AstBuilder extends BaseVisitor {
   }
 
   // ----- checkpoint sections -----
+
+  claimDecl(n: CstNode): A.ClaimDecl {
+    const c = n.children as Children;
+    const span = this.nodeSpan(n);
+    return this.withDoc({ kind: 'Claim', claim: this.expression(this.nodes(c, 'expression')[0], span), span });
+  }
 
   checkpointDecl(n: CstNode): A.CheckpointDecl {
     const c = n.children as Children;

@@ -211,6 +211,14 @@ export interface CheckpointDecl {
   readonly span: Span;
 }
 
+/** `claim params(124439808, d = 768)`: a claim about the model, checked by `tdl test`. */
+export interface ClaimDecl {
+  readonly kind: 'Claim';
+  readonly doc?: string;
+  readonly claim: Expr;
+  readonly span: Span;
+}
+
 // ---------------------------------------------------------------------------------------------
 // config.json sections and presets
 
@@ -240,7 +248,7 @@ export interface PresetDecl {
 // ---------------------------------------------------------------------------------------------
 // Models and files
 
-export type ModelItem = ConstDecl | InputDecl | OutputDecl | Statement | BlockDecl | CheckpointDecl | ConfigDecl | PresetDecl;
+export type ModelItem = ConstDecl | InputDecl | OutputDecl | Statement | BlockDecl | CheckpointDecl | ConfigDecl | PresetDecl | ClaimDecl;
 
 export interface ModelDecl {
   readonly kind: 'Model';

@@ -41,6 +41,7 @@ const names = {
   E0213: { severity: 'error', title: 'invalid --set override' },
   E0214: { severity: 'error', title: 'value out of range' },
   E0215: { severity: 'error', title: 'unsupported input' },
+  E0216: { severity: 'error', title: 'malformed expectation' },
 } as const;
 
 /** E03xx: shapes. */

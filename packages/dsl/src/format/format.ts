@@ -119,6 +119,10 @@ class Printer {
         return this.config(item, indent);
       case 'Preset':
         return this.preset(item, indent);
+      case 'Claim': {
+        const head = `${indent}claim `;
+        return this.line(head + layout(item.claim, head.length, indent));
+      }
       default:
         return this.statement(item, indent);
     }

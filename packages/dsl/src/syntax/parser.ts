@@ -112,6 +112,7 @@ export class TdlParser extends CstParser {
       { ALT: () => this.SUBRULE(this.checkpointDecl) },
       { ALT: () => this.SUBRULE(this.configDecl) },
       { ALT: () => this.SUBRULE(this.presetDecl) },
+      { ALT: () => this.SUBRULE(this.claimDecl) },
       { ALT: () => this.SUBRULE(this.statement) },
     ]);
   });
@@ -247,6 +248,12 @@ export class TdlParser extends CstParser {
   });
 
   // ----- checkpoint naming sections -----
+
+  /** `claim params(124439808)`: a fact the model file claims, which `tdl test` checks. */
+  public claimDecl = this.RULE('claimDecl', () => {
+    this.CONSUME(t.Claim);
+    this.SUBRULE(this.expression);
+  });
 
   public checkpointDecl = this.RULE('checkpointDecl', () => {
     this.CONSUME(t.Checkpoint);

@@ -32,9 +32,10 @@ export const Return = keyword('return');
 export const Checkpoint = keyword('checkpoint');
 export const Config = keyword('config');
 export const Preset = keyword('preset');
+export const Claim = keyword('claim');
 
 /** Every keyword token. */
-export const KEYWORDS = [Model, Block, Const, Input, Output, Repeat, As, If, Then, Else, Return, Checkpoint, Config, Preset];
+export const KEYWORDS = [Model, Block, Const, Input, Output, Repeat, As, If, Then, Else, Return, Checkpoint, Config, Preset, Claim];
 /** The keywords as words, for "did you mean" suggestions and the TextMate grammar. */
 export const KEYWORD_NAMES: readonly string[] = KEYWORDS.map((k) => String(k.PATTERN).replace(/\//g, ''));
 

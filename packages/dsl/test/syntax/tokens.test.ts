@@ -14,7 +14,7 @@ function lex(text: string) {
 
 describe('lexer', () => {
   it('reads keywords only as whole words, case-sensitively', () => {
-    expect(KEYWORD_NAMES).toEqual(['model', 'block', 'const', 'input', 'output', 'repeat', 'as', 'if', 'then', 'else', 'return', 'checkpoint', 'config', 'preset']);
+    expect(KEYWORD_NAMES).toEqual(['model', 'block', 'const', 'input', 'output', 'repeat', 'as', 'if', 'then', 'else', 'return', 'checkpoint', 'config', 'preset', 'claim']);
     expect(lex('model models Model as ask if iffy _if').tokens).toEqual([
       ['Model', 'model'],
       ['Identifier', 'models'],

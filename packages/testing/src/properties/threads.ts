@@ -11,7 +11,7 @@ const THREADS = 3;
 const SPIN_MS = 25;
 /** Threaded runs that must see every worker take part, and how long they may take to start. */
 const SHARED_RUNS = 6;
-const START_MS = 10_000;
+const START_MS = 5_000;
 
 /** A prefill of all ids but the last, then one decode step: [T, vocab] logits in one array. */
 async function prefillAndStep(ex: CpuExecutor, subject: Subject, c: Case): Promise<Float32Array> {
@@ -48,7 +48,7 @@ export const threadCount: Property = {
           const at = firstDifference(one, many);
           if (at >= 0) return `${THREADS} threads differ from one at ${describeAt(at, subject.manifest.vocab, many, one)}`;
           if (ex.threadsJoined.every((n, i) => n > before[i]!)) shared++;
-          else if (Date.now() > deadline) return `the worker threads took no share of the work within ${START_MS / 1000} s, so their bits were never compared`;
+          else if (Date.now() > deadline) return { inconclusive: `the worker threads took no share of the work within ${START_MS / 1000} s (a busy machine), so their bits were never compared` };
           else await sleep(SPIN_MS); // they are still starting
         }
         return undefined;
