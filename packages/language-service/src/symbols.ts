@@ -55,6 +55,9 @@ function itemSymbols(item: ModelItem | Statement): DocumentSymbol[] {
       return [leaf(item.name.name, 'checkpoint', rangeOf(item.span), rangeOf(item.name.span))];
     case 'Config':
       return [leaf(item.name.name, 'config', rangeOf(item.span), rangeOf(item.name.span))];
+    // A claim states a fact about the model; it declares nothing to jump to.
+    case 'Claim':
+      return [];
     case 'Preset':
       return [leaf(item.name.value, 'preset', rangeOf(item.span), rangeOf(item.name.span))];
     default:

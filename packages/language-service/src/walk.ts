@@ -58,6 +58,9 @@ function walkItem(item: ModelItem | Statement, visit: Visit) {
       if (item.kind === 'Config') for (const claim of item.claims) walkExpr(claim.value, visit);
       for (const rule of item.rules) if (rule.source.kind === 'Call') walkExpr(rule.source, visit);
       return;
+    case 'Claim':
+      visit.statement?.(item);
+      return walkExpr(item.claim, visit);
     case 'Preset':
       visit.statement?.(item);
       for (const b of item.bindings) walkExpr(b.value, visit);
