@@ -459,6 +459,8 @@ interface LayersLayer0 {
 export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
   const ws = new k.Workspace(options);
   let memoryLength = 0;
+  /** Set during a batched decode step (decodeBatch): whose sequence each row is, and at which position. */
+  let batch: k.DecodeBatch | undefined;
   const embed_tokens_weight = weights.get('embed_tokens.weight'); // [151936, 4096]
   const norm_weight = weights.get('norm.weight'); // [4096]
   const lm_head_weight = ws.matrix(weights.get('lm_head.weight'), 151936, 4096); // [151936, 4096]
@@ -487,15 +489,26 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.rmsNorm(input_layernorm, x, R, 4096, W.input_layernorm_weight, 0.000001, 0);
     // self_attn: self-attention, [R, 4096] -> [R, 4096]
     const self_attn_q = ws.f32(1000020, R * 4096); // queries: [R, 32 × 128]
-    // queries, and keys and values into the cache, in one pass over input_layernorm
-    k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), input_layernorm, R, 4096, 4096, 1024, 1024, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight);
-    // qk-norm over each head: queries, then the new keys in the cache
-    k.rmsNorm(self_attn_q, self_attn_q, R * 32, 128, W.self_attn_q_norm_weight, 0.000001, 0);
-    k.rmsNorm(W.self_attn_cache.keyRows(past, R), W.self_attn_cache.keyRows(past, R), R * 8, 128, W.self_attn_k_norm_weight, 0.000001, 0);
-    k.rope(self_attn_q, R, 32, 128, 128, past, 1000000, 'half');
-    k.rope(W.self_attn_cache.keyRows(past, R), R, 8, 128, 128, past, 1000000, 'half');
     const self_attn_ctx = ws.f32(1000021, R * 4096);
-    k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000022, W.self_attn_cache.capacity)); // scores: room for every key the cache holds
+    if (batch) {
+      // a batched decode step: one row per sequence; new keys and values go to each one's own cache
+      const newKeys = ws.stagingRows(0, R * 1024); // [R, 1024]
+      const newValues = ws.stagingRows(1, R * 1024); // [R, 1024]
+      k.linear3(self_attn_q, newKeys, newValues, input_layernorm, R, 4096, 4096, 1024, 1024, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight);
+      // qk-norm over each head: queries, then the new keys
+      k.rmsNorm(self_attn_q, self_attn_q, R * 32, 128, W.self_attn_q_norm_weight, 0.000001, 0);
+      k.rmsNorm(newKeys, newKeys, R * 8, 128, W.self_attn_k_norm_weight, 0.000001, 0);
+      k.attendBatch(self_attn_ctx, self_attn_q, newKeys, newValues, W.self_attn_cache, batch, LAYERS_SELF_ATTN_CONFIG, { dim: 128, theta: 1000000, layout: 'half' }, ws.f32(1000022, W.self_attn_cache.capacity));
+    } else {
+      // queries, and keys and values into the cache, in one pass over input_layernorm
+      k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), input_layernorm, R, 4096, 4096, 1024, 1024, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight);
+      // qk-norm over each head: queries, then the new keys in the cache
+      k.rmsNorm(self_attn_q, self_attn_q, R * 32, 128, W.self_attn_q_norm_weight, 0.000001, 0);
+      k.rmsNorm(W.self_attn_cache.keyRows(past, R), W.self_attn_cache.keyRows(past, R), R * 8, 128, W.self_attn_k_norm_weight, 0.000001, 0);
+      k.rope(self_attn_q, R, 32, 128, 128, past, 1000000, 'half');
+      k.rope(W.self_attn_cache.keyRows(past, R), R, 8, 128, 128, past, 1000000, 'half');
+      k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000022, W.self_attn_cache.capacity)); // scores: room for every key the cache holds
+    }
     const self_attn = ws.f32(5, R * 4096); // self_attn: [R, 4096]
     k.linear(self_attn, self_attn_ctx, R, 4096, 4096, W.self_attn_o_weight);
     const add = ws.f32(6, R * 4096); // add: [R, 4096]
@@ -541,5 +554,30 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     return lm_head;
   }
 
-  return { forward, setMemory };
+  /** Chooses the sequence whose self-attention caches forward reads and writes (0 at first). */
+  function select(sequence: number): void {
+    ws.selectSequence(sequence);
+  }
+
+  /** Frees one sequence's keys and values. */
+  function release(sequence: number): void {
+    ws.releaseSequence(sequence);
+  }
+
+  /** Starts sequence `to` with a copy of the first `rows` keys and values of `from` (beam search forks so). */
+  function fork(from: number, to: number, rows: number): void {
+    ws.forkSequence(from, to, rows);
+  }
+
+  /** One decode step of several sequences: row b is tokens[b] of sequences[b] at positions[b]; logits [B, vocab]. */
+  function decodeBatch(tokens: Int32Array, positions: Int32Array, sequences: Int32Array): Float32Array {
+    batch = { positions, sequences };
+    try {
+      return forward(tokens, 0, false);
+    } finally {
+      batch = undefined;
+    }
+  }
+
+  return { forward, setMemory, select, release, fork, decodeBatch, sequenceBytes: ws.sequenceBytes };
 }
