@@ -1,5 +1,5 @@
 // tdl run --beams N: beam search instead of greedy or sampled decoding; its flags and its output.
-import { beamSearch, parseEarlyStopping, Replaying, UsageError, validateBeamOptions, type BeamOptions, type BeamResult, type Executor, type Tokenizer } from '@tdl/runtime';
+import { beamSearch, checkBeamsFit, parseEarlyStopping, Replaying, UsageError, validateBeamOptions, type BeamOptions, type BeamResult, type Executor, type Tokenizer } from '@tdl/runtime';
 import { CpuExecutor } from '@tdl/runtime-cpu';
 import { numberFlag, stringFlag, type FlagSpec, type ParsedArgs } from '../flags.js';
 import type { CliIO } from '../io.js';
@@ -15,7 +15,7 @@ export const BEAM_FLAGS: readonly FlagSpec[] = [
 const SAMPLING_FLAGS = ['temperature', 'top-k', 'top-p', 'min-p', 'repetition-penalty', 'seed'];
 
 /** The beam-search options the flags ask for, or undefined for greedy or sampled decoding (--beams 1). */
-export function beamOptions(args: ParsedArgs, maxTokens: number, stopTokens: readonly number[]): BeamOptions | undefined {
+export function beamOptions(args: ParsedArgs, model: { name: string; vocabSize: number }, maxTokens: number, stopTokens: readonly number[]): BeamOptions | undefined {
   const beams = numberFlag(args, 'beams', 1, { integer: true, min: 1 });
   if (beams === 1) {
     const stray = BEAM_FLAGS.slice(1).find((f) => stringFlag(args, f.name) !== undefined);
@@ -35,6 +35,7 @@ export function beamOptions(args: ParsedArgs, maxTokens: number, stopTokens: rea
     stopTokens,
   };
   validateBeamOptions(options);
+  checkBeamsFit(options, model);
   return options;
 }
 

@@ -65,7 +65,7 @@ export async function runRun(given: ParsedArgs, io: CliIO): Promise<number> {
     stopTokens,
   };
   validateSamplerOptions(options);
-  const beams = beamOptions(args, options.maxTokens, stopTokens);
+  const beams = beamOptions(args, vocab, options.maxTokens, stopTokens);
   const json = boolFlag(args, 'json');
   const session = await openSession(graph, args, io, namings, target.tied);
   if (beams) {

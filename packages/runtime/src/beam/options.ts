@@ -37,6 +37,17 @@ export function validateBeamOptions(o: BeamOptions): void {
   if (o.maxTokens !== undefined && !(Number.isInteger(o.maxTokens) && o.maxTokens >= 0)) bad(`max tokens must be a whole number, 0 or more, got ${o.maxTokens}`);
 }
 
+/** Candidates weighed each step: 2 per beam, or one more per beam for each stop token past the first (as transformers). */
+export function candidatesPerStep(o: Pick<BeamOptions, 'beams' | 'stopTokens'>): number {
+  return Math.max(2, 1 + new Set(o.stopTokens ?? []).size) * o.beams;
+}
+
+/** Refuses more candidates a step than the vocabulary has tokens. */
+export function checkBeamsFit(o: Pick<BeamOptions, 'beams' | 'stopTokens'>, model: { readonly name: string; readonly vocabSize: number }): void {
+  const keep = candidatesPerStep(o);
+  if (keep > model.vocabSize) throw new UsageError(`${o.beams} beams weigh ${keep} candidates a step, more than the vocabulary of model '${model.name}' (${model.vocabSize})`);
+}
+
 /** `true`, `false` or `never`, as --early-stopping takes it. */
 export function parseEarlyStopping(raw: string): EarlyStopping {
   switch (raw) {

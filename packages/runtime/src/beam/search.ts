@@ -4,7 +4,7 @@
 import { checkTokenId, UsageError, validateTokens } from '../executor.js';
 import type { ForkingSequences } from '../batching/sequences.js';
 import { bannedByNgram } from './ngram.js';
-import { validateBeamOptions, type BeamOptions } from './options.js';
+import { candidatesPerStep, checkBeamsFit, validateBeamOptions, type BeamOptions } from './options.js';
 
 /** transformers' stand-in for minus infinity in beam scores. */
 const NEG = -1e9;
@@ -56,8 +56,8 @@ export async function beamSearch(sequences: ForkingSequences, prompt: ArrayLike<
   const ngram = options.noRepeatNgram ?? 0;
   const stops = new Set(options.stopTokens ?? []);
   for (const id of stops) checkTokenId(spec, id, `stop token ${id}`);
-  const keep = Math.max(2, 1 + stops.size) * k;
-  if (keep > spec.vocabSize) throw new UsageError(`${k} beams weigh ${keep} candidates a step, more than the vocabulary of model '${spec.name}' (${spec.vocabSize})`);
+  checkBeamsFit(options, spec);
+  const keep = candidatesPerStep(options);
   if (k > sequences.maxSequences) throw new UsageError(`${k} beams need ${k} KV caches; this backend holds ${sequences.maxSequences}`);
   const promptIds = Int32Array.from(prompt);
   validateTokens(spec, 0, promptIds);
