@@ -1,6 +1,7 @@
 // tdl run --beams N: beam search instead of greedy or sampled decoding; its flags and its output.
-import { beamSearch, checkBeamsFit, parseEarlyStopping, Replaying, UsageError, validateBeamOptions, type BeamOptions, type BeamResult, type Executor, type Tokenizer } from '@tdl/runtime';
+import { beamSearch, checkBeamsFit, parseEarlyStopping, Replaying, UsageError, validateBeamOptions, type BeamOptions, type BeamResult, type Executor, type ForkingSequences, type Tokenizer } from '@tdl/runtime';
 import { CpuExecutor } from '@tdl/runtime-cpu';
+import { WebGpuExecutor } from '@tdl/runtime-webgpu';
 import { numberFlag, stringFlag, type FlagSpec, type ParsedArgs } from '../flags.js';
 import type { CliIO } from '../io.js';
 
@@ -40,15 +41,21 @@ export function beamOptions(args: ParsedArgs, model: { name: string; vocabSize: 
 }
 
 /**
- * Runs beam search on the session's executor. The CPU forks its KV caches per beam; other backends
- * (and models with a memory or a mid-sequence cache recomputation) replay each beam's tokens instead.
+ * Runs beam search on the session's executor. The CPU forks its KV caches by copying them, WebGPU swaps
+ * them in and out with GPU-side copies; models with a memory or a mid-sequence cache recomputation
+ * replay each beam's tokens instead.
  */
 export async function runBeams(executor: Executor, prompt: readonly number[], options: BeamOptions, memory?: { data: Float32Array; length: number }): Promise<BeamResult> {
   executor.reset();
   if (memory) await executor.setMemory(memory.data, memory.length);
-  const forkable = executor instanceof CpuExecutor && !executor.spec.memory && executor.spec.recomputeCacheAt === undefined;
-  const sequences = forkable ? executor.sequences({ maxSequences: options.beams }) : new Replaying(executor, options.beams);
-  return beamSearch(sequences, prompt, options);
+  return beamSearch(sequencesFor(executor, options.beams), prompt, options);
+}
+
+function sequencesFor(executor: Executor, beams: number): ForkingSequences {
+  if (executor.spec.memory || executor.spec.recomputeCacheAt !== undefined) return new Replaying(executor, beams);
+  if (executor instanceof CpuExecutor) return executor.sequences({ maxSequences: beams });
+  if (executor instanceof WebGpuExecutor) return executor.sequences(beams);
+  return new Replaying(executor, beams);
 }
 
 /** Prints the hypotheses: each on its own line after the prompt text (best first), or one JSON object. */
