@@ -1,8 +1,11 @@
-// Forked sequences (beam search's KV caches) give, bit for bit, the logits of running each forked
-// history alone: on the CPU by copying caches (CpuSequences.fork), on any executor by replaying (Replaying).
+// Forked sequences (beam search's KV caches) give the logits of running each forked history alone: bit
+// for bit on the CPU, copying caches (CpuSequences.fork) or replaying them (Replaying); within 1e-4 on
+// WebGPU, which swaps caches in and out on the GPU (WebGpuSequences).
 import { describe, expect, it } from 'vitest';
 import { Replaying, type ForkingSequences } from '@tdl/runtime';
 import * as cpu from '@tdl/runtime-cpu';
+import { WebGpuExecutor } from '@tdl/runtime-webgpu';
+import { openExecutor } from '../src/index.js';
 import { compileModelFile, liveWeights, SHRUNK } from './support/model-files.js';
 
 /** Plain attention, sliding windows (ring-buffer caches), learned positions, and a mid-sequence rescaling. */
@@ -53,5 +56,31 @@ describe.each([true, false])('forked caches (wasm kernels: %s)', (wasm) => {
       expect(replays[i]!.logits, `replayed sequence ${i}`).toEqual(want);
     }
     for (const e of [alone, shared, replayed]) e.dispose();
+  });
+});
+
+describe('forked caches on WebGPU', () => {
+  it.each(['llama.tdl', 'mistral.tdl'])('%s: a forked sequence continues as its history run alone', async (file, ctx) => {
+    const { graph, module } = compileModelFile(file, SHRUNK[file]!);
+    const weights = liveWeights(module, 5);
+    const open = () =>
+      openExecutor('webgpu', graph, weights).catch((e: Error) => {
+        if (/no WebGPU adapter/.test(e.message) && process.env['TDL_REQUIRE_WEBGPU'] !== '1') ctx.skip(e.message);
+        throw e;
+      });
+    const [shared, alone] = [await open(), await open()];
+    try {
+      if (!(shared instanceof WebGpuExecutor)) throw new Error('openExecutor gave no WebGPU executor');
+      const forked = await forkAndDecode(shared.sequences(4));
+      for (let i = 0; i < forked.length; i++) {
+        alone.reset();
+        const want = await alone.prefill(Int32Array.from(forked[i]!.history));
+        const got = new Float32Array(Uint32Array.from(forked[i]!.logits).buffer);
+        expect(Math.max(...got.map((x, j) => Math.abs(x - want[j]!))), `forked sequence ${i}`).toBeLessThanOrEqual(1e-4);
+      }
+    } finally {
+      shared.dispose();
+      alone.dispose();
+    }
   });
 });
