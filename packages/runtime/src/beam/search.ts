@@ -139,7 +139,8 @@ export async function beamSearch(sequences: ForkingSequences, prompt: ArrayLike<
 /**
  * The `keep` best continuations over all beams by beam score + log p(token), best first; ties go to the
  * lower beam, then the lower token id. Each beam's log-softmax is taken in double precision; banned
- * tokens get minus infinity.
+ * tokens get minus infinity. Each beam keeps its own best `keep` in a small sorted list, so a step
+ * costs one pass over each row, not a sort of the vocabulary.
  */
 function topCandidates(beams: readonly Beam[], logits: readonly Float32Array[], keep: number, banned: (beam: number) => Set<number> | undefined): Candidate[] {
   const all: Candidate[] = [];
@@ -149,12 +150,24 @@ function topCandidates(beams: readonly Beam[], logits: readonly Float32Array[], 
     for (let i = 0; i < row.length; i++) if (row[i]! > max) max = row[i]!;
     let sum = 0;
     for (let i = 0; i < row.length; i++) sum += Math.exp(row[i]! - max);
-    const logZ = max + Math.log(sum);
+    const offset = beam.score - (max + Math.log(sum));
     const ban = banned(b);
-    const scored: Candidate[] = [];
-    for (let t = 0; t < row.length; t++) scored.push({ beam: b, token: t, score: beam.score + (ban?.has(t) ? -Infinity : row[t]! - logZ) });
-    scored.sort((x, y) => y.score - x.score || x.token - y.token);
-    all.push(...scored.slice(0, keep));
+    // Best first; a token enters only when it beats the last kept one (equal scores keep the lower id).
+    const scores: number[] = [];
+    const tokens: number[] = [];
+    for (let t = 0; t < row.length; t++) {
+      const score = ban?.has(t) ? -Infinity : row[t]! + offset;
+      if (scores.length === keep && !(score > scores[keep - 1]!)) continue;
+      let at = scores.length === keep ? keep - 1 : scores.length;
+      while (at > 0 && score > scores[at - 1]!) at--;
+      scores.splice(at, 0, score);
+      tokens.splice(at, 0, t);
+      if (scores.length > keep) {
+        scores.pop();
+        tokens.pop();
+      }
+    }
+    for (let i = 0; i < scores.length; i++) all.push({ beam: b, token: tokens[i]!, score: scores[i]! });
   });
   return all.sort((x, y) => y.score - x.score || x.beam - y.beam || x.token - y.token).slice(0, keep);
 }
