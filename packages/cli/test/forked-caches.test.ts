@@ -60,7 +60,7 @@ describe.each([true, false])('forked caches (wasm kernels: %s)', (wasm) => {
 });
 
 describe('forked caches on WebGPU', () => {
-  it.each(['llama.tdl', 'mistral.tdl'])('%s: a forked sequence continues as its history run alone', async (file, ctx) => {
+  it.for(['llama.tdl', 'mistral.tdl'])('%s: a forked sequence continues as its history run alone', async (file, ctx) => {
     const { graph, module } = compileModelFile(file, SHRUNK[file]!);
     const weights = liveWeights(module, 5);
     const open = () =>
