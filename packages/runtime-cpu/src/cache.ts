@@ -62,6 +62,19 @@ export class KVCache {
     this.rowsAt = -1;
   }
 
+  /** Gives `to` (a sequence without keys yet) a copy of the first `rows` keys and values of `from`. */
+  fork(from: number, to: number, rows: number): void {
+    if (to === this.sequence || this.parked.has(to)) throw new Error(`internal error: sequence ${to} forked onto while it holds keys`);
+    const target = { keys: this.allocate(this.capacity * this.width), values: this.allocate(this.capacity * this.width) };
+    // Looked up after allocating, which may grow the arena.
+    const source = from === this.sequence ? { keys: this.keys, values: this.values } : this.parked.get(from);
+    if (!source) throw new Error(`internal error: sequence ${from} has no keys to fork`);
+    const n = Math.min(rows, this.capacity) * this.width;
+    target.keys.set(source.keys.subarray(0, n));
+    target.values.set(source.values.subarray(0, n));
+    this.parked.set(to, target);
+  }
+
   /** Frees `sequence`'s keys and values; selecting it again starts it empty. */
   release(sequence: number): void {
     const pair = sequence === this.sequence ? { keys: this.keys, values: this.values } : this.parked.get(sequence);
@@ -173,6 +186,11 @@ export class Workspace {
   /** Makes every self-attention cache read and write `sequence`'s keys and values. */
   selectSequence(sequence: number): void {
     for (const c of this.sequenced) c.select(sequence);
+  }
+
+  /** Copies the first `rows` keys and values of sequence `from` to a new sequence `to`, in every self-attention cache. */
+  forkSequence(from: number, to: number, rows: number): void {
+    for (const c of this.sequenced) c.fork(from, to, rows);
   }
 
   /** Frees `sequence`'s keys and values in every self-attention cache. */

@@ -35,6 +35,8 @@ export interface ModelInstance {
   select(sequence: number): void;
   /** Frees the caches of `sequence`; choosing it again starts it empty. */
   release(sequence: number): void;
+  /** Starts sequence `to` (one without caches) with a copy of the first `rows` cached keys and values of `from`. */
+  fork(from: number, to: number, rows: number): void;
   /**
    * One decode step of B sequences at once: row b runs `tokens[b]` at `positions[b]` (the tokens
    * `sequences[b]` has cached), appending to that sequence's caches. Returns logits [B, vocab]. Each

@@ -1,6 +1,6 @@
 // Batched decoding on the CPU: several sequences, each with its own self-attention caches in the one
 // model instance, decoded together so every weight matrix is read once per step for all of them.
-import { UsageError, validateTokens, type ModelSpec, type SequenceExecutor } from '@tdl/runtime';
+import { UsageError, validateTokens, type ForkingSequences, type ModelSpec } from '@tdl/runtime';
 import type { ModelInstance } from './module.js';
 
 export interface SequenceOptions {
@@ -10,7 +10,7 @@ export interface SequenceOptions {
   readonly maxSequences?: number;
 }
 
-export class CpuSequences implements SequenceExecutor {
+export class CpuSequences implements ForkingSequences {
   readonly maxSequences: number;
   readonly sequenceBytes: number;
   /** Tokens each open sequence has cached, by id. Ids start at 1: sequence 0 is the plain executor's. */
@@ -37,6 +37,14 @@ export class CpuSequences implements SequenceExecutor {
     if (this.cached.size >= this.maxSequences) throw new Error(`internal error: more than ${this.maxSequences} sequences opened`);
     const id = this.freeIds.pop() ?? this.nextId++;
     this.cached.set(id, 0);
+    return id;
+  }
+
+  fork(from: number): number {
+    const rows = this.position(from);
+    const id = this.open();
+    this.instance.fork(from, id, rows);
+    this.cached.set(id, rows);
     return id;
   }
 

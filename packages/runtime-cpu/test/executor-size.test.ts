@@ -7,7 +7,7 @@ import { CpuExecutor, type GeneratedModule } from '../src/index.js';
 function moduleWith(n: number): GeneratedModule {
   return {
     MODEL: { name: 'big', vocab: 4, context: 8, memory: null, params: [{ name: 'w', shape: [n, n], init: { kind: 'zeros' } }], packed: ['w'] },
-    createModel: () => ({ forward: () => new Float32Array(4), setMemory: () => {}, select: () => {}, release: () => {}, decodeBatch: () => new Float32Array(4), sequenceBytes: 0 }),
+    createModel: () => ({ forward: () => new Float32Array(4), setMemory: () => {}, select: () => {}, release: () => {}, fork: () => {}, decodeBatch: () => new Float32Array(4), sequenceBytes: 0 }),
   };
 }
 

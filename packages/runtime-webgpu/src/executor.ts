@@ -7,6 +7,7 @@ import type { WebGpuDevice } from './device.js';
 import { WebGpuError } from './errors.js';
 import { compileExpr, type CompiledExpr, type Symbols } from './expr.js';
 import { BufferUsage, MapMode } from './gpu-flags.js';
+import { WebGpuSequences, type CacheSnapshot } from './sequences.js';
 import { checkBuffers, checkKernels, rowCapacity } from './limits.js';
 import { PipelineCache, type CompilationMessage, type CompiledKernel } from './pipelines.js';
 import type { WebGpuProgram } from '@tdl/runtime/contract/webgpu';
@@ -150,6 +151,61 @@ export class WebGpuExecutor implements Executor {
 
   reset(): void {
     this.cached = 0;
+  }
+
+  /**
+   * Copies of the self-attention caches (every 'cache' buffer not sized by the memory) and the cached
+   * length, in new GPU buffers: what `WebGpuSequences` keeps for each sequence not resident now.
+   * `into` reuses a snapshot's buffers.
+   */
+  saveCache(into?: CacheSnapshot): CacheSnapshot {
+    this.usable();
+    const names = this.selfCaches();
+    const device = this.gpu.device;
+    const buffers =
+      into?.buffers ??
+      names.map((name) => device.createBuffer({ label: `saved ${name}`, size: this.buffers.size(name), usage: BufferUsage.COPY_SRC | BufferUsage.COPY_DST }));
+    const encoder = device.createCommandEncoder({ label: 'save caches' });
+    names.forEach((name, i) => encoder.copyBufferToBuffer(this.buffers.get(name), 0, buffers[i]!, 0, this.buffers.size(name)));
+    device.queue.submit([encoder.finish()]);
+    return { buffers, position: this.cached };
+  }
+
+  /** Puts a snapshot's caches back and its cached length with them. */
+  restoreCache(snapshot: CacheSnapshot): void {
+    this.usable();
+    const names = this.selfCaches();
+    const encoder = this.gpu.device.createCommandEncoder({ label: 'restore caches' });
+    names.forEach((name, i) => encoder.copyBufferToBuffer(snapshot.buffers[i]!, 0, this.buffers.get(name), 0, this.buffers.size(name)));
+    this.gpu.device.queue.submit([encoder.finish()]);
+    this.cached = snapshot.position;
+  }
+
+  /** A second snapshot with the same contents (a fork of a sequence that is not resident). */
+  copyCache(snapshot: CacheSnapshot): CacheSnapshot {
+    this.usable();
+    const names = this.selfCaches();
+    const device = this.gpu.device;
+    const encoder = device.createCommandEncoder({ label: 'copy caches' });
+    const buffers = names.map((name, i) => {
+      const b = device.createBuffer({ label: `saved ${name}`, size: this.buffers.size(name), usage: BufferUsage.COPY_SRC | BufferUsage.COPY_DST });
+      encoder.copyBufferToBuffer(snapshot.buffers[i]!, 0, b, 0, this.buffers.size(name));
+      return b;
+    });
+    device.queue.submit([encoder.finish()]);
+    return { buffers, position: snapshot.position };
+  }
+
+  /**
+   * Several sequences over this executor's one set of caches, swapped in and out with GPU-side copies
+   * (beam search forks them). It shares the executor's cache: use one or the other.
+   */
+  sequences(maxSequences = 16): WebGpuSequences {
+    return new WebGpuSequences(this, maxSequences);
+  }
+
+  private selfCaches(): string[] {
+    return this.concrete.filter((b) => b.plan.role === 'cache' && b.sizeClass !== 'memory').map((b) => b.name);
   }
 
   /** The contents of one of the plan's buffers (concrete name: `h.3.attn.keys`), for tests and debugging. */

@@ -3,6 +3,7 @@
 // or the `webgpu` package's in Node): no file system, no process.
 export { openWebGpu, WebGpuDevice, RAISED_LIMITS, type OpenOptions } from './device.js';
 export { WebGpuExecutor, type WebGpuExecutorOptions } from './executor.js';
+export { WebGpuSequences, type CacheSnapshot } from './sequences.js';
 export { DeviceLostError, LimitError, WebGpuError } from './errors.js';
 export { PipelineCache, type CompilationMessage, type CompiledKernel } from './pipelines.js';
 export { compileExpr, type Symbols } from './expr.js';

@@ -12,5 +12,6 @@ export * from './tokenizers/hf.js';
 export * from './checkpoint/index.js';
 export * from './contract/index.js';
 export * from './batching/index.js';
+export * from './beam/index.js';
 export * from './quant/index.js';
 export * from './gguf/index.js';

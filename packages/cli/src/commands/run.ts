@@ -9,6 +9,7 @@ import type { CliIO } from '../io.js';
 import { loadModel, requireFile } from '../model.js';
 import { openSession, WEIGHT_FLAGS } from '../session.js';
 import { resolveTokenizer, TOKENIZER_FLAG } from '../tokenizer.js';
+import { BEAM_FLAGS, beamOptions, printBeams, runBeams } from './run-beams.js';
 
 /** Tokens generated when --max-tokens is not given. */
 const MAX_TOKENS = 64;
@@ -30,6 +31,7 @@ export const runSpec: CommandSpec = {
     { name: 'repetition-penalty', type: 'string', value: 'R', default: '1 (off)', doc: 'penalise tokens already seen' },
     { name: 'stop', type: 'string', value: '1,2', default: "the tokenizer's end-of-text token", doc: 'token ids that end generation' },
     { name: 'seed', type: 'string', value: 'N', default: '0', doc: 'sampling seed' },
+    ...BEAM_FLAGS,
     { name: 'json', type: 'boolean', doc: 'print one JSON object (ids, text, timings) instead of streaming' },
     PRESET_FLAG,
     SET_FLAG,
@@ -69,8 +71,19 @@ export async function runRun(given: ParsedArgs, io: CliIO): Promise<number> {
     stopTokens,
   };
   validateSamplerOptions(options);
+  const beams = beamOptions(args, vocab, options.maxTokens, stopTokens);
   const json = boolFlag(args, 'json');
   const session = await openSession(graph, args, io, namings, loadFacts(target, text));
+  if (beams) {
+    try {
+      const result = await runBeams(session.executor, prompt, beams, session.memory);
+      const contextFull = prompt.length + options.maxTokens > session.executor.spec.contextLength;
+      printBeams(io, result, { model: graph.name, tokenizer, prompt, ...(promptText !== undefined ? { promptText } : {}), json, contextFull });
+    } finally {
+      session.executor.dispose();
+    }
+    return 0;
+  }
   const decoder = tokenizer.streamDecoder();
   let done: Extract<GenerateEvent, { kind: 'done' }> | undefined;
   // The prompt is echoed once generation has accepted it, so a refused prompt is not printed first.

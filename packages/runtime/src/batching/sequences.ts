@@ -20,6 +20,15 @@ export interface SequenceExecutor {
 }
 
 /**
+ * Sequences that can be forked: beam search keeps several continuations of one prefix and, each step,
+ * lets a beam's cache become the start of several new beams. `fork(from)` opens a sequence whose
+ * cache holds what `from`'s holds now; both then go on independently.
+ */
+export interface ForkingSequences extends SequenceExecutor {
+  fork(from: number): number;
+}
+
+/**
  * Sequences one at a time on a plain Executor (its one KV cache): a backend without a batched path
  * still serves, requests waiting their turn instead of sharing steps.
  */
