@@ -9,17 +9,8 @@
 // RMS-normalised per head with (1 + weight), scores scaled by query_pre_attn_scalar^-1/2 (no soft-caps,
 // as transformers' defaults leave them); a GeGLU feed-forward network with the tanh form of GELU; no
 // biases; an output head tied to the embedding.
-// The defaults are Gemma-3-1B. Gemma-3-4B's text model is --set vocab=262208 context=131072 d=2560
-// layers=34 heads=8 kv_heads=4 d_ff=10240 window=1024 rope_factor=8.
-// config.json ↔ constants (transformers' Gemma3TextConfig default when the key is absent):
-//   vocab_size ↔ vocab (262208), max_position_embeddings ↔ context (131072), hidden_size ↔ d (2304),
-//   num_hidden_layers ↔ layers (26), num_attention_heads ↔ heads (8), num_key_value_heads ↔ kv_heads
-//   (4), head_dim ↔ head_dim (256), intermediate_size ↔ d_ff (9216), sliding_window ↔ window (4096),
-//   sliding_window_pattern ↔ pattern (6), query_pre_attn_scalar ↔ query_pre_attn_scalar (256),
-//   rope_parameters.full_attention.rope_theta (or rope_theta) ↔ theta (1e6),
-//   rope_parameters.sliding_attention.rope_theta (or rope_local_base_freq) ↔ local_theta (10000),
-//   rope_parameters.full_attention.factor (or rope_scaling.factor, linear) ↔ rope_factor (none: 1),
-//   rms_norm_eps ↔ eps (1e-6).
+// The defaults are Gemma-3-1B; the presets name the published sizes (the 4B's text model), and a
+// Hugging Face folder gives its own through the config section.
 import * as k from '@tdl/runtime-cpu';
 
 /** What the runtime needs to know about gemma3: sizes, and every parameter with its shape. */
@@ -432,6 +423,8 @@ interface LayersLayer1 {
 export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
   const ws = new k.Workspace(options);
   let memoryLength = 0;
+  /** Set during a batched decode step (decodeBatch): whose sequence each row is, and at which position. */
+  let batch: k.DecodeBatch | undefined;
   const embed_tokens_weight = ws.matrix(weights.get('embed_tokens.weight'), 262144, 1152); // [262144, 1152]
   const norm_weight = weights.get('norm.weight'); // [1152]
   const layers0: LayersLayer0[] = [];
@@ -480,15 +473,26 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.rmsNorm(input_layernorm, x, R, 1152, W.input_layernorm_weight, 0.000001, 1);
     // self_attn: self-attention, [R, 1152] -> [R, 1152]
     const self_attn_q = ws.f32(1000024, R * 1024); // queries: [R, 4 × 256]
-    // queries, and keys and values into the cache, in one pass over input_layernorm
-    k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), input_layernorm, R, 1152, 1024, 256, 256, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight);
-    // qk-norm over each head: queries, then the new keys in the cache
-    k.rmsNorm(self_attn_q, self_attn_q, R * 4, 256, W.self_attn_q_norm_weight, 0.000001, 1);
-    k.rmsNorm(W.self_attn_cache.keyRows(past, R), W.self_attn_cache.keyRows(past, R), R * 1, 256, W.self_attn_k_norm_weight, 0.000001, 1);
-    k.rope(self_attn_q, R, 4, 256, 256, past, 10000, 'half');
-    k.rope(W.self_attn_cache.keyRows(past, R), R, 1, 256, 256, past, 10000, 'half');
     const self_attn_ctx = ws.f32(1000025, R * 1024);
-    k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000026, W.self_attn_cache.capacity)); // scores: room for every key the cache holds
+    if (batch) {
+      // a batched decode step: one row per sequence; new keys and values go to each one's own cache
+      const newKeys = ws.stagingRows(0, R * 256); // [R, 256]
+      const newValues = ws.stagingRows(1, R * 256); // [R, 256]
+      k.linear3(self_attn_q, newKeys, newValues, input_layernorm, R, 1152, 1024, 256, 256, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight);
+      // qk-norm over each head: queries, then the new keys
+      k.rmsNorm(self_attn_q, self_attn_q, R * 4, 256, W.self_attn_q_norm_weight, 0.000001, 1);
+      k.rmsNorm(newKeys, newKeys, R * 1, 256, W.self_attn_k_norm_weight, 0.000001, 1);
+      k.attendBatch(self_attn_ctx, self_attn_q, newKeys, newValues, W.self_attn_cache, batch, LAYERS_SELF_ATTN_CONFIG, { dim: 256, theta: 10000, layout: 'half' }, ws.f32(1000026, W.self_attn_cache.capacity));
+    } else {
+      // queries, and keys and values into the cache, in one pass over input_layernorm
+      k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), input_layernorm, R, 1152, 1024, 256, 256, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight);
+      // qk-norm over each head: queries, then the new keys in the cache
+      k.rmsNorm(self_attn_q, self_attn_q, R * 4, 256, W.self_attn_q_norm_weight, 0.000001, 1);
+      k.rmsNorm(W.self_attn_cache.keyRows(past, R), W.self_attn_cache.keyRows(past, R), R * 1, 256, W.self_attn_k_norm_weight, 0.000001, 1);
+      k.rope(self_attn_q, R, 4, 256, 256, past, 10000, 'half');
+      k.rope(W.self_attn_cache.keyRows(past, R), R, 1, 256, 256, past, 10000, 'half');
+      k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000026, W.self_attn_cache.capacity)); // scores: room for every key the cache holds
+    }
     const self_attn = ws.f32(6, R * 1152); // self_attn: [R, 1152]
     k.linear(self_attn, self_attn_ctx, R, 1024, 1152, W.self_attn_o_weight);
     const post_attention_layernorm = ws.f32(7, R * 1152); // post_attention_layernorm: [R, 1152]
@@ -520,15 +524,26 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.rmsNorm(input_layernorm, x, R, 1152, W.input_layernorm_weight, 0.000001, 1);
     // self_attn: self-attention, [R, 1152] -> [R, 1152]
     const self_attn_q = ws.f32(1000284, R * 1024); // queries: [R, 4 × 256]
-    // queries, and keys and values into the cache, in one pass over input_layernorm
-    k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), input_layernorm, R, 1152, 1024, 256, 256, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight);
-    // qk-norm over each head: queries, then the new keys in the cache
-    k.rmsNorm(self_attn_q, self_attn_q, R * 4, 256, W.self_attn_q_norm_weight, 0.000001, 1);
-    k.rmsNorm(W.self_attn_cache.keyRows(past, R), W.self_attn_cache.keyRows(past, R), R * 1, 256, W.self_attn_k_norm_weight, 0.000001, 1);
-    k.ropeScaled(self_attn_q, R, 4, 256, 256, past, ROPE_LINEAR_256, 'half');
-    k.ropeScaled(W.self_attn_cache.keyRows(past, R), R, 1, 256, 256, past, ROPE_LINEAR_256, 'half');
     const self_attn_ctx = ws.f32(1000285, R * 1024);
-    k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG_2, ws.f32(1000286, W.self_attn_cache.capacity)); // scores: room for every key the cache holds
+    if (batch) {
+      // a batched decode step: one row per sequence; new keys and values go to each one's own cache
+      const newKeys = ws.stagingRows(0, R * 256); // [R, 256]
+      const newValues = ws.stagingRows(1, R * 256); // [R, 256]
+      k.linear3(self_attn_q, newKeys, newValues, input_layernorm, R, 1152, 1024, 256, 256, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight);
+      // qk-norm over each head: queries, then the new keys
+      k.rmsNorm(self_attn_q, self_attn_q, R * 4, 256, W.self_attn_q_norm_weight, 0.000001, 1);
+      k.rmsNorm(newKeys, newKeys, R * 1, 256, W.self_attn_k_norm_weight, 0.000001, 1);
+      k.attendBatch(self_attn_ctx, self_attn_q, newKeys, newValues, W.self_attn_cache, batch, LAYERS_SELF_ATTN_CONFIG_2, { dim: 256, theta: 1000000, layout: 'half', table: ROPE_LINEAR_256 }, ws.f32(1000286, W.self_attn_cache.capacity));
+    } else {
+      // queries, and keys and values into the cache, in one pass over input_layernorm
+      k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), input_layernorm, R, 1152, 1024, 256, 256, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight);
+      // qk-norm over each head: queries, then the new keys in the cache
+      k.rmsNorm(self_attn_q, self_attn_q, R * 4, 256, W.self_attn_q_norm_weight, 0.000001, 1);
+      k.rmsNorm(W.self_attn_cache.keyRows(past, R), W.self_attn_cache.keyRows(past, R), R * 1, 256, W.self_attn_k_norm_weight, 0.000001, 1);
+      k.ropeScaled(self_attn_q, R, 4, 256, 256, past, ROPE_LINEAR_256, 'half');
+      k.ropeScaled(W.self_attn_cache.keyRows(past, R), R, 1, 256, 256, past, ROPE_LINEAR_256, 'half');
+      k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG_2, ws.f32(1000286, W.self_attn_cache.capacity)); // scores: room for every key the cache holds
+    }
     const self_attn = ws.f32(71, R * 1152); // self_attn: [R, 1152]
     k.linear(self_attn, self_attn_ctx, R, 1024, 1152, W.self_attn_o_weight);
     const post_attention_layernorm = ws.f32(72, R * 1152); // post_attention_layernorm: [R, 1152]
@@ -587,5 +602,25 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     return lm_head;
   }
 
-  return { forward, setMemory };
+  /** Chooses the sequence whose self-attention caches forward reads and writes (0 at first). */
+  function select(sequence: number): void {
+    ws.selectSequence(sequence);
+  }
+
+  /** Frees one sequence's keys and values. */
+  function release(sequence: number): void {
+    ws.releaseSequence(sequence);
+  }
+
+  /** One decode step of several sequences: row b is tokens[b] of sequences[b] at positions[b]; logits [B, vocab]. */
+  function decodeBatch(tokens: Int32Array, positions: Int32Array, sequences: Int32Array): Float32Array {
+    batch = { positions, sequences };
+    try {
+      return forward(tokens, 0, false);
+    } finally {
+      batch = undefined;
+    }
+  }
+
+  return { forward, setMemory, select, release, decodeBatch, sequenceBytes: ws.sequenceBytes };
 }

@@ -6,13 +6,8 @@
 // and keys RMS-normalised over their whole projection (q_norm over heads × head_dim, k_norm over
 // kv_heads × head_dim) before rotary positions (rotate_half, theta 500,000); a SwiGLU feed-forward
 // network; no biases; a final RMSNorm and an output head of its own.
-// The defaults are OLMo-2-1124-7B. OLMo-2-1124-13B is --set d=5120 layers=40 heads=40 kv_heads=40
-// d_ff=13824.
-// config.json ↔ constants (transformers' Olmo2Config default when the key is absent):
-//   vocab_size ↔ vocab (50304), max_position_embeddings ↔ context (2048), hidden_size ↔ d (4096),
-//   num_hidden_layers ↔ layers (32), num_attention_heads ↔ heads (32), num_key_value_heads ↔ kv_heads
-//   (heads), intermediate_size ↔ d_ff (11008), rope_parameters.rope_theta ↔ theta (10000),
-//   rms_norm_eps ↔ eps (1e-5). The defaults below are the published 7B's.
+// The defaults are OLMo-2-1124-7B; the presets name the published sizes, and a Hugging Face folder
+// gives its own through the config section.
 import * as k from '@tdl/runtime-cpu';
 
 /** What the runtime needs to know about olmo2: sizes, and every parameter with its shape. */
@@ -411,6 +406,8 @@ interface LayersLayer0 {
 export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
   const ws = new k.Workspace(options);
   let memoryLength = 0;
+  /** Set during a batched decode step (decodeBatch): whose sequence each row is, and at which position. */
+  let batch: k.DecodeBatch | undefined;
   const embed_tokens_weight = weights.get('embed_tokens.weight'); // [100352, 4096]
   const norm_weight = weights.get('norm.weight'); // [4096]
   const lm_head_weight = ws.matrix(weights.get('lm_head.weight'), 100352, 4096); // [100352, 4096]
@@ -437,15 +434,26 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     const W = layers0[i]!;
     // self_attn: self-attention, [R, 4096] -> [R, 4096]
     const self_attn_q = ws.f32(1000016, R * 4096); // queries: [R, 32 × 128]
-    // queries, and keys and values into the cache, in one pass over x
-    k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), x, R, 4096, 4096, 4096, 4096, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight);
-    // qk-norm over the whole projection: queries, then the new keys in the cache
-    k.rmsNorm(self_attn_q, self_attn_q, R, 4096, W.self_attn_q_norm_weight, 0.000001, 0);
-    k.rmsNorm(W.self_attn_cache.keyRows(past, R), W.self_attn_cache.keyRows(past, R), R, 4096, W.self_attn_k_norm_weight, 0.000001, 0);
-    k.rope(self_attn_q, R, 32, 128, 128, past, 500000, 'half');
-    k.rope(W.self_attn_cache.keyRows(past, R), R, 32, 128, 128, past, 500000, 'half');
     const self_attn_ctx = ws.f32(1000017, R * 4096);
-    k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000018, W.self_attn_cache.capacity)); // scores: room for every key the cache holds
+    if (batch) {
+      // a batched decode step: one row per sequence; new keys and values go to each one's own cache
+      const newKeys = ws.stagingRows(0, R * 4096); // [R, 4096]
+      const newValues = ws.stagingRows(1, R * 4096); // [R, 4096]
+      k.linear3(self_attn_q, newKeys, newValues, x, R, 4096, 4096, 4096, 4096, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight);
+      // qk-norm over the whole projection: queries, then the new keys
+      k.rmsNorm(self_attn_q, self_attn_q, R, 4096, W.self_attn_q_norm_weight, 0.000001, 0);
+      k.rmsNorm(newKeys, newKeys, R, 4096, W.self_attn_k_norm_weight, 0.000001, 0);
+      k.attendBatch(self_attn_ctx, self_attn_q, newKeys, newValues, W.self_attn_cache, batch, LAYERS_SELF_ATTN_CONFIG, { dim: 128, theta: 500000, layout: 'half' }, ws.f32(1000018, W.self_attn_cache.capacity));
+    } else {
+      // queries, and keys and values into the cache, in one pass over x
+      k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), x, R, 4096, 4096, 4096, 4096, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight);
+      // qk-norm over the whole projection: queries, then the new keys in the cache
+      k.rmsNorm(self_attn_q, self_attn_q, R, 4096, W.self_attn_q_norm_weight, 0.000001, 0);
+      k.rmsNorm(W.self_attn_cache.keyRows(past, R), W.self_attn_cache.keyRows(past, R), R, 4096, W.self_attn_k_norm_weight, 0.000001, 0);
+      k.rope(self_attn_q, R, 32, 128, 128, past, 500000, 'half');
+      k.rope(W.self_attn_cache.keyRows(past, R), R, 32, 128, 128, past, 500000, 'half');
+      k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000018, W.self_attn_cache.capacity)); // scores: room for every key the cache holds
+    }
     const self_attn = ws.f32(4, R * 4096); // self_attn: [R, 4096]
     k.linear(self_attn, self_attn_ctx, R, 4096, 4096, W.self_attn_o_weight);
     const post_attention_layernorm = ws.f32(5, R * 4096); // post_attention_layernorm: [R, 4096]
@@ -493,5 +501,25 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     return lm_head;
   }
 
-  return { forward, setMemory };
+  /** Chooses the sequence whose self-attention caches forward reads and writes (0 at first). */
+  function select(sequence: number): void {
+    ws.selectSequence(sequence);
+  }
+
+  /** Frees one sequence's keys and values. */
+  function release(sequence: number): void {
+    ws.releaseSequence(sequence);
+  }
+
+  /** One decode step of several sequences: row b is tokens[b] of sequences[b] at positions[b]; logits [B, vocab]. */
+  function decodeBatch(tokens: Int32Array, positions: Int32Array, sequences: Int32Array): Float32Array {
+    batch = { positions, sequences };
+    try {
+      return forward(tokens, 0, false);
+    } finally {
+      batch = undefined;
+    }
+  }
+
+  return { forward, setMemory, select, release, decodeBatch, sequenceBytes: ws.sequenceBytes };
 }

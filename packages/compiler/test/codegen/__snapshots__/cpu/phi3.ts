@@ -6,15 +6,11 @@
 // within a sliding window of 2047 tokens (the mini-4k configuration's sliding_window), rotary positions
 // (rotate_half, theta 10000), a SwiGLU feed-forward network whose gate and up projections are fused
 // (gate_up_proj: the first half is the gate), no biases, and an output head of its own.
-// The defaults are Phi-3-mini-4k. Phi-3-medium-4k is --set d=5120 layers=40 heads=40 kv_heads=10
-// d_ff=17920 vocab=32064. The 128k variants use LongRoPE (rope(scaling = "longrope", …) with the
-// short_factor and long_factor lists of their config.json, one per rotated pair, original_context
-// 4096); packages/cli/test/fixtures/hf-models/phi3-longrope.tdl is this file so written.
-// config.json ↔ constants (transformers' Phi3Config default when the key is absent):
-//   vocab_size ↔ vocab (32064), max_position_embeddings ↔ context (4096), hidden_size ↔ d (3072),
-//   num_hidden_layers ↔ layers (32), num_attention_heads ↔ heads (32), num_key_value_heads ↔ kv_heads
-//   (heads), intermediate_size ↔ d_ff (8192), sliding_window ↔ window (none: no window, so context),
-//   rope_parameters.rope_theta ↔ theta (10000), rms_norm_eps ↔ eps (1e-5).
+// The defaults are Phi-3-mini-4k; the 128k variants use LongRoPE (rope_type "longrope": while past +
+// new tokens stay within original_context, each rotated pair's frequency is divided by its entry of
+// short_factor, beyond it by long_factor's, and cos and sin are scaled by sqrt(1 + ln(factor) /
+// ln(original_context))). The presets name the published sizes, and a Hugging Face folder gives its own
+// through the config section, the LongRoPE lists included.
 import * as k from '@tdl/runtime-cpu';
 
 /** What the runtime needs to know about phi3: sizes, and every parameter with its shape. */
@@ -347,6 +343,8 @@ interface LayersLayer0 {
 export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
   const ws = new k.Workspace(options);
   let memoryLength = 0;
+  /** Set during a batched decode step (decodeBatch): whose sequence each row is, and at which position. */
+  let batch: k.DecodeBatch | undefined;
   const embed_tokens_weight = weights.get('embed_tokens.weight'); // [32064, 3072]
   const norm_weight = weights.get('norm.weight'); // [3072]
   const lm_head_weight = ws.matrix(weights.get('lm_head.weight'), 32064, 3072); // [32064, 3072]
@@ -373,12 +371,20 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.rmsNorm(input_layernorm, x, R, 3072, W.input_layernorm_weight, 0.00001, 0);
     // self_attn: self-attention, [R, 3072] -> [R, 3072]
     const self_attn_q = ws.f32(1000020, R * 3072); // queries: [R, 32 × 96]
-    // queries, and keys and values into the cache, in one pass over input_layernorm
-    k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), input_layernorm, R, 3072, 3072, 3072, 3072, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight);
-    k.rope(self_attn_q, R, 32, 96, 96, past, 10000, 'half');
-    k.rope(W.self_attn_cache.keyRows(past, R), R, 32, 96, 96, past, 10000, 'half');
     const self_attn_ctx = ws.f32(1000021, R * 3072);
-    k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000022, W.self_attn_cache.capacity)); // scores: room for every key the cache holds
+    if (batch) {
+      // a batched decode step: one row per sequence; new keys and values go to each one's own cache
+      const newKeys = ws.stagingRows(0, R * 3072); // [R, 3072]
+      const newValues = ws.stagingRows(1, R * 3072); // [R, 3072]
+      k.linear3(self_attn_q, newKeys, newValues, input_layernorm, R, 3072, 3072, 3072, 3072, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight);
+      k.attendBatch(self_attn_ctx, self_attn_q, newKeys, newValues, W.self_attn_cache, batch, LAYERS_SELF_ATTN_CONFIG, { dim: 96, theta: 10000, layout: 'half' }, ws.f32(1000022, W.self_attn_cache.capacity));
+    } else {
+      // queries, and keys and values into the cache, in one pass over input_layernorm
+      k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), input_layernorm, R, 3072, 3072, 3072, 3072, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight);
+      k.rope(self_attn_q, R, 32, 96, 96, past, 10000, 'half');
+      k.rope(W.self_attn_cache.keyRows(past, R), R, 32, 96, 96, past, 10000, 'half');
+      k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000022, W.self_attn_cache.capacity)); // scores: room for every key the cache holds
+    }
     const self_attn = ws.f32(5, R * 3072); // self_attn: [R, 3072]
     k.linear(self_attn, self_attn_ctx, R, 3072, 3072, W.self_attn_o_weight);
     const add = ws.f32(6, R * 3072); // add: [R, 3072]
@@ -424,5 +430,25 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     return lm_head;
   }
 
-  return { forward, setMemory };
+  /** Chooses the sequence whose self-attention caches forward reads and writes (0 at first). */
+  function select(sequence: number): void {
+    ws.selectSequence(sequence);
+  }
+
+  /** Frees one sequence's keys and values. */
+  function release(sequence: number): void {
+    ws.releaseSequence(sequence);
+  }
+
+  /** One decode step of several sequences: row b is tokens[b] of sequences[b] at positions[b]; logits [B, vocab]. */
+  function decodeBatch(tokens: Int32Array, positions: Int32Array, sequences: Int32Array): Float32Array {
+    batch = { positions, sequences };
+    try {
+      return forward(tokens, 0, false);
+    } finally {
+      batch = undefined;
+    }
+  }
+
+  return { forward, setMemory, select, release, decodeBatch, sequenceBytes: ws.sequenceBytes };
 }

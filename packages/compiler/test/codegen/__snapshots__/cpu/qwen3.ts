@@ -6,17 +6,8 @@
 // of d), queries and keys RMS-normalised over each head (q_norm, k_norm) before rotary positions
 // (rotate_half, theta 1,000,000), a SwiGLU feed-forward network, and an output head: its own matrix,
 // or the embedding's when tie = 1 (tie_word_embeddings: 0.6B, 1.7B and 4B store no lm_head.weight).
-// The defaults are Qwen3-8B. Other sizes by --set:
-//   Qwen3-0.6B: d=1024 layers=28 heads=16 d_ff=3072 tie=1
-//   Qwen3-1.7B: d=2048 layers=28 heads=16 d_ff=6144 tie=1
-//   Qwen3-4B:   d=2560 layers=36 heads=32 d_ff=9728 tie=1
-//   Qwen3-14B:  d=5120 layers=40 heads=40 d_ff=17408
-// config.json ↔ constants (transformers' Qwen3Config default when the key is absent):
-//   vocab_size ↔ vocab (151936), max_position_embeddings ↔ context (32768), hidden_size ↔ d (4096),
-//   num_hidden_layers ↔ layers (32), num_attention_heads ↔ heads (32), num_key_value_heads ↔ kv_heads
-//   (32), head_dim ↔ head_dim (128), intermediate_size ↔ d_ff (22016), rope_parameters.rope_theta ↔
-//   theta (10000), rms_norm_eps ↔ eps (1e-6), tie_word_embeddings ↔ tie (false: 0, true: 1).
-//   The defaults below are the published Qwen3-8B's.
+// The defaults are Qwen3-8B; the presets name the published sizes, and a Hugging Face folder gives its
+// own through the config section.
 import * as k from '@tdl/runtime-cpu';
 
 /** What the runtime needs to know about qwen3: sizes, and every parameter with its shape. */
@@ -459,6 +450,8 @@ interface LayersLayer0 {
 export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k.ModelInstance {
   const ws = new k.Workspace(options);
   let memoryLength = 0;
+  /** Set during a batched decode step (decodeBatch): whose sequence each row is, and at which position. */
+  let batch: k.DecodeBatch | undefined;
   const embed_tokens_weight = weights.get('embed_tokens.weight'); // [151936, 4096]
   const norm_weight = weights.get('norm.weight'); // [4096]
   const lm_head_weight = ws.matrix(weights.get('lm_head.weight'), 151936, 4096); // [151936, 4096]
@@ -487,15 +480,26 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     k.rmsNorm(input_layernorm, x, R, 4096, W.input_layernorm_weight, 0.000001, 0);
     // self_attn: self-attention, [R, 4096] -> [R, 4096]
     const self_attn_q = ws.f32(1000020, R * 4096); // queries: [R, 32 × 128]
-    // queries, and keys and values into the cache, in one pass over input_layernorm
-    k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), input_layernorm, R, 4096, 4096, 1024, 1024, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight);
-    // qk-norm over each head: queries, then the new keys in the cache
-    k.rmsNorm(self_attn_q, self_attn_q, R * 32, 128, W.self_attn_q_norm_weight, 0.000001, 0);
-    k.rmsNorm(W.self_attn_cache.keyRows(past, R), W.self_attn_cache.keyRows(past, R), R * 8, 128, W.self_attn_k_norm_weight, 0.000001, 0);
-    k.rope(self_attn_q, R, 32, 128, 128, past, 1000000, 'half');
-    k.rope(W.self_attn_cache.keyRows(past, R), R, 8, 128, 128, past, 1000000, 'half');
     const self_attn_ctx = ws.f32(1000021, R * 4096);
-    k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000022, W.self_attn_cache.capacity)); // scores: room for every key the cache holds
+    if (batch) {
+      // a batched decode step: one row per sequence; new keys and values go to each one's own cache
+      const newKeys = ws.stagingRows(0, R * 1024); // [R, 1024]
+      const newValues = ws.stagingRows(1, R * 1024); // [R, 1024]
+      k.linear3(self_attn_q, newKeys, newValues, input_layernorm, R, 4096, 4096, 1024, 1024, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight);
+      // qk-norm over each head: queries, then the new keys
+      k.rmsNorm(self_attn_q, self_attn_q, R * 32, 128, W.self_attn_q_norm_weight, 0.000001, 0);
+      k.rmsNorm(newKeys, newKeys, R * 8, 128, W.self_attn_k_norm_weight, 0.000001, 0);
+      k.attendBatch(self_attn_ctx, self_attn_q, newKeys, newValues, W.self_attn_cache, batch, LAYERS_SELF_ATTN_CONFIG, { dim: 128, theta: 1000000, layout: 'half' }, ws.f32(1000022, W.self_attn_cache.capacity));
+    } else {
+      // queries, and keys and values into the cache, in one pass over input_layernorm
+      k.linear3(self_attn_q, W.self_attn_cache.keyRows(past, R), W.self_attn_cache.valueRows(past, R), input_layernorm, R, 4096, 4096, 1024, 1024, W.self_attn_q_weight, W.self_attn_k_weight, W.self_attn_v_weight);
+      // qk-norm over each head: queries, then the new keys in the cache
+      k.rmsNorm(self_attn_q, self_attn_q, R * 32, 128, W.self_attn_q_norm_weight, 0.000001, 0);
+      k.rmsNorm(W.self_attn_cache.keyRows(past, R), W.self_attn_cache.keyRows(past, R), R * 8, 128, W.self_attn_k_norm_weight, 0.000001, 0);
+      k.rope(self_attn_q, R, 32, 128, 128, past, 1000000, 'half');
+      k.rope(W.self_attn_cache.keyRows(past, R), R, 8, 128, 128, past, 1000000, 'half');
+      k.attend(self_attn_ctx, self_attn_q, R, past, W.self_attn_cache.keys, W.self_attn_cache.values, past + R, LAYERS_SELF_ATTN_CONFIG, ws.f32(1000022, W.self_attn_cache.capacity)); // scores: room for every key the cache holds
+    }
     const self_attn = ws.f32(5, R * 4096); // self_attn: [R, 4096]
     k.linear(self_attn, self_attn_ctx, R, 4096, 4096, W.self_attn_o_weight);
     const add = ws.f32(6, R * 4096); // add: [R, 4096]
@@ -541,5 +545,25 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     return lm_head;
   }
 
-  return { forward, setMemory };
+  /** Chooses the sequence whose self-attention caches forward reads and writes (0 at first). */
+  function select(sequence: number): void {
+    ws.selectSequence(sequence);
+  }
+
+  /** Frees one sequence's keys and values. */
+  function release(sequence: number): void {
+    ws.releaseSequence(sequence);
+  }
+
+  /** One decode step of several sequences: row b is tokens[b] of sequences[b] at positions[b]; logits [B, vocab]. */
+  function decodeBatch(tokens: Int32Array, positions: Int32Array, sequences: Int32Array): Float32Array {
+    batch = { positions, sequences };
+    try {
+      return forward(tokens, 0, false);
+    } finally {
+      batch = undefined;
+    }
+  }
+
+  return { forward, setMemory, select, release, decodeBatch, sequenceBytes: ws.sequenceBytes };
 }
