@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { claimStrength, modelSettings, readConfig, type ConfigSection, type Preset } from '@tdl/compiler';
+import { claimStrength, modelSettings, readConfig, type ConfigSection, type ConstantValue, type Preset } from '@tdl/compiler';
 import { UsageError } from '@tdl/runtime';
 import { overrides, stringFlag, type FlagSpec, type ParsedArgs } from './flags.js';
 import { readText } from './io.js';
@@ -26,7 +26,7 @@ export interface GenerationIds {
 /** What a command works on: a model file, the constants to set, and the folder it came from. */
 export interface ModelTarget {
   readonly file: string;
-  readonly overrides: Record<string, number>;
+  readonly overrides: Record<string, ConstantValue>;
   /** The Hugging Face folder: the positional argument, or --weights when it holds config.json. */
   readonly folder?: string;
   readonly generation?: GenerationIds;

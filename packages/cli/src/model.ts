@@ -1,6 +1,6 @@
 // Loads a model file for the commands: reads it, checks it, renders diagnostics, compiles it for the CPU.
 import { renderDiagnostics } from '@tdl/dsl';
-import { checkSource, generateCpuModule, transpileCpuModule, type CheckpointPlan, type CheckResult, type Graph } from '@tdl/compiler';
+import { checkSource, generateCpuModule, transpileCpuModule, type CheckpointPlan, type CheckResult, type ConstantValue, type Graph } from '@tdl/compiler';
 import { UsageError } from '@tdl/runtime';
 import * as cpu from '@tdl/runtime-cpu';
 import type { CliIO } from './io.js';
@@ -22,14 +22,14 @@ export function printDiagnostics(io: CliIO, result: Pick<CheckResult, 'source' |
   io.stderr.write(text + '\n');
 }
 
-export function checkFile(io: CliIO, file: string, overrides: Record<string, number>, printWarnings = true): CheckResult {
+export function checkFile(io: CliIO, file: string, overrides: Readonly<Record<string, ConstantValue>>, printWarnings = true): CheckResult {
   const result = checkSource({ name: file, text: readText(file) }, { overrides });
   if (!result.ok || printWarnings) printDiagnostics(io, result);
   return result;
 }
 
 /** Checks a model and refuses to go on if it has errors. */
-export function loadGraph(io: CliIO, file: string, overrides: Record<string, number>): Graph {
+export function loadGraph(io: CliIO, file: string, overrides: Readonly<Record<string, ConstantValue>>): Graph {
   return loadModel(io, file, overrides).graph;
 }
 
@@ -42,7 +42,7 @@ export interface LoadedModel {
 }
 
 /** Checks a model and refuses to go on if it has errors; keeps its checkpoint sections' plans. */
-export function loadModel(io: CliIO, file: string, overrides: Record<string, number>): LoadedModel {
+export function loadModel(io: CliIO, file: string, overrides: Readonly<Record<string, ConstantValue>>): LoadedModel {
   const result = checkFile(io, file, overrides, false);
   if (!result.ok || !result.graph) throw new ModelError(file);
   return { graph: result.graph, namings: result.checkpointPlans, text: result.source.text };

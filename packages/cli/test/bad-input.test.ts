@@ -8,8 +8,8 @@ import { concatChunks, encodeSafetensors } from '@tdl/runtime';
 import { tdl } from './support/run-cli.js';
 
 const TINY = new URL('./fixtures/tiny.tdl', import.meta.url).pathname;
-const LONGROPE = new URL('./fixtures/hf-models/phi3_longrope.tdl', import.meta.url).pathname; // 4 factors, 48 pairs
-const DYNAMIC = new URL('./fixtures/hf-models/llama_dynamic.tdl', import.meta.url).pathname;
+const LONGROPE = new URL('./fixtures/hf/phi3-longrope', import.meta.url).pathname; // 4 factors for 4 pairs (head_dim 8)
+const DYNAMIC = new URL('./fixtures/hf/llama-dynamic', import.meta.url).pathname;
 const temp = mkdtempSync(join(tmpdir(), 'tdl-bad-input-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
@@ -89,7 +89,7 @@ const CASES: [string, string[]][] = [
   ['compile: onnx, weights of another model', ['compile', TINY, '--target', 'onnx', '--weights', OTHER, '--out', join(temp, 'o')]],
   ['compile: onnx, weights that are not safetensors', ['compile', TINY, '--target', 'onnx', '--weights', GARBAGE, '--out', join(temp, 'o')]],
   ['compile: onnx, RoPE scaling that changes with the length', ['compile', DYNAMIC, '--target', 'onnx', '--out', join(temp, 'o')]],
-  ['check: LongRoPE factors that do not fit the heads', ['check', LONGROPE]],
+  ['check: LongRoPE factors that do not fit the heads', ['check', LONGROPE, '--set', 'd=64']],
   ['compile: onnx, --naming without --weights', ['compile', TINY, '--target', 'onnx', '--naming', 'hf', '--out', join(temp, 'o')]],
   ['init: no --out', ['init', TINY]],
   ['init: an unknown dtype', ['init', TINY, '--dtype', 'f8', '--out', OUT]],

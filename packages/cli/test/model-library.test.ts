@@ -52,9 +52,19 @@ const PUBLISHED: readonly { name: string; file: string; set?: Record<string, num
     total: 3_880_263_168,
   },
   { name: 'Phi-3-mini', file: 'phi3.tdl', total: 3_821_079_552 },
-  { name: 'Llama-3.1-8B', file: 'llama3.tdl', total: 8_030_261_248 },
-  { name: 'Llama-3.2-1B', file: 'llama3.tdl', set: { d: 2048, layers: 16, d_ff: 8192, rope_factor: 32, tie: 1 }, total: 1_235_814_400 },
-  { name: 'Llama-3.2-3B', file: 'llama3.tdl', set: { d: 3072, layers: 28, heads: 24, d_ff: 8192, rope_factor: 32, tie: 1 }, total: 3_212_749_824 },
+  { name: 'Llama-3.1-8B', file: 'llama.tdl', set: { vocab: 128256, context: 131072, kv_heads: 8, d_ff: 14336, rope_factor: 8, original_context: 8192 }, total: 8_030_261_248 },
+  {
+    name: 'Llama-3.2-1B',
+    file: 'llama.tdl',
+    set: { vocab: 128256, context: 131072, d: 2048, layers: 16, kv_heads: 8, d_ff: 8192, rope_factor: 32, original_context: 8192, tie: 1 },
+    total: 1_235_814_400,
+  },
+  {
+    name: 'Llama-3.2-3B',
+    file: 'llama.tdl',
+    set: { vocab: 128256, context: 131072, d: 3072, layers: 28, heads: 24, kv_heads: 8, d_ff: 8192, rope_factor: 32, original_context: 8192, tie: 1 },
+    total: 3_212_749_824,
+  },
 ];
 
 /**

@@ -12,6 +12,7 @@ export { inferType } from './ir/shapes.js';
 export { runChecks, CHECKS } from './checks/index.js';
 export { valueAt, type ValueAt } from './analysis/value-at.js';
 export type { ValueSpan } from './lower/value-spans.js';
+export type { ConstantValue } from './lower/model.js';
 export { analyze, modelContext, modelVocab, countParams, numel, type ModelInfo } from './analysis/index.js';
 export { OPS, type OpDef, type ArgSpec } from './ops/index.js';
 export { PRELUDE_SOURCE, preludeBlocks } from './lower/prelude.js';

@@ -7,8 +7,9 @@ describe('inlay hints', () => {
   it('put the shape at the end of every assignment and output', () => {
     const doc = openModel('models/llama.tdl');
     const hints = inlayHints(doc).map((h) => `${lineColumn(doc.text, h.offset).line} ${h.label}`);
-    // Lines 13, 15, 16–22, 23 and 25 of llama.tdl: x, h, x, x and the logits.
-    expect(hints).toEqual(['13 : f32[T, 4096]', '15 : f32[T, 4096]', '22 : f32[T, 4096]', '23 : f32[T, 4096]', '25 : f32[T, 32000]']);
+    // Lines 20, 32, 33, 34 and 36–41 of llama.tdl: x, h, x, x and the logits (the rotary positions of
+    // lines 21–30 are no tensor).
+    expect(hints).toEqual(['20 : f32[T, 4096]', '32 : f32[T, 4096]', '33 : f32[T, 4096]', '34 : f32[T, 4096]', '41 : f32[T, 32000]']);
   });
 
   it('show no shape on a line with an error', () => {
@@ -27,7 +28,7 @@ describe('definition', () => {
   });
 
   it('goes from a variable to the assignment that reaches it', () => {
-    const r = definition(doc, offsetOf(doc, '      h,', 6))!;
+    const r = definition(doc, offsetOf(doc, 'attention(h,', 10))!;
     expect(doc.text.slice(r.from, r.to)).toBe('h');
     expect(r.from).toBe(offsetOf(doc, 'h = input_layernorm'));
     // `x` on the right of `x = x + …` is the x of the line before, not the one being assigned.
@@ -48,9 +49,10 @@ describe('document symbols', () => {
     const doc = openModel('models/llama.tdl');
     const show = (s: DocumentSymbol): string => `${s.kind} ${s.name}${s.children.length ? ` [${s.children.map(show).join(', ')}]` : ''}`;
     expect(documentSymbols(doc).map(show)).toEqual([
-      'model llama [constant vocab, constant context, constant d, constant layers, constant heads, constant kv_heads, constant d_ff, constant theta, constant eps, input tokens, ' +
+      'model llama [constant vocab, constant context, constant d, constant layers, constant heads, constant kv_heads, constant d_ff, constant theta, constant eps, constant tie, ' +
+        'constant rope_type, constant rope_factor, constant original_context, constant low_freq_factor, constant high_freq_factor, constant beta_fast, constant beta_slow, input tokens, ' +
         'layer embed_tokens, repeat layers [layer input_layernorm, layer self_attn, layer mlp, layer post_attention_layernorm], output logits [layer lm_head, layer norm], ' +
-        'preset llama-2-7b, preset tinyllama-1.1b, preset llama-3-8b, config hf, checkpoint hf, checkpoint meta]',
+        'preset llama-2-7b, preset tinyllama-1.1b, preset llama-3-8b, preset llama-3.1-8b, preset llama-3.2-1b, preset llama-3.2-3b, config hf, checkpoint hf, checkpoint meta]',
     ]);
   });
 });

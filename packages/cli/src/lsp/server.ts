@@ -1,12 +1,13 @@
 // The tdl language server: LSP requests answered by @tdl/language-service on the open documents.
 import * as service from '@tdl/language-service';
+import type { ConstantValue } from '@tdl/compiler';
 import { MarkupKind, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { COMPLETION_KINDS, toDiagnostic, toRange, toSymbol } from './convert.js';
 
 export interface ServerOptions {
   /** Constant overrides (`--set`) applied to every document. */
-  readonly overrides?: Readonly<Record<string, number>>;
+  readonly overrides?: Readonly<Record<string, ConstantValue>>;
   readonly version: string;
 }
 

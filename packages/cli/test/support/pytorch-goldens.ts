@@ -2,6 +2,7 @@
 // them) and runs a case through the CLI's own loading path: model file, checkpoint naming, executor.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ConstantValue } from '@tdl/compiler';
 import { bufferSource, generate, readHeader, readTensorF32 } from '@tdl/runtime';
 import { openExecutor, type Backend, type CliIO } from '../../src/index.js';
 import { loadCpuModule, loadModel } from '../../src/model.js';
@@ -15,7 +16,8 @@ export type DType = 'f32' | 'f16' | 'bf16';
 export interface GoldenCase {
   readonly name: string;
   readonly model: string;
-  readonly set: Record<string, number>;
+  /** The constants that reproduce the case: sizes, and RoPE scaling as `rope_type` and its parameters. */
+  readonly set: Record<string, ConstantValue>;
   readonly naming: string;
   readonly memory?: string;
   readonly goldens: string;

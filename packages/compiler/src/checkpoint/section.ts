@@ -48,7 +48,11 @@ export function compileSection(decl: CheckpointDecl, graph: Graph, out: Diagnost
   }
   reportUnmapped(decl, state);
   if (out.slice(before).some((d) => d.severity === 'error')) return undefined;
-  return { naming: decl.name.name, entries, ignore, ...(copies.length ? { copies } : {}) };
+  // A copy rule checks a head the model does not read: where a mapping reads it (a file whose `tie`
+  // constant unties the head), the stored head is the model's own and need not equal the embedding.
+  const read = new Set(entries.flatMap((e) => (e.source.kind === 'tensor' ? [e.source.tensor] : e.source.parts).flatMap((t) => t.names)));
+  const checked = copies.filter((c) => !read.has(c.copy));
+  return { naming: decl.name.name, entries, ignore, ...(checked.length ? { copies: checked } : {}) };
 }
 
 const isDiscard = (rule: MappingRule) => rule.target.segments.length === 1 && rule.target.segments[0]!.kind === 'Name' && rule.target.segments[0]!.name === '_';

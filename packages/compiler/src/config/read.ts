@@ -1,11 +1,12 @@
 // Reads a Hugging Face config.json through a model file's config section: the constants it gives, and
 // the settings the file cannot compute (an activation it does not have, a different inner width).
-import { evalConfigExpr, sameValue, showValue, type ConfigValue } from './values.js';
+import type { ConstantValue } from '../lower/model.js';
+import { asConstant, evalConfigExpr, isError, sameValue, showValue, type ConfigValue } from './values.js';
 import { TIED, type ConfigRule, type ConfigSection } from './rules.js';
 
 export interface ConfigReading {
   /** The constants config.json (or the defaults) gives, `given` ones included. */
-  readonly values: Readonly<Record<string, number>>;
+  readonly values: Readonly<Record<string, ConstantValue>>;
   /** Where each constant came from, for messages: `hidden_size`, `default`, `--set`. */
   readonly origins: Readonly<Record<string, string>>;
   /** Whether the head is tied to the embedding (the section's `tied` rule); undefined without one. */
@@ -14,23 +15,27 @@ export interface ConfigReading {
   readonly problems: readonly string[];
 }
 
-/** The value at a dotted key path: null when the key holds null, undefined when it is absent. */
-function lookup(json: unknown, path: readonly string[]): ConfigValue | undefined {
+/**
+ * The value at a dotted key path: null when the key holds null, undefined when it is absent. An object,
+ * or a list of other things than numbers, comes back as its JSON text, which no constant takes.
+ */
+function lookup(json: unknown, path: readonly string[]): { value: ConfigValue; structured: boolean } | undefined {
   let at: unknown = json;
   for (const key of path) {
     if (at === null || typeof at !== 'object' || Array.isArray(at) || !Object.prototype.hasOwnProperty.call(at, key)) return undefined;
     at = (at as Record<string, unknown>)[key];
   }
   if (at === undefined) return undefined;
-  if (at === null) return null;
-  if (typeof at === 'number' || typeof at === 'string' || typeof at === 'boolean') return at;
-  return JSON.stringify(at);
+  if (at === null) return { value: null, structured: false };
+  if (typeof at === 'number' || typeof at === 'string' || typeof at === 'boolean') return { value: at, structured: false };
+  if (Array.isArray(at) && at.every((v) => typeof v === 'number')) return { value: at as number[], structured: false };
+  return { value: JSON.stringify(at), structured: true };
 }
 
-function found(json: unknown, rule: ConfigRule): { key: string; value: ConfigValue } | undefined {
+function found(json: unknown, rule: ConfigRule): { key: string; value: ConfigValue; structured: boolean } | undefined {
   for (const path of rule.keys) {
-    const value = lookup(json, path);
-    if (value !== undefined) return { key: path.join('.'), value };
+    const hit = lookup(json, path);
+    if (hit !== undefined) return { key: path.join('.'), ...hit };
   }
   return undefined;
 }
@@ -43,8 +48,8 @@ function keyList(rule: ConfigRule): string {
  * Applies `section` to the parsed config.json `json`. `given` (from --set or a preset) wins over the
  * config and feeds the defaults that follow it. Rules run in order, so a default may use earlier constants.
  */
-export function readConfig(section: ConfigSection, json: unknown, given: Readonly<Record<string, number>> = {}): ConfigReading {
-  const env = new Map<string, number>(Object.entries(given));
+export function readConfig(section: ConfigSection, json: unknown, given: Readonly<Record<string, ConstantValue>> = {}): ConfigReading {
+  const env = new Map<string, ConstantValue>(Object.entries(given));
   const origins: Record<string, string> = {};
   for (const name of env.keys()) origins[name] = '--set';
   const problems: string[] = [];
@@ -64,7 +69,7 @@ export function readConfig(section: ConfigSection, json: unknown, given: Readonl
     } else if (value === null) value = undefined;
     if (value === undefined && rule.default) {
       const d = evalConfigExpr(rule.default, env);
-      if (typeof d === 'object' && d !== null) {
+      if (isError(d)) {
         problems.push(`the default of ${keyList(rule)} cannot be computed: ${d.error}`);
         continue;
       }
@@ -73,9 +78,9 @@ export function readConfig(section: ConfigSection, json: unknown, given: Readonl
     }
     if (rule.expect && value !== undefined) {
       const allowed = rule.expect.map((e) => evalConfigExpr(e, env));
-      const ok = allowed.some((a) => !(typeof a === 'object' && a !== null) && sameValue(a, value!));
+      const ok = allowed.some((a) => !isError(a) && sameValue(a, value!));
       if (!ok) {
-        const shown = allowed.map((a) => (typeof a === 'object' && a !== null ? '?' : showValue(a))).join(' or ');
+        const shown = allowed.map((a) => (isError(a) ? '?' : showValue(a))).join(' or ');
         problems.push(`config.json sets ${keyList(rule)} = ${showValue(value)}, but the model file computes ${shown}`);
         continue;
       }
@@ -91,12 +96,12 @@ export function readConfig(section: ConfigSection, json: unknown, given: Readonl
       problems.push(`config.json has no ${keyList(rule)} (it gives '${constant}')`);
       continue;
     }
-    const number = typeof value === 'boolean' ? Number(value) : value;
-    if (typeof number !== 'number' || !Number.isFinite(number)) {
-      problems.push(`config.json's ${keyList(rule)} is ${showValue(value)}, not a number (it gives '${constant}')`);
+    const given = hit?.structured ? undefined : asConstant(value);
+    if (given === undefined) {
+      problems.push(`config.json's ${keyList(rule)} is ${showValue(value)}, not a number, a string or a list of numbers (it gives '${constant}')`);
       continue;
     }
-    env.set(constant, number);
+    env.set(constant, given);
     origins[constant] = origin!;
   }
   return { values: Object.fromEntries(env), origins, problems, ...(tied !== undefined ? { tied } : {}) };

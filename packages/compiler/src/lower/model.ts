@@ -11,12 +11,19 @@ import { LAYER_INDEX, Lowerer } from './lowerer.js';
 import { PRELUDE_FILE, PRELUDE_SOURCE, preludeBlocks } from './prelude.js';
 import { Scope } from './scope.js';
 import { lowerStatements } from './statements.js';
-import { describeKind } from './values.js';
+import { describeKind, type Value } from './values.js';
 import type { ValueSpan } from './value-spans.js';
+
+/**
+ * A constant's value given from outside the file (`--set`, a preset, config.json): a number, a string
+ * (`rope_type = "llama3"`) or a list of numbers (LongRoPE's `short_factor`). It must be of the kind the
+ * file's own value is.
+ */
+export type ConstantValue = number | string | readonly number[];
 
 export interface LowerOptions {
   /** Constant overrides (`--set d=1024`), applied where the model defines the constant. */
-  readonly overrides?: Readonly<Record<string, number>>;
+  readonly overrides?: Readonly<Record<string, ConstantValue>>;
   /** The text of the model's file, so IR nodes can record their arguments as the user wrote them. */
   readonly sourceText?: string;
 }
@@ -78,16 +85,10 @@ export function lowerModel(file: FileNode, model: ModelDecl, options: LowerOptio
             lw.error('E0207', b.name.span, `'${name}' is already defined`, undefined, [{ message: 'first defined here', span: modelScope.own(name)!.span }]);
             continue;
           }
-          let override = overrides.get(name);
+          const given = overrides.get(name);
           overrides.delete(name);
-          const inexact = override !== undefined ? inexactWhole(override) : undefined;
-          if (inexact) {
-            // One error for the flag, and the model's own value, so uses of the constant add none.
-            lw.diagnostics.push(diagnostic('E0213', model.name.span, `--set ${name}=${override}: ${inexact}`, { label: `'${name}' keeps its value from the file` }));
-            override = undefined;
-          }
-          const value =
-            override !== undefined ? { kind: 'number' as const, value: override, isInteger: Number.isInteger(override) } : lowerExpr(lw, b.value, modelScope);
+          const own = () => lowerExpr(lw, b.value, modelScope);
+          const value = given === undefined ? own() : overrideValue(lw, model, name, given, own);
           modelScope.define(name, value, b.name.span, false);
           lw.recordValue(b.name.span, value, { id: lw.ids.mark(), params: lw.list.params.length });
           if (value.kind === 'number') consts[name] = value.value;
@@ -125,6 +126,30 @@ export function lowerModel(file: FileNode, model: ModelDecl, options: LowerOptio
     params: expandParams(lw),
   };
   return { graph, checkpoints, possibleLayerParams: lw.possibleLayerParams, diagnostics: dedupe(lw.diagnostics), valueSpans: lw.valueSpans };
+}
+
+/** The value `--set name=given` gives, or the file's own (`own`) after one error for the flag. */
+function overrideValue(lw: Lowerer, model: ModelDecl, name: string, given: ConstantValue, lowerOwn: () => Value): Value {
+  const refuse = (problem: string, value: Value): Value => {
+    // One error for the flag, and the model's own value, so uses of the constant add none.
+    lw.diagnostics.push(diagnostic('E0213', model.name.span, `--set ${name}=${showConstant(given)}: ${problem}`, { label: `'${name}' keeps its value from the file` }));
+    return value;
+  };
+  if (typeof given === 'number') {
+    // A number is taken without lowering the file's value (as --set always has).
+    const inexact = inexactWhole(given);
+    return inexact ? refuse(inexact, lowerOwn()) : { kind: 'number', value: given, isInteger: Number.isInteger(given) };
+  }
+  const own = lowerOwn();
+  if (typeof given === 'string') {
+    return own.kind === 'string' || own.kind === 'error' ? { kind: 'string', value: given } : refuse(`the file's '${name}' is ${describeKind(own)}, not a string`, own);
+  }
+  if (own.kind !== 'list' && own.kind !== 'error') return refuse(`the file's '${name}' is ${describeKind(own)}, not a list`, own);
+  return { kind: 'list', items: given.map((v) => ({ kind: 'number', value: v, isInteger: Number.isInteger(v) })) };
+}
+
+function showConstant(v: ConstantValue): string {
+  return typeof v === 'number' ? String(v) : JSON.stringify(v);
 }
 
 function lowerInput(lw: Lowerer, input: InputDecl, scope: Scope) {

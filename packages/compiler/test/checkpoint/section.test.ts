@@ -298,3 +298,35 @@ describe('checkpoint sections: errors at the mapping line', () => {
     expect(r.diagnostics.map((d) => d.code)).toEqual(['E0504']);
   });
 });
+
+describe('checkpoint sections: a tied head stored beside the embedding', () => {
+  // A head tied by a constant: with tie = 1 the model reads no head of its own.
+  const tiedByConstant = (tie: number) =>
+    checkSource(
+      {
+        name: 'm.tdl',
+        text: `model m {
+  const vocab = 16, d = 8, tie = ${tie}
+  input tokens: i32[T <= 32]
+  x = emb: embedding(tokens, vocab, d)
+  output logits = head: linear(x, vocab, bias = false, tied = if tie == 1 then emb else none)
+  checkpoint hf {
+    emb.weight <- "model.embed.weight"
+    head.weight <- "lm_head.weight"
+    _ <- tied("lm_head.weight", "model.embed.weight")
+  }
+}
+`,
+      },
+    ).checkpointPlans[0]!;
+
+  it('is checked to be the embedding when the model reads no head of its own', () => {
+    expect(tiedByConstant(1).copies).toEqual([{ copy: 'lm_head.weight', of: 'model.embed.weight' }]);
+  });
+
+  it('is the model’s own head, and not checked, when a mapping reads it', () => {
+    const p = tiedByConstant(0);
+    expect(p.copies).toBeUndefined();
+    expect(entryFor(p, 'head.weight').source).toMatchObject({ kind: 'tensor', tensor: { names: ['lm_head.weight'] } });
+  });
+});

@@ -9,17 +9,8 @@
 // RMS-normalised per head with (1 + weight), scores scaled by query_pre_attn_scalar^-1/2 (no soft-caps,
 // as transformers' defaults leave them); a GeGLU feed-forward network with the tanh form of GELU; no
 // biases; an output head tied to the embedding.
-// The defaults are Gemma-3-1B. Gemma-3-4B's text model is --set vocab=262208 context=131072 d=2560
-// layers=34 heads=8 kv_heads=4 d_ff=10240 window=1024 rope_factor=8.
-// config.json ↔ constants (transformers' Gemma3TextConfig default when the key is absent):
-//   vocab_size ↔ vocab (262208), max_position_embeddings ↔ context (131072), hidden_size ↔ d (2304),
-//   num_hidden_layers ↔ layers (26), num_attention_heads ↔ heads (8), num_key_value_heads ↔ kv_heads
-//   (4), head_dim ↔ head_dim (256), intermediate_size ↔ d_ff (9216), sliding_window ↔ window (4096),
-//   sliding_window_pattern ↔ pattern (6), query_pre_attn_scalar ↔ query_pre_attn_scalar (256),
-//   rope_parameters.full_attention.rope_theta (or rope_theta) ↔ theta (1e6),
-//   rope_parameters.sliding_attention.rope_theta (or rope_local_base_freq) ↔ local_theta (10000),
-//   rope_parameters.full_attention.factor (or rope_scaling.factor, linear) ↔ rope_factor (none: 1),
-//   rms_norm_eps ↔ eps (1e-6).
+// The defaults are Gemma-3-1B; the presets name the published sizes (the 4B's text model), and a
+// Hugging Face folder gives its own through the config section.
 import * as k from '@tdl/runtime-cpu';
 
 /** What the runtime needs to know about gemma3: sizes, and every parameter with its shape. */
@@ -621,11 +612,6 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     ws.releaseSequence(sequence);
   }
 
-  /** Starts sequence `to` with a copy of the first `rows` keys and values of `from` (beam search forks so). */
-  function fork(from: number, to: number, rows: number): void {
-    ws.forkSequence(from, to, rows);
-  }
-
   /** One decode step of several sequences: row b is tokens[b] of sequences[b] at positions[b]; logits [B, vocab]. */
   function decodeBatch(tokens: Int32Array, positions: Int32Array, sequences: Int32Array): Float32Array {
     batch = { positions, sequences };
@@ -636,5 +622,5 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     }
   }
 
-  return { forward, setMemory, select, release, fork, decodeBatch, sequenceBytes: ws.sequenceBytes };
+  return { forward, setMemory, select, release, decodeBatch, sequenceBytes: ws.sequenceBytes };
 }

@@ -6,13 +6,8 @@
 // and keys RMS-normalised over their whole projection (q_norm over heads × head_dim, k_norm over
 // kv_heads × head_dim) before rotary positions (rotate_half, theta 500,000); a SwiGLU feed-forward
 // network; no biases; a final RMSNorm and an output head of its own.
-// The defaults are OLMo-2-1124-7B. OLMo-2-1124-13B is --set d=5120 layers=40 heads=40 kv_heads=40
-// d_ff=13824.
-// config.json ↔ constants (transformers' Olmo2Config default when the key is absent):
-//   vocab_size ↔ vocab (50304), max_position_embeddings ↔ context (2048), hidden_size ↔ d (4096),
-//   num_hidden_layers ↔ layers (32), num_attention_heads ↔ heads (32), num_key_value_heads ↔ kv_heads
-//   (heads), intermediate_size ↔ d_ff (11008), rope_parameters.rope_theta ↔ theta (10000),
-//   rms_norm_eps ↔ eps (1e-5). The defaults below are the published 7B's.
+// The defaults are OLMo-2-1124-7B; the presets name the published sizes, and a Hugging Face folder
+// gives its own through the config section.
 import * as k from '@tdl/runtime-cpu';
 
 /** What the runtime needs to know about olmo2: sizes, and every parameter with its shape. */
@@ -516,11 +511,6 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     ws.releaseSequence(sequence);
   }
 
-  /** Starts sequence `to` with a copy of the first `rows` keys and values of `from` (beam search forks so). */
-  function fork(from: number, to: number, rows: number): void {
-    ws.forkSequence(from, to, rows);
-  }
-
   /** One decode step of several sequences: row b is tokens[b] of sequences[b] at positions[b]; logits [B, vocab]. */
   function decodeBatch(tokens: Int32Array, positions: Int32Array, sequences: Int32Array): Float32Array {
     batch = { positions, sequences };
@@ -531,5 +521,5 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     }
   }
 
-  return { forward, setMemory, select, release, fork, decodeBatch, sequenceBytes: ws.sequenceBytes };
+  return { forward, setMemory, select, release, decodeBatch, sequenceBytes: ws.sequenceBytes };
 }

@@ -6,15 +6,11 @@
 // within a sliding window of 2047 tokens (the mini-4k configuration's sliding_window), rotary positions
 // (rotate_half, theta 10000), a SwiGLU feed-forward network whose gate and up projections are fused
 // (gate_up_proj: the first half is the gate), no biases, and an output head of its own.
-// The defaults are Phi-3-mini-4k. Phi-3-medium-4k is --set d=5120 layers=40 heads=40 kv_heads=10
-// d_ff=17920 vocab=32064. The 128k variants use LongRoPE (rope(scaling = "longrope", …) with the
-// short_factor and long_factor lists of their config.json, one per rotated pair, original_context
-// 4096); packages/cli/test/fixtures/hf-models/phi3-longrope.tdl is this file so written.
-// config.json ↔ constants (transformers' Phi3Config default when the key is absent):
-//   vocab_size ↔ vocab (32064), max_position_embeddings ↔ context (4096), hidden_size ↔ d (3072),
-//   num_hidden_layers ↔ layers (32), num_attention_heads ↔ heads (32), num_key_value_heads ↔ kv_heads
-//   (heads), intermediate_size ↔ d_ff (8192), sliding_window ↔ window (none: no window, so context),
-//   rope_parameters.rope_theta ↔ theta (10000), rms_norm_eps ↔ eps (1e-5).
+// The defaults are Phi-3-mini-4k; the 128k variants use LongRoPE (rope_type "longrope": while past +
+// new tokens stay within original_context, each rotated pair's frequency is divided by its entry of
+// short_factor, beyond it by long_factor's, and cos and sin are scaled by sqrt(1 + ln(factor) /
+// ln(original_context))). The presets name the published sizes, and a Hugging Face folder gives its own
+// through the config section, the LongRoPE lists included.
 import * as k from '@tdl/runtime-cpu';
 
 /** What the runtime needs to know about phi3: sizes, and every parameter with its shape. */
@@ -444,11 +440,6 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     ws.releaseSequence(sequence);
   }
 
-  /** Starts sequence `to` with a copy of the first `rows` keys and values of `from` (beam search forks so). */
-  function fork(from: number, to: number, rows: number): void {
-    ws.forkSequence(from, to, rows);
-  }
-
   /** One decode step of several sequences: row b is tokens[b] of sequences[b] at positions[b]; logits [B, vocab]. */
   function decodeBatch(tokens: Int32Array, positions: Int32Array, sequences: Int32Array): Float32Array {
     batch = { positions, sequences };
@@ -459,5 +450,5 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     }
   }
 
-  return { forward, setMemory, select, release, fork, decodeBatch, sequenceBytes: ws.sequenceBytes };
+  return { forward, setMemory, select, release, decodeBatch, sequenceBytes: ws.sequenceBytes };
 }

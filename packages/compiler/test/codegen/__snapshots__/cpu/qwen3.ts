@@ -6,17 +6,8 @@
 // of d), queries and keys RMS-normalised over each head (q_norm, k_norm) before rotary positions
 // (rotate_half, theta 1,000,000), a SwiGLU feed-forward network, and an output head: its own matrix,
 // or the embedding's when tie = 1 (tie_word_embeddings: 0.6B, 1.7B and 4B store no lm_head.weight).
-// The defaults are Qwen3-8B. Other sizes by --set:
-//   Qwen3-0.6B: d=1024 layers=28 heads=16 d_ff=3072 tie=1
-//   Qwen3-1.7B: d=2048 layers=28 heads=16 d_ff=6144 tie=1
-//   Qwen3-4B:   d=2560 layers=36 heads=32 d_ff=9728 tie=1
-//   Qwen3-14B:  d=5120 layers=40 heads=40 d_ff=17408
-// config.json ↔ constants (transformers' Qwen3Config default when the key is absent):
-//   vocab_size ↔ vocab (151936), max_position_embeddings ↔ context (32768), hidden_size ↔ d (4096),
-//   num_hidden_layers ↔ layers (32), num_attention_heads ↔ heads (32), num_key_value_heads ↔ kv_heads
-//   (32), head_dim ↔ head_dim (128), intermediate_size ↔ d_ff (22016), rope_parameters.rope_theta ↔
-//   theta (10000), rms_norm_eps ↔ eps (1e-6), tie_word_embeddings ↔ tie (false: 0, true: 1).
-//   The defaults below are the published Qwen3-8B's.
+// The defaults are Qwen3-8B; the presets name the published sizes, and a Hugging Face folder gives its
+// own through the config section.
 import * as k from '@tdl/runtime-cpu';
 
 /** What the runtime needs to know about qwen3: sizes, and every parameter with its shape. */
@@ -564,11 +555,6 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     ws.releaseSequence(sequence);
   }
 
-  /** Starts sequence `to` with a copy of the first `rows` keys and values of `from` (beam search forks so). */
-  function fork(from: number, to: number, rows: number): void {
-    ws.forkSequence(from, to, rows);
-  }
-
   /** One decode step of several sequences: row b is tokens[b] of sequences[b] at positions[b]; logits [B, vocab]. */
   function decodeBatch(tokens: Int32Array, positions: Int32Array, sequences: Int32Array): Float32Array {
     batch = { positions, sequences };
@@ -579,5 +565,5 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     }
   }
 
-  return { forward, setMemory, select, release, fork, decodeBatch, sequenceBytes: ws.sequenceBytes };
+  return { forward, setMemory, select, release, decodeBatch, sequenceBytes: ws.sequenceBytes };
 }
