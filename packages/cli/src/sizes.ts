@@ -2,7 +2,7 @@
 // checkpoint's (a Llama-2-7B file read with a tiny checkpoint), finds the constants that make it fit
 // and says so, instead of listing hundreds of missing and mis-shaped tensors.
 import { parse, type IfStmt, type Repeat } from '@tdl/dsl';
-import { checkSource, compileCheckpoints, type Graph } from '@tdl/compiler';
+import { checkSource, compileCheckpoints, type ConstantValue, type Graph } from '@tdl/compiler';
 import { fitNaming } from '@tdl/runtime';
 import type { NamingFit, TensorStore } from '@tdl/runtime';
 import { namingsOf } from './weights.js';
@@ -11,7 +11,7 @@ export interface SizesContext {
   readonly file: string;
   readonly text: string;
   /** The constants the model was checked with (--set, a preset, config.json). */
-  readonly overrides: Readonly<Record<string, number>>;
+  readonly overrides: Readonly<Record<string, ConstantValue>>;
   /** Whether the file has a config section (so config.json would give the sizes). */
   readonly hasConfig: boolean;
   readonly tied?: boolean;
@@ -28,7 +28,7 @@ function misfits(fit: NamingFit): number {
  * The fewest misfits of any naming of the model checked with `overrides` (0: it fits); undefined when
  * the model does not lower with them. A model whose checks fail (heads not dividing d) still counts.
  */
-function misfitsWith(ctx: SizesContext, overrides: Readonly<Record<string, number>>, store: TensorStore): { count: number; ok: boolean } | undefined {
+function misfitsWith(ctx: SizesContext, overrides: Readonly<Record<string, ConstantValue>>, store: TensorStore): { count: number; ok: boolean } | undefined {
   const result = checkSource({ name: ctx.file, text: ctx.text }, { overrides });
   if (!result.graph) return undefined;
   // With check errors (a head count no longer dividing d) the sections are still compiled, to count.

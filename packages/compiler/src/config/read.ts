@@ -61,7 +61,7 @@ export function readConfig(section: ConfigSection, json: unknown, given: Readonl
     // A null is the setting's "off" where the rule says what that is, else the same as absent.
     if (value === null && rule.ifNull) {
       const v = evalConfigExpr(rule.ifNull, env);
-      if (typeof v === 'object' && v !== null) {
+      if (isError(v)) {
         problems.push(`the value for a null ${keyList(rule)} cannot be computed: ${v.error}`);
         continue;
       }
