@@ -1,6 +1,6 @@
 // The backends a model runs on, behind one switch: the CPU (generated TypeScript) or WebGPU (WGSL and a plan).
 import { generateWebGpu, type Graph } from '@tdl/compiler';
-import { UsageError, WEIGHT_FORMATS, type Executor, type WeightFormat, type WeightMap } from '@tdl/runtime';
+import { isQuantFormat, MATRIX_DTYPES, UsageError, type Executor, type MatrixDtype, type WeightFormat, type WeightMap } from '@tdl/runtime';
 import { CpuExecutor, StagedWeights, type CpuOptions, type GeneratedModule } from '@tdl/runtime-cpu';
 import { WebGpuExecutor, type WebGpuDevice, type WebGpuProgram } from '@tdl/runtime-webgpu';
 import { sharedNodeWebGpu } from './gpu.js';
@@ -10,10 +10,16 @@ export const BACKENDS = ['cpu', 'webgpu'] as const;
 export type Backend = (typeof BACKENDS)[number];
 
 /** `--weight-dtype`: how matrix weights are kept in memory (f32 when not given). */
-export function parseWeightDtype(value: string | undefined): WeightFormat {
+export function parseWeightDtype(value: string | undefined): MatrixDtype {
   const dtype = value ?? 'f32';
-  if (!(WEIGHT_FORMATS as readonly string[]).includes(dtype)) throw new UsageError(`unknown --weight-dtype '${dtype}': use ${WEIGHT_FORMATS.join(', ')}`);
-  return dtype as WeightFormat;
+  if (!(MATRIX_DTYPES as readonly string[]).includes(dtype)) throw new UsageError(`unknown --weight-dtype '${dtype}': use ${MATRIX_DTYPES.join(', ')}`);
+  return dtype as MatrixDtype;
+}
+
+/** The float format WebGPU keeps matrices in; the block formats run on the CPU only, so far. */
+export function webGpuWeightFormat(dtype: MatrixDtype): WeightFormat {
+  if (isQuantFormat(dtype)) throw new UsageError(`--weight-dtype ${dtype} runs on the CPU backend only (WebGPU has no kernels for ggml blocks yet): use f32, f16 or bf16 there`);
+  return dtype;
 }
 
 export function parseBackend(value: string | undefined): Backend {
@@ -24,7 +30,7 @@ export function parseBackend(value: string | undefined): Backend {
 
 export interface BackendOptions {
   /** How matrix weights are kept (computed in f32 either way). */
-  readonly weightDtype?: WeightFormat;
+  readonly weightDtype?: MatrixDtype;
   /** WebGPU: a device to run on (tests share one); otherwise one is opened. */
   readonly device?: WebGpuDevice;
   /** CPU: which kernels, and worker threads. */
@@ -52,6 +58,7 @@ export async function openExecutor(
   const dtype = options.weightDtype ?? 'f32';
   if (backend === 'cpu') return new CpuExecutor(options.module ?? loadCpuModule(graph), weights, { ...options.cpu, weightFormat: dtype });
   if (weights instanceof StagedWeights) throw new Error('internal error: weights staged for the CPU handed to WebGPU');
+  const format = webGpuWeightFormat(dtype);
   const device = options.device ?? (await sharedNodeWebGpu(options.note ? { note: options.note } : {}));
-  return WebGpuExecutor.create(device, compileForWebGpu(graph, dtype), weights);
+  return WebGpuExecutor.create(device, compileForWebGpu(graph, format), weights);
 }

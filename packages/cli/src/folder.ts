@@ -34,6 +34,10 @@ export interface ModelTarget {
   readonly tied?: boolean;
   /** Whether the model file has a config section (so a config.json could give its sizes). */
   readonly hasConfig?: boolean;
+  /** The GGUF file given as the model (see gguf.ts): its weights too. */
+  readonly gguf?: string;
+  /** That file's tokenizer.ggml.model: a tokenizer it carries, which tdl does not read yet. */
+  readonly ggufTokenizer?: string;
 }
 
 /** The model library: $TDL_MODELS, else the repository's models/ (three folders above this module). */
@@ -170,11 +174,12 @@ export function loadFacts(target: ModelTarget, text: string): LoadFacts {
 
 /** The checkpoint to read: --weights, else the folder given as the model (when it holds weights). */
 export function weightsOf(target: ModelTarget, args: ParsedArgs): string | undefined {
-  return stringFlag(args, 'weights') ?? target.folder;
+  return stringFlag(args, 'weights') ?? target.gguf ?? target.folder;
 }
 
-/** `args` with --weights set to the target's folder when none is given and the folder holds weights. */
+/** `args` with --weights set to the target's GGUF file, or to its folder when the folder holds weights, when none is given. */
 export function withFolderWeights(args: ParsedArgs, target: ModelTarget): ParsedArgs {
+  if (target.gguf !== undefined && stringFlag(args, 'weights') === undefined) return { ...args, values: { ...args.values, weights: target.gguf } };
   if (!target.folder || stringFlag(args, 'weights') !== undefined) return args;
   const hasWeights = readdirSync(target.folder).some((f) => f.endsWith('.safetensors') || f.endsWith('.safetensors.index.json'));
   return hasWeights ? { ...args, values: { ...args.values, weights: target.folder } } : args;

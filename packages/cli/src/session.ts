@@ -4,7 +4,7 @@ import { initWeights, UsageError, type Executor, type NamingFit, type TensorStor
 import { checkMemory } from './memory.js';
 import { sizesHint, type SizesContext } from './sizes.js';
 import { Arena, CpuExecutor, type CpuOptions } from '@tdl/runtime-cpu';
-import { openExecutor, parseBackend, parseWeightDtype } from './backend.js';
+import { openExecutor, parseBackend, parseWeightDtype, webGpuWeightFormat } from './backend.js';
 import { numberFlag, stringFlag, type FlagSpec, type ParsedArgs } from './flags.js';
 import type { CliIO } from './io.js';
 import { loadCpuModule } from './model.js';
@@ -19,7 +19,13 @@ export const WEIGHT_FLAGS: readonly FlagSpec[] = [
   { name: 'backend', type: 'string', value: 'cpu|webgpu', default: 'cpu', doc: 'where to run' },
   { name: 'kernels', type: 'string', value: 'wasm|js', default: 'wasm (js for weights over 3 GiB)', doc: 'CPU kernels: WebAssembly SIMD, or plain JavaScript' },
   { name: 'threads', type: 'string', value: 'N', default: 'every core', doc: 'CPU threads for the WebAssembly kernels' },
-  { name: 'weight-dtype', type: 'string', value: 'f32|f16|bf16', default: 'f32', doc: 'how matrix weights are kept: 16 bits halve memory and bytes read per token, arithmetic stays f32' },
+  {
+    name: 'weight-dtype',
+    type: 'string',
+    value: 'f32|f16|bf16|q8_0|q4_0',
+    default: 'f32',
+    doc: "how matrix weights are kept: 16 bits halve memory and bytes read per token, arithmetic stays f32; q8_0 and q4_0 (CPU only) quantize them at load to llama.cpp's blocks of 32 (8.5 and 4.5 bits a weight)",
+  },
 ];
 
 export interface Session {
@@ -55,6 +61,7 @@ export async function openSession(graph: Graph, args: ParsedArgs, io: CliIO, nam
   const naming = stringFlag(args, 'naming');
   if (naming !== undefined && !weightsPath) throw new UsageError('--naming says how a --weights file names its tensors: give --weights too');
   const weightDtype = parseWeightDtype(stringFlag(args, 'weight-dtype'));
+  if (backend === 'webgpu') webGpuWeightFormat(weightDtype); // refused before any weight is read
   const explain = sizes ? { explain: (best: NamingFit, store: TensorStore) => sizesHint(sizes, graph, best, store) } : {};
   const loadOptions = { model: graph.name, io, ...(naming !== undefined ? { naming } : {}), ...(tied !== undefined ? { tied } : {}), ...explain };
   // Before a byte is allocated: a checkpoint that does not fit (its headers tell), then a run that cannot

@@ -1,4 +1,4 @@
-// Checkpoints on disk: one safetensors file, a sharded checkpoint's index, or a folder holding either;
+// Checkpoints on disk: one safetensors file, a sharded checkpoint's index, a folder holding either, or a GGUF file;
 // read through the naming that fits (or the one asked for), and written in any naming of the model.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -8,6 +8,7 @@ import {
   fitNaming,
   internalPlan,
   loadNamed,
+  openGgufStore,
   openStore,
   parseShardIndex,
   readHeader,
@@ -65,6 +66,15 @@ export interface OpenCheckpoint {
 
 /** Opens every file of a checkpoint and reads their headers (nothing more). */
 export async function openCheckpoint(path: string): Promise<OpenCheckpoint> {
+  if (path.toLowerCase().endsWith('.gguf')) {
+    const source = openFileSource(path);
+    try {
+      return { store: (await openGgufStore(path, source)).store, close: () => source.close() };
+    } catch (e) {
+      source.close();
+      throw e;
+    }
+  }
   const { label, files, index } = resolveFiles(path);
   const opened: { close(): void }[] = [];
   const close = () => opened.forEach((f) => f.close());

@@ -93,7 +93,7 @@ describe('tdl on WebGPU', () => {
   it('refuses an unknown backend, target or weight dtype', async () => {
     expect((await tdl('run', TINY, '--backend', 'metal')).stderr).toBe("tdl: error: unknown --backend 'metal': use cpu or webgpu\n");
     expect((await tdl('compile', TINY, '--target', 'cuda', '--out', temp)).stderr).toBe("tdl: error: unknown --target 'cuda': use cpu, webgpu or onnx\n");
-    expect((await tdl('run', TINY, '--weight-dtype', 'f8')).stderr).toBe("tdl: error: unknown --weight-dtype 'f8': use f32, f16, bf16\n");
+    expect((await tdl('run', TINY, '--weight-dtype', 'f8')).stderr).toBe("tdl: error: unknown --weight-dtype 'f8': use f32, f16, bf16, q8_0, q4_0\n");
     expect((await tdl('compile', TINY, '--weight-dtype', 'f16', '--out', temp)).stderr).toBe(
       'tdl: error: --weight-dtype is for --target webgpu or onnx: the CPU module takes its weight dtype when it runs (tdl run --weight-dtype)\n',
     );

@@ -2,12 +2,12 @@
 // on the main thread or with a team of worker threads. Kernels find the arena of a tensor by its buffer.
 import { bf16ToFloat, floatToBf16, floatToHalf, halfToFloat, UsageError } from '@tdl/runtime';
 import { Heap } from './wasm/heap.js';
-import type { WeightFormat } from '@tdl/runtime';
+import { isQuantFormat, type MatrixDtype, type WeightFormat } from '@tdl/runtime';
 import { FORMAT_TABLE } from './wasm/linear.wat.js';
 import { kernelModule, MAX_PAGES, type Task } from './wasm/kernels.js';
 import { CONTROL } from './threads/control.js';
 import { ThreadTeam, type ThreadOptions } from './threads/team.js';
-import { checkQuantBlocks, QUANT_FORMAT_TABLE, QuantMatrix, type QuantFormat } from './quant/matrix.js';
+import { checkQuantBlocks, quantizable, quantizeMatrix, QUANT_FORMAT_TABLE, QuantMatrix, type QuantFormat } from './quant/matrix.js';
 import { quantScratchBytes } from './wasm/quant-linear.wat.js';
 
 /**
@@ -105,7 +105,7 @@ export class Arena {
   private readonly table: Int32Array;
   private readonly copyBack = [false, false, false];
   /** Matrices packed ahead (see staging.ts), each behind the empty array that stands for it. */
-  private readonly staged = new WeakMap<Float32Array, PackedMatrix>();
+  private readonly staged = new WeakMap<Float32Array, PackedMatrix | QuantMatrix>();
   private stagedCount = 0;
 
   /** Whether this engine runs the WebAssembly kernels (SIMD, threads, SharedArrayBuffer). */
@@ -200,10 +200,22 @@ export class Arena {
   }
 
   /**
+   * A weight [rows, cols] (row-major f32) kept as `dtype` says: packed in a float format, or quantized to
+   * a block format and copied in as blocks (no f32 copy kept). A matrix whose rows are not whole blocks
+   * of 32 stays f32 under a block format, as `tdl quantize` leaves it.
+   */
+  packAs(src: Float32Array, rows: number, cols: number, dtype: MatrixDtype, name?: string): PackedMatrix | QuantMatrix {
+    if (!isQuantFormat(dtype)) return this.pack(src, rows, cols, dtype, name);
+    if (!quantizable(cols)) return this.pack(src, rows, cols, 'f32', name);
+    if (src.length !== rows * cols) throw new Error(`internal error: quantizing ${src.length} floats as [${rows}, ${cols}]`);
+    return this.packQuant(quantizeMatrix(src, dtype), rows, cols, dtype, name);
+  }
+
+  /**
    * Keeps a matrix packed ahead of the model that will use it; returns the empty array that stands for
    * it among the weights, which the workspace trades for the matrix (`takeStaged`).
    */
-  stage(matrix: PackedMatrix): Float32Array {
+  stage(matrix: PackedMatrix | QuantMatrix): Float32Array {
     const token = new Float32Array(0);
     this.staged.set(token, matrix);
     this.stagedCount++;
@@ -211,7 +223,7 @@ export class Arena {
   }
 
   /** The matrix staged behind `token`, handed out once. */
-  takeStaged(token: Float32Array): PackedMatrix | undefined {
+  takeStaged(token: Float32Array): PackedMatrix | QuantMatrix | undefined {
     const matrix = this.staged.get(token);
     if (matrix) {
       this.staged.delete(token);
@@ -262,7 +274,7 @@ export class Arena {
     const ptr = this.heap.alloc(blocks.byteLength); // first: allocating may grow the memory, and so replace its buffer
     const data = new Uint8Array(this.memory.buffer, ptr, blocks.byteLength);
     data.set(blocks);
-    return new QuantMatrix(rows, cols, format, data);
+    return new QuantMatrix(this, rows, cols, format, data);
   }
 
   /** out [rows, w.rows] = x [rows, w.cols] · Wᵀ over a block-format matrix, on the threads as one task. */

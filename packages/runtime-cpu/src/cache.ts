@@ -1,13 +1,13 @@
 // Key/value caches and the scratch workspace generated modules compute in, in an arena or in plain arrays.
 import { Arena } from './arena.js';
 import type { Matrix } from './kernels/linear.js';
-import type { WeightFormat } from '@tdl/runtime';
+import type { MatrixDtype } from '@tdl/runtime';
 
 /** How a model instance computes: in an arena (WebAssembly kernels) or with plain arrays and JS kernels. */
 export interface ModelOptions {
   readonly arena?: Arena;
-  /** How the arena keeps weight matrices: f32 (the default), or bf16 or f16 for half the bytes. */
-  readonly weightFormat?: WeightFormat;
+  /** How the arena keeps weight matrices: f32 (the default), bf16 or f16 for half the bytes, q8_0 or q4_0 blocks. */
+  readonly weightFormat?: MatrixDtype;
 }
 
 /**
@@ -129,7 +129,7 @@ export class Workspace {
   private readonly sequenced: KVCache[] = [];
   private readonly staging: Float32Array[] = [];
   private readonly arena: Arena | undefined;
-  private readonly weightFormat: WeightFormat;
+  private readonly weightFormat: MatrixDtype;
 
   constructor(options: ModelOptions = {}) {
     this.arena = options.arena;
@@ -156,14 +156,14 @@ export class Workspace {
   }
 
   /**
-   * A weight [rows, cols] that `linear` multiplies by: packed into the arena in its format (or packed
-   * already, when staged), or as it is.
+   * A weight [rows, cols] that `linear` multiplies by: packed into the arena in its format or block format
+   * (or packed already, when staged), or as it is.
    */
   matrix(w: Float32Array, rows: number, cols: number): Matrix {
     if (!this.arena) return w;
     const staged = this.arena.takeStaged(w);
     if (staged && (staged.rows !== rows || staged.cols !== cols)) throw new Error(`internal error: a staged [${staged.rows}, ${staged.cols}] matrix used as [${rows}, ${cols}]`);
-    return staged ?? this.arena.pack(w, rows, cols, this.weightFormat);
+    return staged ?? this.arena.packAs(w, rows, cols, this.weightFormat);
   }
 
   /** A weight another WebAssembly kernel reads (a bias): copied into the arena, or as it is. */

@@ -4,7 +4,7 @@ import { checkF16Range, type Arena } from './arena.js';
 import { arenaFor, placeWeights, StagedWeights } from './staging.js';
 import { CpuSequences, type SequenceOptions } from './sequences.js';
 import type { ThreadOptions } from './threads/team.js';
-import type { WeightFormat } from '@tdl/runtime';
+import type { MatrixDtype } from '@tdl/runtime';
 import type { GeneratedModule, ModelInstance } from './module.js';
 
 export interface CpuOptions {
@@ -17,9 +17,10 @@ export interface CpuOptions {
   readonly threads?: ThreadOptions;
   /**
    * How the WebAssembly kernels keep weight matrices (linear layers, tied tables): f32 (default), or
-   * bf16 or f16, half the bytes to read for every token; arithmetic stays f32 either way.
+   * bf16 or f16, half the bytes to read for every token (arithmetic stays f32 either way); or q8_0 or
+   * q4_0, ggml's blocks of 32 codes and an f16 scale, quantized at load (8.5 and 4.5 bits a weight).
    */
-  readonly weightFormat?: WeightFormat;
+  readonly weightFormat?: MatrixDtype;
 }
 
 export class CpuExecutor implements Executor {
@@ -43,7 +44,7 @@ export class CpuExecutor implements Executor {
       ...(m.recomputeCacheAt !== undefined ? { recomputeCacheAt: m.recomputeCacheAt } : {}),
     };
     let map: WeightMap;
-    let weightFormat: WeightFormat;
+    let weightFormat: MatrixDtype;
     if (weights instanceof StagedWeights) {
       const staged = weights.claim();
       this.arena = staged.arena;

@@ -5,7 +5,9 @@ import { Arena } from './arena.js';
 import type { CpuOptions } from './executor.js';
 import type { ModelManifest } from './module.js';
 import type { ThreadOptions } from './threads/team.js';
-import type { WeightFormat } from '@tdl/runtime';
+import { isQuantFormat, type MatrixDtype } from '@tdl/runtime';
+import { QUANT_BLOCK_BYTES } from './wasm/quant-linear.wat.js';
+import { quantizable } from './quant/matrix.js';
 
 /** Weights up to this many bytes go into a WebAssembly arena; its addresses stop at 4 GiB. */
 const ARENA_WEIGHT_LIMIT = 3 * 2 ** 30;
@@ -13,7 +15,7 @@ const ARENA_WEIGHT_LIMIT = 3 * 2 ** 30;
 /** Whether a model runs in an arena, in which format, and how many bytes its weights take there. */
 export interface Placement {
   readonly wasm: boolean;
-  readonly weightFormat: WeightFormat;
+  readonly weightFormat: MatrixDtype;
   readonly weightBytes: number;
 }
 
@@ -22,8 +24,8 @@ export function placeWeights(m: ModelManifest, options: CpuOptions): Placement {
   const weightFormat = options.weightFormat ?? 'f32';
   const packed = new Set(m.packed);
   // Packed matrices in the weight format, everything else in f32.
-  const weightBytes = m.params.reduce((n, p) => n + (packed.has(p.name) && weightFormat !== 'f32' ? 2 : 4) * p.shape.reduce((a, b) => a * b, 1), 0);
-  // f32 weights too large for an arena fall back to the JavaScript kernels; 16-bit ones have nowhere to go.
+  const weightBytes = m.params.reduce((n, p) => n + (packed.has(p.name) ? bytesPerWeight(weightFormat, p.shape[1] ?? 1) : 4) * p.shape.reduce((a, b) => a * b, 1), 0);
+  // f32 weights too large for an arena fall back to the JavaScript kernels; 16-bit or block ones have nowhere to go.
   const wasm = options.wasm ?? (Arena.supported && (weightBytes <= ARENA_WEIGHT_LIMIT || weightFormat !== 'f32'));
   if (!wasm && weightFormat !== 'f32') throw new UsageError(`${weightFormat} weights need the WebAssembly kernels (the JavaScript ones keep f32)`);
   if (wasm && !Arena.supported) throw new UsageError('this JavaScript engine cannot run the WebAssembly kernels (SIMD and shared memory)');
@@ -31,6 +33,12 @@ export function placeWeights(m: ModelManifest, options: CpuOptions): Placement {
     throw new UsageError(`the weights of '${m.name}' in ${weightFormat} (${(weightBytes / 2 ** 30).toFixed(1)} GiB) do not fit the WebAssembly kernels' 4 GiB memory`);
   }
   return { wasm, weightFormat, weightBytes };
+}
+
+/** Bytes a packed matrix with `cols` columns takes per weight in `dtype` (rows not of whole blocks stay f32). */
+function bytesPerWeight(dtype: MatrixDtype, cols: number): number {
+  if (isQuantFormat(dtype)) return quantizable(cols) ? QUANT_BLOCK_BYTES[dtype] / 32 : 4;
+  return dtype === 'f32' ? 4 : 2;
 }
 
 /** The arena of a placement, sized for its weights. */
@@ -52,7 +60,7 @@ export class StagedWeights {
   constructor(
     manifest: ModelManifest,
     readonly arena: Arena,
-    readonly format: WeightFormat,
+    readonly format: MatrixDtype,
   ) {
     this.specs = new Map(manifest.params.map((p) => [p.name, p]));
     this.packed = new Set(manifest.packed);
@@ -67,7 +75,7 @@ export class StagedWeights {
       this.weights.set(name, data);
       return;
     }
-    this.weights.set(name, this.arena.stage(this.arena.pack(data, spec.shape[0]!, spec.shape[1]!, this.format, name)));
+    this.weights.set(name, this.arena.stage(this.arena.packAs(data, spec.shape[0]!, spec.shape[1]!, this.format, name)));
   }
 
   /** The arena and weights, for the executor that takes them over (once). */

@@ -8,6 +8,7 @@ export * from './safetensors/dtypes.js';
 export * from './safetensors/read.js';
 export * from './safetensors/write.js';
 export * from './weights.js';
+export { NormalStream } from './init/normal.js';
 export * from './tokenizers/hf.js';
 export * from './checkpoint/index.js';
 export * from './contract/index.js';

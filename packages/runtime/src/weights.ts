@@ -1,6 +1,6 @@
 // Model parameters as a backend receives them: names, shapes, how to initialise them, and a store.
 import { UsageError } from './executor.js';
-import { Rng } from './sampling/rng.js';
+import { NormalStream } from './init/normal.js';
 import type { ParamSpec } from './contract/model.js';
 
 export function numelOf(shape: readonly number[]): number {
@@ -12,15 +12,12 @@ export type WeightMap = ReadonlyMap<string, Float32Array>;
 
 /** Seeded random weights: normal(0, std) matrices, ones and zeros for norms and biases. */
 export function initWeights(params: readonly ParamSpec[], seed: number, onParam?: (name: string, data: Float32Array) => void): Map<string, Float32Array> {
-  const rng = new Rng(seed);
+  const rng = new NormalStream(seed);
   const out = new Map<string, Float32Array>();
   for (const p of params) {
     const data = new Float32Array(numelOf(p.shape));
     if (p.init.kind === 'ones') data.fill(1);
-    else if (p.init.kind === 'normal') {
-      const std = p.init.std;
-      for (let i = 0; i < data.length; i++) data[i] = rng.normal() * std;
-    }
+    else if (p.init.kind === 'normal') rng.fill(data, p.init.std);
     // With onParam each array goes there as it is made (and the map stays empty).
     if (onParam) onParam(p.name, data);
     else out.set(p.name, data);

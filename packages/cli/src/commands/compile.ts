@@ -5,7 +5,7 @@ import { UsageError } from '@tdl/runtime';
 import { SET_FLAG, stringFlag, type CommandSpec, type ParsedArgs } from '../flags.js';
 import { PRESET_FLAG, resolveTarget, withFolderWeights, type ModelTarget } from '../folder.js';
 import { writeAtomic, type CliIO } from '../io.js';
-import { parseWeightDtype } from '../backend.js';
+import { parseWeightDtype, webGpuWeightFormat } from '../backend.js';
 import { loadGraph, loadModel, requireFile } from '../model.js';
 import { externalThreshold, ONNX_FLAGS, onnxWeights, parseOnnxOps, writeOnnx } from '../onnx.js';
 import { WEIGHT_FLAGS } from '../session.js';
@@ -59,7 +59,7 @@ export async function runCompile(given: ParsedArgs, io: CliIO): Promise<number> 
     io.stdout.write(`${path}\n`);
     return 0;
   }
-  const { plan, kernels } = generateWebGpu(graph, { weights: dtype });
+  const { plan, kernels } = generateWebGpu(graph, { weights: webGpuWeightFormat(dtype) });
   const dir = join(out, graph.name);
   // The kernels first and the plan last: a plan on disk always has its kernels beside it.
   for (const k of plan.kernels) writeAtomic(join(dir, k.file), kernels[k.name]!);
@@ -72,6 +72,7 @@ export async function runCompile(given: ParsedArgs, io: CliIO): Promise<number> 
 
 async function compileOnnx(model: ModelTarget, out: string, dtype: string, args: ParsedArgs, io: CliIO): Promise<number> {
   const file = model.file;
+  if (dtype === 'q8_0' || dtype === 'q4_0') throw new UsageError(`--weight-dtype ${dtype} is not exported to ONNX yet (no MatMulNBits export): use f32 or f16, or run the model on the CPU with --weight-dtype ${dtype}`);
   if (dtype !== 'f32' && dtype !== 'f16') throw new UsageError(`--weight-dtype ${dtype} is not an ONNX export type: use f32 or f16`);
   const ops = parseOnnxOps(stringFlag(args, 'onnx-ops'));
   const threshold = externalThreshold(args);

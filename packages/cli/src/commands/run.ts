@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { modelVocab } from '@tdl/compiler';
 import { checkTokenId, generate, UsageError, validateSamplerOptions, type GenerateEvent } from '@tdl/runtime';
 import { SET_FLAG, boolFlag, plural, numberFlag, parseIds, stringFlag, type CommandSpec, type ParsedArgs } from '../flags.js';
-import { loadFacts, PRESET_FLAG, resolveTarget, withFolderWeights } from '../folder.js';
+import { loadFacts, PRESET_FLAG, withFolderWeights } from '../folder.js';
+import { resolveModelTarget } from '../gguf.js';
 import type { CliIO } from '../io.js';
 import { loadModel, requireFile } from '../model.js';
 import { openSession, WEIGHT_FLAGS } from '../session.js';
@@ -16,7 +17,7 @@ const MAX_TOKENS = 64;
 
 export const runSpec: CommandSpec = {
   name: 'run',
-  args: 'FILE|DIR [--prompt TEXT | --ids 1,2,3]',
+  args: 'FILE|DIR|FILE.gguf [--prompt TEXT | --ids 1,2,3]',
   summary: 'Generate tokens from a model, streaming them as they come; ends with prefill and decode speeds.',
   flags: [
     { name: 'prompt', type: 'string', value: 'TEXT', default: '"Hello"; for a folder without tokenizer.json, its bos token', doc: 'prompt text' },
@@ -39,7 +40,7 @@ export const runSpec: CommandSpec = {
 };
 
 export async function runRun(given: ParsedArgs, io: CliIO): Promise<number> {
-  const target = resolveTarget(requireFile(given.positionals, 'run'), given);
+  const target = await resolveModelTarget(requireFile(given.positionals, 'run'), given);
   const args = withFolderWeights(given, target);
   const file = target.file;
   const promptText = stringFlag(args, 'prompt');
@@ -47,6 +48,9 @@ export async function runRun(given: ParsedArgs, io: CliIO): Promise<number> {
   if (promptText !== undefined && idsText !== undefined) throw new UsageError('give --prompt or --ids, not both');
   const { graph, namings, text } = loadModel(io, file, target.overrides);
   const vocab = { name: graph.name, vocabSize: modelVocab(graph) };
+  if (target.ggufTokenizer !== undefined && idsText === undefined && stringFlag(args, 'tokenizer') === undefined) {
+    throw new UsageError(`${target.gguf} carries a '${target.ggufTokenizer}' tokenizer, which tdl does not read yet: give the prompt as --ids, or --tokenizer FILE`);
+  }
   const tokenizer = resolveTokenizer(stringFlag(args, 'tokenizer'), vocab.vocabSize, stringFlag(args, 'weights'));
   // A folder without a tokenizer, asked for no prompt, starts from its first token (decoder start or bos).
   const start = target.generation?.decoderStart ?? target.generation?.bos;

@@ -1,11 +1,12 @@
 // Lookups and position tables: embedding rows, absolute positions, the sinusoidal table.
 import { PackedMatrix } from '../arena.js';
+import { QuantMatrix } from '../quant/matrix.js';
 import type { Matrix } from './linear.js';
 
 /** out [rows, d] = table[ids[r]] for each row; ids were validated against the table's n rows. */
 export function embedding(out: Float32Array, ids: Int32Array, rows: number, d: number, table: Matrix): void {
-  if (table instanceof PackedMatrix) {
-    // A table tied to an output head is packed for the linear kernel.
+  if (table instanceof PackedMatrix || table instanceof QuantMatrix) {
+    // A table tied to an output head is packed for the linear kernel (as floats or as blocks).
     for (let r = 0; r < rows; r++) table.readRow(ids[r]!, out.subarray(r * d, r * d + d));
     return;
   }

@@ -1,8 +1,9 @@
 // Dense layers: out[r, o] = x[r, :] · w[o, :] + b[o], with w stored [out, in] as PyTorch does.
 import { PackedMatrix } from '../arena.js';
+import { QuantMatrix } from '../quant/matrix.js';
 
-/** A weight matrix as a kernel takes it: PyTorch's row-major floats, or packed in an arena. */
-export type Matrix = Float32Array | PackedMatrix;
+/** A weight matrix as a kernel takes it: PyTorch's row-major floats, or packed in an arena (floats or blocks). */
+export type Matrix = Float32Array | PackedMatrix | QuantMatrix;
 
 /**
  * out [rows, outDim] = x [rows, inDim] · wᵀ + b. A packed w runs the WebAssembly kernel of its arena
@@ -19,6 +20,12 @@ export function linear(
 ): void {
   if (w instanceof PackedMatrix) {
     w.arena.linear(x, rows, inDim, 1, out, outDim, w, b);
+    return;
+  }
+  if (w instanceof QuantMatrix) {
+    // The block kernel has no bias: it is added after, in f32 (an f32 sum, as the f32 kernel's bias is).
+    w.arena.linearQuant(out, x, rows, w);
+    if (b) for (let r = 0; r < rows; r++) for (let o = 0; o < outDim; o++) out[r * outDim + o] = Math.fround(out[r * outDim + o]! + b[o]!);
     return;
   }
   linearJs(out, x, rows, inDim, outDim, w, b);

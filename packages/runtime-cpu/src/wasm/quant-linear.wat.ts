@@ -20,11 +20,13 @@
 // (decode) reads the blocks in place; more rows (prefill) first widen the group's codes and scales to
 // f32 in the thread's scratch, once, then run the rows two at a time over them, with the same products
 // and sums, so a token gives the same bits alone or inside a prompt.
+import type { QuantFormat } from '@tdl/runtime';
 import { lanes } from './lanes.js';
 
+export type { QuantFormat } from '@tdl/runtime';
+
 /** The block formats in the order of the kernel's table: a format's index is what `linear_q` is passed. */
-export const QUANT_FORMAT_TABLE = ['q8_0', 'q4_0'] as const;
-export type QuantFormat = (typeof QUANT_FORMAT_TABLE)[number];
+export const QUANT_FORMAT_TABLE = ['q8_0', 'q4_0'] as const satisfies readonly QuantFormat[];
 
 /** Bytes of one block of 32 weights. */
 export const QUANT_BLOCK_BYTES: Record<QuantFormat, number> = { q8_0: 34, q4_0: 18 };

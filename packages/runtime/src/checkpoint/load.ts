@@ -1,12 +1,11 @@
 // Loads a checkpoint through a naming's plan, tensor by tensor: each stored tensor is read, transformed
 // and kept as the parameters it fills; no second copy of the file is ever held.
 import { UsageError } from '../executor.js';
-import { readTensorF32 } from '../safetensors/read.js';
 import type { ParamSpec } from '../contract/model.js';
 import type { NamingFit } from './fit.js';
 import type { PlanTensor } from '../contract/checkpoint.js';
 import { joinSource, runForward } from './steps.js';
-import type { TensorStore } from './store.js';
+import { readStored, type TensorStore } from './store.js';
 
 export interface LoadOptions {
   /** Called after each stored tensor is read, with bytes read so far and in all. */
@@ -26,7 +25,7 @@ async function checkCopies(fit: NamingFit, store: TensorStore): Promise<void> {
   for (const { copy, of } of fit.copies) {
     const a = store.tensors.get(copy)!;
     const b = store.tensors.get(of)!;
-    const [x, y] = [await readTensorF32(a.source, a.entry), await readTensorF32(b.source, b.entry)];
+    const [x, y] = [await readStored(a), await readStored(b)];
     const differs = x.length !== y.length || x.some((v, i) => v !== y[i] && !(Number.isNaN(v) && Number.isNaN(y[i]!)));
     if (differs) {
       throw new UsageError(
@@ -80,7 +79,7 @@ export async function loadNamed(
       let data = shared.get(name);
       if (!data) {
         const s = stored(t);
-        data = await readTensorF32(s.source, s.entry);
+        data = await readStored(s);
         done += s.entry.end - s.entry.begin;
         options.onProgress?.(done, total);
         if ((reads.get(name) ?? 0) > 1 && e.steps.length === 0) shared.set(name, data);

@@ -1,12 +1,19 @@
 // The tensors of a checkpoint: one safetensors file, or the shards a model.safetensors.index.json lists.
 import { UsageError } from '../executor.js';
-import { readHeader, type ByteSource, type TensorEntry } from '../safetensors/read.js';
+import { readHeader, readTensorF32, type ByteSource, type TensorEntry } from '../safetensors/read.js';
 
 export interface StoredTensor {
   readonly entry: TensorEntry;
   /** The file that holds it, for messages. */
   readonly file: string;
   readonly source: ByteSource;
+  /** For a file in another format (GGUF): reads it decoded to f32, `entry` then describing the result. */
+  readonly read?: () => Promise<Float32Array>;
+}
+
+/** A stored tensor's values as f32. */
+export function readStored(s: StoredTensor): Promise<Float32Array> {
+  return s.read ? s.read() : readTensorF32(s.source, s.entry);
 }
 
 export interface TensorStore {

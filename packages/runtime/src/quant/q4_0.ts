@@ -40,7 +40,7 @@ export function quantizeQ4_0(values: Float32Array): Uint8Array {
 }
 
 /** The `count` values of Q4_0 blocks (count a multiple of 32), into `out` from index `at`. */
-export function dequantizeQ4_0(bytes: Uint8Array, count: number, out = new Float32Array(count), at = 0): Float32Array {
+export function dequantizeQ4_0(bytes: Uint8Array, count: number, out: Float32Array = new Float32Array(count), at = 0): Float32Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let b = 0; b < count / Q4_0_BLOCK; b++) {
     const d = halfToFloat(view.getUint16(b * Q4_0_BYTES, true));

@@ -34,7 +34,7 @@ export function roundAway(x: number): number {
 }
 
 /** The `count` values of Q8_0 blocks (count a multiple of 32), into `out` from index `at`. */
-export function dequantizeQ8_0(bytes: Uint8Array, count: number, out = new Float32Array(count), at = 0): Float32Array {
+export function dequantizeQ8_0(bytes: Uint8Array, count: number, out: Float32Array = new Float32Array(count), at = 0): Float32Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let b = 0; b < count / Q8_0_BLOCK; b++) {
     const d = halfToFloat(view.getUint16(b * Q8_0_BYTES, true));
