@@ -2,7 +2,7 @@
 // fit the machine's memory: one line with both figures instead of an allocation failure a minute later.
 import { totalmem } from 'node:os';
 import { analyze, modelVocab, type Graph } from '@tdl/compiler';
-import { UsageError, type WeightFormat } from '@tdl/runtime';
+import { UsageError, type MatrixDtype } from '@tdl/runtime';
 import { bytes } from '@tdl/language-service';
 
 /** The machine's memory: `TDL_MEMORY_BYTES` when set (to try the check on any machine), else os.totalmem(). */
@@ -26,9 +26,10 @@ export interface MemoryNeed {
 /**
  * What a CPU run holds at once: the weights in their dtype (16-bit formats halve every parameter, an
  * estimate from above for the matrices they apply to), the f32 KV cache of the whole context, and the
- * logits of a whole-context prompt.
+ * logits of a whole-context prompt. q8_0 and q4_0 (8.5 and 4.5 bits a weight) are counted at 16 bits, from
+ * above too: loading holds one matrix in f32 while it quantizes it.
  */
-export function memoryNeed(graph: Graph, weightDtype: WeightFormat): MemoryNeed {
+export function memoryNeed(graph: Graph, weightDtype: MatrixDtype): MemoryNeed {
   const info = analyze(graph);
   const weights = weightDtype === 'f32' ? info.weightBytes.f32 : info.weightBytes.f16;
   const kvCache = info.kvCache.fullContext.f32;
@@ -37,7 +38,7 @@ export function memoryNeed(graph: Graph, weightDtype: WeightFormat): MemoryNeed 
 }
 
 /** Throws a UsageError naming both figures when the run cannot fit in `available` bytes. */
-export function checkMemory(graph: Graph, weightDtype: WeightFormat, available = machineMemory()): void {
+export function checkMemory(graph: Graph, weightDtype: MatrixDtype, available = machineMemory()): void {
   const need = memoryNeed(graph, weightDtype);
   if (need.total <= available) return;
   const smaller = weightDtype === 'f32' ? ' (--weight-dtype bf16 halves the weights)' : '';
