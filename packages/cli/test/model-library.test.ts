@@ -54,6 +54,8 @@ const PUBLISHED: readonly { name: string; file: string; set?: Record<string, num
   { name: 'Phi-3-mini', file: 'phi3.tdl', total: 3_821_079_552 },
   { name: 'Llama-3.1-8B', file: 'llama3.tdl', total: 8_030_261_248 },
   { name: 'Llama-3.2-1B', file: 'llama3.tdl', set: { d: 2048, layers: 16, d_ff: 8192, rope_factor: 32, tie: 1 }, total: 1_235_814_400 },
+  { name: 'Mixtral-8x7B', file: 'mixtral.tdl', total: 46_702_792_704 },
+  { name: 'Mixtral-8x22B', file: 'mixtral.tdl', set: { vocab: 32768, context: 65536, d: 6144, layers: 56, heads: 48, d_ff: 16384 }, total: 140_630_071_296 },
   { name: 'Llama-3.2-3B', file: 'llama3.tdl', set: { d: 3072, layers: 28, heads: 24, d_ff: 8192, rope_factor: 32, tie: 1 }, total: 3_212_749_824 },
 ];
 
