@@ -9,7 +9,7 @@ import { anyError, boolArg, numberArg, tensorArg, wordArg } from './read-args.js
 export const moe: OpDef = {
   name: 'moe',
   summary:
-    'A mixture of experts: a router `gate.weight [experts, d]` scores each row, a softmax over the scores picks the `top_k` largest (renormalised to sum 1 with `norm_topk`), and the output is the sum of the chosen experts, each weighted by its probability. Expert e is a gated feed-forward network with `experts.{e}.gate.weight [hidden, d]`, `experts.{e}.up.weight [hidden, d]` and `experts.{e}.down.weight [d, hidden]`, down(act(gate(x)) · up(x)), no biases. Only the chosen experts run.',
+    'A mixture of experts: a router `gate.weight [experts, d]` scores each row, a softmax over the scores picks the `top_k` largest (renormalised to sum 1 with `norm_topk`), and the output is the sum of the chosen experts, each weighted by its probability. Expert e is a gated feed-forward network with `experts.{e}.gate.weight [hidden, d]`, `experts.{e}.up.weight [hidden, d]` and `experts.{e}.down.weight [d, hidden]`, down(act(gate(x)) · up(x)), no biases. On the CPU only the chosen experts run (an expert no row chose is never read); on WebGPU every expert runs and the others are weighted by 0.',
   shapes: '[T, d] -> [T, d]',
   args: [
     { name: 'x', kind: 'tensor', doc: 'input, [T, d]' },
