@@ -10,7 +10,8 @@ import { maxAbsDiff, readManifest, readTensors } from './support/pytorch-goldens
 import { tdl } from './support/run-cli.js';
 
 const DIR = new URL('./fixtures/hf-moe/', import.meta.url).pathname;
-const MIXTRAL = new URL('../../../models/mixtral.tdl', import.meta.url).pathname;
+const MODELS = new URL('../../../models/', import.meta.url).pathname;
+const MIXTRAL = join(MODELS, 'mixtral.tdl');
 const TOLERANCE = 1e-4;
 const manifest = readManifest(DIR);
 const temp = mkdtempSync(join(tmpdir(), 'tdl-moe-'));
@@ -26,8 +27,9 @@ async function cli(ctx: Ctx, backend: 'cpu' | 'webgpu', ...argv: string[]) {
 }
 
 describe('transformers references of the mixture-of-experts families', () => {
-  it('cover Mixtral', () => {
-    expect(manifest.cases.map((c) => c.model)).toContain('models/mixtral.tdl');
+  it('cover Mixtral and Qwen3-MoE, sparse on every layer and on every second one', () => {
+    expect(manifest.cases.map((c) => c.name)).toEqual(['mixtral', 'qwen3-moe', 'qwen3-moe-sparse-step']);
+    expect(new Set(manifest.cases.map((c) => c.model))).toEqual(new Set(['models/mixtral.tdl', 'models/qwen3-moe.tdl']));
   });
 
   describe.for(['cpu', 'webgpu'] as const)('on %s', (backend) => {
@@ -50,10 +52,12 @@ describe('transformers references of the mixture-of-experts families', () => {
   });
 
   it.each([
-    ['mixtral-8x7b', '46,702,792,704'],
-    ['mixtral-8x22b', '140,630,071,296'],
-  ])('tdl info --preset %s gives the published %s parameters', async (preset, count) => {
-    const r = await tdl('info', MIXTRAL, '--preset', preset);
+    ['mixtral', 'mixtral-8x7b', '46,702,792,704'],
+    ['mixtral', 'mixtral-8x22b', '140,630,071,296'],
+    ['qwen3-moe', 'qwen3-30b-a3b', '30,532,122,624'],
+    ['qwen3-moe', 'qwen3-235b-a22b', '235,093,634,560'],
+  ])('tdl info models/%s.tdl --preset %s gives the published %s parameters', async (file, preset, count) => {
+    const r = await tdl('info', join(MODELS, `${file}.tdl`), '--preset', preset);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^parameters +${count} `, 'm'));
   });
