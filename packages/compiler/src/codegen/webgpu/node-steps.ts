@@ -145,7 +145,8 @@ export class NodeSteps {
       this.unary(scope, `${at}.act`, gate, act, { kind: node.act }, h);
       st.dispatch(scope, `${at}.mul`, st.kernels.add(binaryKernel('mul', h)), [act, up, hid], flat(times(scope.rows, h)));
       this.linear(scope, `${at}.down`, hid, e.down, undefined, h, d, y);
-      st.dispatch(scope, `${at}.add`, st.kernels.add(moeAccumulateKernel(d, count, i)), [y, combine, out], flat(times(scope.rows, d)));
+      const uniform = st.uniform({ ...st.uniforms[scope.uniform]!, inputs: String(i) });
+      st.dispatch(scope, `${at}.add`, st.kernels.add(moeAccumulateKernel(d, count, i === 0)), [y, combine, out], flat(times(scope.rows, d)), { uniform });
     });
   }
 

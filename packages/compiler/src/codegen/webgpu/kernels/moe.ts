@@ -15,13 +15,13 @@ export function moeRouteKernel(experts: number, topK: number, normTopk: boolean)
   };
 }
 
-export function moeAccumulateKernel(width: number, experts: number, expert: number): KernelSpec {
-  const first = expert === 0;
+/** The expert's index comes in the uniform's `inputs` field, so one kernel serves every expert after the first. */
+export function moeAccumulateKernel(width: number, experts: number, first: boolean): KernelSpec {
   return {
     template: 'moe_accumulate',
-    base: `moe_accumulate_${width}_e${expert}`,
-    summary: `moe_accumulate: [rows, ${width}] ${first ? '=' : '+='} expert ${expert}'s output times its routing weight`,
-    view: { width, experts, expert, first, threads: ELEMENTWISE_THREADS },
+    base: `moe_${first ? 'set' : 'accumulate'}_${width}`,
+    summary: `moe_accumulate: [rows, ${width}] ${first ? '=' : '+='} one expert's output times its routing weight`,
+    view: { width, experts, first, threads: ELEMENTWISE_THREADS },
     bindings: ['read', 'read', 'read-write'],
     invocations: ELEMENTWISE_THREADS,
     workgroupStorage: 0,
