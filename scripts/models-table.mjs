@@ -128,9 +128,13 @@ function describe(compiler, graph, plans) {
   const gate = body.find((s) => s.node.op === 'mul' && [s.node.a, s.node.b].some((id) => byId.get(id)?.op === 'activation'));
   const act = body.find((s) => s.node.op === 'activation')?.node;
   const NAMES = { silu: 'SiLU', gelu: 'GELU', gelu_tanh: 'GELU (tanh)', relu: 'ReLU', sigmoid: 'sigmoid', tanh: 'tanh' };
-  if (gate) {
+  const GLU = { silu: 'SwiGLU', gelu: 'GeGLU', gelu_tanh: 'GeGLU (tanh)', relu: 'ReGLU' };
+  const moe = body.find((s) => s.node.op === 'moe')?.node;
+  if (moe) {
+    ffn = `mixture of ${moe.experts.length} ${GLU[moe.act] ?? `${NAMES[moe.act]} GLU`} experts (top ${moe.topK}), ${count(moe.hidden)}`;
+  } else if (gate) {
     const fn = byId.get([gate.node.a, gate.node.b].find((id) => byId.get(id)?.op === 'activation')).fn;
-    const glu = { silu: 'SwiGLU', gelu: 'GeGLU', gelu_tanh: 'GeGLU (tanh)', relu: 'ReGLU' }[fn] ?? `${NAMES[fn]} GLU`;
+    const glu = GLU[fn] ?? `${NAMES[fn]} GLU`;
     ffn = `${glu}, ${count(compiler.dimValue(gate.node.type.shape.at(-1)))}`;
   } else if (act) {
     ffn = `${NAMES[act.fn] ?? act.fn}, ${count(compiler.dimValue(act.type.shape.at(-1)))}`;

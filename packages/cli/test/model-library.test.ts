@@ -65,6 +65,10 @@ const PUBLISHED: readonly { name: string; file: string; set?: Record<string, num
     set: { vocab: 128256, context: 131072, d: 3072, layers: 28, heads: 24, kv_heads: 8, d_ff: 8192, rope_factor: 32, original_context: 8192, tie: 1 },
     total: 3_212_749_824,
   },
+  { name: 'Mixtral-8x7B', file: 'mixtral.tdl', total: 46_702_792_704 },
+  { name: 'Mixtral-8x22B', file: 'mixtral.tdl', set: { vocab: 32768, context: 65536, d: 6144, layers: 56, heads: 48, d_ff: 16384 }, total: 140_630_071_296 },
+  { name: 'Qwen3-30B-A3B', file: 'qwen3-moe.tdl', total: 30_532_122_624 },
+  { name: 'Qwen3-235B-A22B', file: 'qwen3-moe.tdl', set: { d: 4096, layers: 94, heads: 64, expert_ff: 1536, d_ff: 12288 }, total: 235_093_634_560 },
 ];
 
 /**

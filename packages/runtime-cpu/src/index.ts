@@ -5,6 +5,7 @@ export * from './kernels/norms.js';
 export * from './kernels/embedding.js';
 export * from './kernels/rope.js';
 export * from './kernels/attention.js';
+export * from './kernels/moe.js';
 export * from './kernels/batch.js';
 export * from './cache.js';
 export { Arena, PackedMatrix, arenaOf, type ArenaOptions } from './arena.js';

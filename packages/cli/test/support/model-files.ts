@@ -22,6 +22,8 @@ const HAND_PICKED: Record<string, Record<string, number>> = {
   'gemma3.tdl': { vocab: 64, context: 16, d: 16, layers: 7, heads: 4, kv_heads: 2, head_dim: 8, d_ff: 32, window: 3, query_pre_attn_scalar: 8, rope_factor: 2 },
   'gpt2.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 2 },
   'llama.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 4, kv_heads: 2, d_ff: 32 },
+  'mixtral.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 4, kv_heads: 2, d_ff: 32, experts: 4, top_k: 2 },
+  'qwen3-moe.tdl': { vocab: 64, context: 16, d: 16, layers: 3, heads: 4, kv_heads: 2, head_dim: 8, d_ff: 32, expert_ff: 24, experts: 4, top_k: 2, sparse_step: 2 },
   'mistral.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 4, kv_heads: 2, d_ff: 32, window: 3 },
   'olmo2.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 4, kv_heads: 2, d_ff: 32 },
   'opt.tdl': { vocab: 64, context: 16, d: 16, layers: 2, heads: 2, d_ff: 32 },

@@ -3,7 +3,7 @@
 // work one FLOP per element per step (norms 5, GELU and SiLU 8), attention 4·head_dim + 3 per (query,
 // key, head).
 import { dimValue } from '../ir/dim.js';
-import type { AttentionNode, Graph, Node, TensorType, ValueId } from '../ir/nodes.js';
+import type { AttentionNode, Graph, MoeNode, Node, TensorType, ValueId } from '../ir/nodes.js';
 import { valueOrigins, valueTypes } from '../ir/walk.js';
 
 export interface CostOptions {
@@ -52,6 +52,18 @@ export const SOFTMAX_FLOPS = 3;
 /** Rotary embeddings per rotated channel: x·cos ± rotated(x)·sin. */
 export const ROPE_FLOPS = 3;
 
+/**
+ * A mixture of experts per token: the router (a matmul and a softmax over the experts), then only the
+ * top_k chosen experts, each three matmuls, its activation and gating product, and a weighted sum.
+ */
+function moeFlops(node: MoeNode, d: number): bigint {
+  const e = node.experts.length;
+  const h = node.hidden;
+  const router = 2n * big(d, e) + big(SOFTMAX_FLOPS, e);
+  const expert = 3n * 2n * big(d, h) + big(ACTIVATION_FLOPS[node.act]! + 1, h) + 2n * big(d);
+  return router + big(node.topK) * expert;
+}
+
 /** Elements per row of a value (its non-length dimensions). */
 function rowWidth(t: TensorType): number {
   return t.shape.slice(1).reduce((a, d) => a * (dimValue(d) ?? 1), 1);
@@ -93,7 +105,9 @@ export function estimateCosts(graph: Graph, options: CostOptions): Costs {
     if (options.only && !options.only.has(node.id)) return;
     if (node.op === 'attention') return attentionCost(node, times);
     let flops: bigint;
-    if (node.op === 'linear') {
+    if (node.op === 'moe') {
+      flops = moeFlops(node, rowWidth(node.type));
+    } else if (node.op === 'linear') {
       const out = rowWidth(node.type);
       flops = 2n * big(rowWidth(types.get(node.x)!), out) + (node.bias ? big(out) : 0n);
     } else {

@@ -173,6 +173,30 @@ export interface TanhGateNode extends Base {
   readonly weight: string;
 }
 
+/** One expert of a mixture: a gated feed-forward network down(act(gate(x)) * up(x)), weights [hidden, d], [hidden, d], [d, hidden]. */
+export interface ExpertParams {
+  readonly gate: string;
+  readonly up: string;
+  readonly down: string;
+}
+
+/**
+ * A mixture of experts (Mixtral): router logits x·routerᵀ [T, experts], a softmax over them, the top_k
+ * largest probabilities of each row (renormalised to sum 1 when normTopk), and the sum of the chosen
+ * experts' outputs weighted by them. Result [T, d], the width of x.
+ */
+export interface MoeNode extends Base {
+  readonly op: 'moe';
+  readonly x: ValueId;
+  /** The router's weight [experts, d]. */
+  readonly router: string;
+  readonly experts: readonly ExpertParams[];
+  readonly topK: number;
+  readonly hidden: number;
+  readonly act: Activation;
+  readonly normTopk: boolean;
+}
+
 /** `cap * tanh(x / cap)`. */
 export interface SoftcapNode extends Base {
   readonly op: 'softcap';
@@ -234,6 +258,7 @@ export type Node =
   | ScaleNode
   | SoftcapNode
   | TanhGateNode
+  | MoeNode
   | AttentionNode
   | CarriedNode;
 

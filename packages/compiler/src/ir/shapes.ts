@@ -41,6 +41,7 @@ export function inferType(node: UntypedNode, env: ShapeEnv, declared?: TensorTyp
     case 'scale':
     case 'softcap':
     case 'tanh_gate':
+    case 'moe':
       return f32(env.typeOf(node.x).shape);
     case 'add':
     case 'sub':

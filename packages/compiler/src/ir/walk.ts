@@ -19,6 +19,7 @@ export function operands(node: Node): ValueId[] {
     case 'scale':
     case 'softcap':
     case 'tanh_gate':
+    case 'moe':
       return [node.x];
     case 'add':
     case 'sub':

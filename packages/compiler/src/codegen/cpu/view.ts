@@ -269,6 +269,21 @@ export class CpuRenderer {
         return { partial: 'unary' as const, ...base, kernel: 'scale', x: step.x.name, extra: `, Math.tanh(${weight(step.weight)}[0]!)` };
       case 'binary':
         return { partial: 'binary' as const, ...base, kernel: step.node.op, a: step.a.name, b: step.b.name };
+      case 'moe': {
+        const n = step.node;
+        return {
+          partial: 'moe' as const,
+          ...base,
+          x: step.x.name,
+          hidden: n.hidden,
+          topK: n.topK,
+          normTopk: String(n.normTopk),
+          act: ACTIVATION_KERNELS[n.act]!,
+          router: weight(step.router),
+          experts: step.experts.map((e) => [e.gate, e.up, e.down].map(weight).join(', ')),
+          comment: `${o.label}: top ${n.topK} of ${n.experts.length} experts of hidden width ${n.hidden}, [${rows}, ${o.width}] -> [${rows}, ${o.width}]`,
+        };
+      }
       case 'attention':
         return this.attention(step, base);
     }

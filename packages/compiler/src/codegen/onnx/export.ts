@@ -76,10 +76,14 @@ export interface OnnxExport {
 
 /**
  * Why `graph` cannot be exported yet, or undefined. Rotary frequencies that change with the sequence
- * length (dynamic NTK, LongRoPE) would need the tables computed in the graph from the total length.
+ * length (dynamic NTK, LongRoPE) would need the tables computed in the graph from the total length; a
+ * mixture of experts would need per-row routing (TopK, gathers and scatters) not written yet.
  */
 export function onnxRefusal(graph: Graph): string | undefined {
   for (const { node } of allNodes(graph)) {
+    if (node.op === 'moe') {
+      return `${(node.label ?? 'moe').replace('{i}', '*')} is a mixture of experts: the ONNX export does not support moe yet (run it with the cpu or webgpu backend)`;
+    }
     if (node.op === 'attention' && node.rope && ropeVaries(node.rope.scaling)) {
       return `${(node.label ?? 'attention').replace('{i}', '*')} uses "${node.rope.scaling.kind}" RoPE scaling, whose frequencies change with the sequence length: the ONNX export supports fixed frequencies only (default, linear, llama3, yarn)`;
     }
@@ -268,6 +272,8 @@ class Renderer {
       }
       case 'attention':
         return this.attention(step, names, out);
+      case 'moe':
+        throw new Error('internal compiler error: a mixture of experts reached the ONNX renderer (onnxRefusal refuses it)');
       default:
         return unreachable(step);
     }

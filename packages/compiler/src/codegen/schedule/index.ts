@@ -284,6 +284,8 @@ class Scheduler {
         return [{ phase, kind: 'unary', node, out, x: ref(node.x) }];
       case 'tanh_gate':
         return [{ phase, kind: 'tanh_gate', node, out, x: ref(node.x), weight: w(node.weight) }];
+      case 'moe':
+        return [{ phase, kind: 'moe', node, out, x: ref(node.x), router: w(node.router), experts: node.experts.map((e) => ({ gate: w(e.gate), up: w(e.up), down: w(e.down) })) }];
       case 'add':
       case 'sub':
       case 'mul':
@@ -374,6 +376,10 @@ function weightUses(graph: Graph): Map<string, WeightUse> {
       mark(node.bias, 'bias');
     }
     if (node.op === 'embedding') mark(node.weight, 'embedding');
+    if (node.op === 'moe') {
+      mark(node.router, 'linear');
+      for (const e of node.experts) [e.gate, e.up, e.down].forEach((w) => mark(w, 'linear'));
+    }
     if (node.op === 'attention') {
       const p = node.params;
       [p.q, p.k, p.v, p.o].forEach((w) => mark(w, 'linear'));

@@ -16,6 +16,7 @@ import type {
   ScaleNode,
   SoftcapNode,
   TanhGateNode,
+  MoeNode,
   BinaryNode,
   ValueId,
 } from '../../ir/nodes.js';
@@ -148,6 +149,16 @@ export interface TanhGateStep extends StepBase {
   readonly weight: WeightRef;
 }
 
+/** A mixture of experts: the router, then each row's top_k experts (gated feed-forward networks). */
+export interface MoeStep extends StepBase {
+  readonly kind: 'moe';
+  readonly node: MoeNode;
+  readonly out: Out;
+  readonly x: Ref;
+  readonly router: WeightRef;
+  readonly experts: readonly { readonly gate: WeightRef; readonly up: WeightRef; readonly down: WeightRef }[];
+}
+
 export interface BinaryStep extends StepBase {
   readonly kind: 'binary';
   readonly node: BinaryNode;
@@ -217,6 +228,7 @@ export type NodeStep =
   | RmsNormStep
   | UnaryStep
   | TanhGateStep
+  | MoeStep
   | BinaryStep
   | AttentionStep;
 

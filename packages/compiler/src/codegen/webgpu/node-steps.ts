@@ -2,13 +2,14 @@
 import type { AttentionNode, Node, ValueId } from '../../ir/nodes.js';
 import { ropeFrequencies } from '../../ir/rope-frequencies.js';
 import { LAYER_INDEX } from '../../lower/lowerer.js';
-import type { AttentionStep, NodeStep, Out, WeightRef } from '../schedule/index.js';
+import type { AttentionStep, MoeStep, NodeStep, Out, WeightRef } from '../schedule/index.js';
 import { ceildiv, times } from './expr.js';
 import { ropeTurns, sinusoidalTurns } from './constants.js';
 import { attentionKernel, ropeKernel } from './kernels/attention.js';
 import { binaryKernel, ELEMENTWISE_THREADS, tanhGateKernel, unaryKernel, type UnaryFn } from './kernels/elementwise.js';
 import { embeddingKernel, positionsKernel, sinusoidalKernel } from './kernels/embedding.js';
 import { MATMUL_TILE, MATVEC_OUTPUTS, matmulKernel, matvecKernel } from './kernels/linear.js';
+import { moeAccumulateKernel, moeRouteKernel } from './kernels/moe.js';
 import { layerNormKernel, rmsNormKernel } from './kernels/norms.js';
 import type { PlanExpr, PlanWorkgroups } from '@tdl/runtime/contract/webgpu';
 import { UNIFORMS, type PlanState, type Scope } from './state.js';
@@ -104,6 +105,8 @@ export class NodeSteps {
       case 'binary':
         st.dispatch(scope, name, st.kernels.add(binaryKernel(step.node.op, width)), [input(step.a.id), input(step.b.id), out], flat(times(rows, width)));
         return;
+      case 'moe':
+        return this.moe(step, scope, name, input(step.x.id), out);
       default:
         // Every kind of node step has a case above: a new one is a compile error here until it has.
         return unsupported(step);
@@ -112,6 +115,39 @@ export class NodeSteps {
 
   private unary(scope: Scope, name: string, x: string, out: string, fn: UnaryFn, width: number): void {
     this.st.dispatch(scope, name, this.st.kernels.add(unaryKernel(fn, width)), [x, out], flat(times(scope.rows, width)));
+  }
+
+  /**
+   * A mixture of experts: router scores, each row's top-k weights, then every expert in turn (gate, up,
+   * act(gate) · up, down) added into out times its weight. Every expert runs on every row here, so
+   * rows that did not choose it get weight 0; the CPU kernel runs only the chosen ones.
+   */
+  private moe(step: MoeStep, scope: Scope, name: string, x: string, out: string): void {
+    const st = this.st;
+    const node = step.node;
+    const d = step.out.width;
+    const count = node.experts.length;
+    const h = node.hidden;
+    const local = (part: string, width: number) => st.activation(`${out}.${part}`, 'f32', scope.rows, width);
+    const logits = local('router', count);
+    const combine = local('combine', count);
+    const gate = local('gate', h);
+    const up = local('up', h);
+    const act = local('act', h);
+    const hid = local('hidden', h);
+    const y = local('expert', d);
+    this.linear(scope, `${name}.router`, x, step.router, undefined, d, count, logits);
+    st.dispatch(scope, `${name}.route`, st.kernels.add(moeRouteKernel(count, node.topK, node.normTopk)), [logits, combine], flat(scope.rows));
+    step.experts.forEach((e, i) => {
+      const at = `${name}.experts.${i}`;
+      this.linear(scope, `${at}.gate`, x, e.gate, undefined, d, h, gate);
+      this.linear(scope, `${at}.up`, x, e.up, undefined, d, h, up);
+      this.unary(scope, `${at}.act`, gate, act, { kind: node.act }, h);
+      st.dispatch(scope, `${at}.mul`, st.kernels.add(binaryKernel('mul', h)), [act, up, hid], flat(times(scope.rows, h)));
+      this.linear(scope, `${at}.down`, hid, e.down, undefined, h, d, y);
+      const uniform = st.uniform({ ...st.uniforms[scope.uniform]!, inputs: String(i) });
+      st.dispatch(scope, `${at}.add`, st.kernels.add(moeAccumulateKernel(d, count, i === 0)), [y, combine, out], flat(times(scope.rows, d)), { uniform });
+    });
   }
 
   /** out [rows, outDim] = x [rows, inDim] · wᵀ + b: tiled for many rows, a matrix-vector product for one. */
