@@ -1186,6 +1186,11 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     ws.releaseSequence(sequence);
   }
 
+  /** Starts sequence `to` with a copy of the first `rows` keys and values of `from` (beam search forks so). */
+  function fork(from: number, to: number, rows: number): void {
+    ws.forkSequence(from, to, rows);
+  }
+
   /** One decode step of several sequences: row b is tokens[b] of sequences[b] at positions[b]; logits [B, vocab]. */
   function decodeBatch(tokens: Int32Array, positions: Int32Array, sequences: Int32Array): Float32Array {
     batch = { positions, sequences };
@@ -1196,5 +1201,5 @@ export function createModel(weights: k.Weights, options: k.ModelOptions = {}): k
     }
   }
 
-  return { forward, setMemory, select, release, decodeBatch, sequenceBytes: ws.sequenceBytes };
+  return { forward, setMemory, select, release, fork, decodeBatch, sequenceBytes: ws.sequenceBytes };
 }
