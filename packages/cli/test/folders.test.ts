@@ -170,7 +170,7 @@ describe('folders', () => {
     });
     const r = await tdl('run', dir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^tdl: error: no model file in .*models claims .*mamba \(model_type 'mamba'\); the families there: bloom, falcon, gemma, gemma2, gemma3_text, gpt2, gpt_neox, llama, mistral, olmo2, opt, phi, phi3, qwen2, qwen3\n$/);
+    expect(r.stderr).toMatch(/^tdl: error: no model file in .*models claims .*mamba \(model_type 'mamba'\); the families there: bloom, falcon, gemma, gemma2, gemma3_text, gpt2, gpt_neox, llama, mistral, mixtral, olmo2, opt, phi, phi3, qwen2, qwen3, qwen3_moe\n$/);
   });
 
   it('a setting the model file does not compute is refused with both values', async () => {

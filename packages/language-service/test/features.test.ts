@@ -52,7 +52,7 @@ describe('document symbols', () => {
       'model llama [constant vocab, constant context, constant d, constant layers, constant heads, constant kv_heads, constant d_ff, constant theta, constant eps, constant tie, ' +
         'constant rope_type, constant rope_factor, constant original_context, constant low_freq_factor, constant high_freq_factor, constant beta_fast, constant beta_slow, input tokens, ' +
         'layer embed_tokens, repeat layers [layer input_layernorm, layer self_attn, layer mlp, layer post_attention_layernorm], output logits [layer lm_head, layer norm], ' +
-        'preset llama-2-7b, preset tinyllama-1.1b, preset llama-3-8b, preset llama-3.1-8b, preset llama-3.2-1b, preset llama-3.2-3b, config hf, checkpoint hf, checkpoint meta]',
+        'preset llama-2-7b, preset tinyllama-1.1b, preset llama-3-8b, preset llama-3.1-8b, preset llama-3.2-1b, preset llama-3.2-3b, config hf, checkpoint hf, checkpoint meta, checkpoint gguf]',
     ]);
   });
 });

@@ -53,7 +53,7 @@ const entryFor = (p: CheckpointPlan, target: string): PlanEntry => p.entries.fin
 
 describe('checkpoint sections: accepted', () => {
   it('the model files compile their sections to plans', () => {
-    const namings: Record<string, string[]> = { gpt2: ['hf', 'hf_model'], llama: ['hf', 'meta'], transformer: ['pytorch'], 'transformer-prenorm': ['pytorch'] };
+    const namings: Record<string, string[]> = { gpt2: ['hf', 'hf_model'], llama: ['hf', 'meta', 'gguf'], transformer: ['pytorch'], 'transformer-prenorm': ['pytorch'] };
     for (const [file, names] of Object.entries(namings)) {
       const text = readFileSync(`${ROOT}/models/${file}.tdl`, 'utf8');
       const r = checkSource({ name: file, text }, { overrides: { layers: 2 } });
