@@ -13,6 +13,8 @@ const LOGITS_TOLERANCE = 1e-4;
 const manifest = readManifest(DIR);
 /** The 2024–2025 families are checked against transformers itself (hf-families.test.ts). */
 const TRANSFORMERS = readManifest(new URL('./fixtures/hf/', import.meta.url).pathname);
+// The mixture-of-experts families' transformers references (hf-moe.test.ts).
+const TRANSFORMERS_MOE = readManifest(new URL('./fixtures/hf-moe/', import.meta.url).pathname);
 
 /** Families with a golden case here or in the original fixtures, by model file. */
 const ORIGINAL = ['models/gpt2.tdl', 'models/llama.tdl', 'models/transformer.tdl', 'models/transformer-prenorm.tdl'];
@@ -20,7 +22,7 @@ const ORIGINAL = ['models/gpt2.tdl', 'models/llama.tdl', 'models/transformer.tdl
 describe('PyTorch goldens of every family', () => {
   it('cover every model file in models/, each checkpoint section by at least one case', () => {
     const files = readdirSync(join(ROOT, 'models')).filter((f) => f.endsWith('.tdl')).map((f) => `models/${f}`);
-    const covered = new Set([...ORIGINAL, ...manifest.cases.map((c) => c.model), ...TRANSFORMERS.cases.map((c) => c.model)]);
+    const covered = new Set([...ORIGINAL, ...manifest.cases.map((c) => c.model), ...TRANSFORMERS.cases.map((c) => c.model), ...TRANSFORMERS_MOE.cases.map((c) => c.model)]);
     expect(files.filter((f) => !covered.has(f))).toEqual([]);
     expect(manifest.cases.map((c) => `${c.name}:${c.naming}`)).toEqual(expect.arrayContaining(['opt-hub:hf_model', 'bloom-hub:hf_model', 'flamingo:open_flamingo']));
   });

@@ -65,7 +65,8 @@ export async function testEquivalence(a: ModelSource, b: ModelSource, options: E
   const kernels = options.kernels ?? (cpu as unknown as Kernels);
   const ca = new Checker(a);
   const cb = new Checker(b);
-  for (const [c, s] of [[ca, a], [cb, b]] as const) if (!c.check(options.set ?? {}).ok) throw new ConfigError(`${s.name} does not check`);
+  if (!ca.check(options.set ?? {}).ok) throw new ConfigError(`${a.name} does not check`);
+  if (!cb.check(forB(options.set ?? {}, cb)).ok) throw new ConfigError(`${b.name} does not check`);
   const shrunk = shrinkConfig(ca, options.set ?? {});
   if (!cb.check(forB(shrunk.config, cb)).ok) throw new ConfigError(`${b.name} does not check with ${a.name}'s configuration ${configKey(forB(shrunk.config, cb))}`);
   const naming = sharedNaming(makeSubject(ca, shrunk.config, kernels), makeSubject(cb, forB(shrunk.config, cb), kernels), options.naming);

@@ -25,7 +25,10 @@ export async function runEquiv(args: ParsedArgs, io: CliIO): Promise<number> {
   const [a, b, ...rest] = args.positionals;
   if (!a || !b || rest.length) throw new UsageError(`tdl equiv takes two model files, got ${args.positionals.length} ('tdl equiv --help' shows how)`);
   const set = overrides(args);
-  for (const file of [a, b]) if (!checkFile(io, file, set, false).ok) throw new ModelError(file);
+  // A's constants are pinned as given; B takes those it declares too (the reproducing command names A's).
+  if (!checkFile(io, a, set, false).ok) throw new ModelError(a);
+  const inB = checkFile(io, b, {}, false).graph?.consts ?? {};
+  if (!checkFile(io, b, Object.fromEntries(Object.entries(set).filter(([k]) => k in inB)), false).ok) throw new ModelError(b);
   const idsText = stringFlag(args, 'ids');
   const naming = stringFlag(args, 'naming');
   let report;
