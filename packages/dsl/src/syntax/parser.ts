@@ -255,9 +255,11 @@ export class TdlParser extends CstParser {
     this.SUBRULE(this.expression);
   });
 
-  public checkpointDecl = this.RULE('checkpointDecl', () => {
-    this.CONSUME(t.Checkpoint);
-    this.CONSUME(t.Identifier);
+  /**
+   * `{ rule… }`, one mapping rule a line: the body of checkpoint and config sections. A plain method
+   * called inside their rules, so each keeps its own CST children (mappingRule, endOfStatement, junk).
+   */
+  private mappingBlock(): void {
     this.CONSUME(t.LCurly);
     this.MANY(() =>
       this.OR([
@@ -272,6 +274,12 @@ export class TdlParser extends CstParser {
       ]),
     );
     this.CONSUME(t.RCurly);
+  }
+
+  public checkpointDecl = this.RULE('checkpointDecl', () => {
+    this.CONSUME(t.Checkpoint);
+    this.CONSUME(t.Identifier);
+    this.mappingBlock();
   });
 
   // ----- config.json sections and presets -----
@@ -288,20 +296,7 @@ export class TdlParser extends CstParser {
       this.OPTION2(() => this.SUBRULE(this.args));
       this.CONSUME(t.RParen);
     });
-    this.CONSUME(t.LCurly);
-    this.MANY(() =>
-      this.OR([
-        { ALT: () => this.CONSUME(t.Newline) },
-        {
-          ALT: () => {
-            this.SUBRULE(this.mappingRule);
-            this.SUBRULE(this.endOfStatement);
-          },
-        },
-        { ALT: () => this.SUBRULE(this.junk), IGNORE_AMBIGUITIES: true },
-      ]),
-    );
-    this.CONSUME(t.RCurly);
+    this.mappingBlock();
   });
 
   /** `preset "llama-3-8b": vocab = 128256, kv_heads = 8`: a published size, as constants to set. */
